@@ -1,0 +1,3 @@
+from semioscope.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per ``semioscope`` subcommand (see :mod:`semioscope.cli`)."""

@@ -1,0 +1,42 @@
+"""Shared fixtures: small synthetic videos written by the project's own writer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never touch the real user cache or data folders from a test."""
+    base = tmp_path_factory.mktemp("userdirs")
+    monkeypatch.setenv("SEMIOSCOPE_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("SEMIOSCOPE_DATA_DIR", str(base / "data"))
+
+
+def ramp_frames(n: int, height: int = 64, width: int = 80, dtype=np.uint16) -> list[np.ndarray]:
+    """Frames whose content identifies their index (so a wrong frame is caught)."""
+    rng = np.random.default_rng(n)
+    top = 60000 if dtype == np.uint16 else 250
+    frames = []
+    for i in range(n):
+        f = rng.integers(0, top // 4, (height, width)).astype(dtype)
+        f[0, 0] = i  # the index itself
+        f[1, :] = (i * 997) % top
+        frames.append(f)
+    return frames
+
+
+@pytest.fixture
+def mkv16(tmp_path: Path) -> tuple[Path, list[np.ndarray]]:
+    from semioscope.core.video.writer import write_ffv1
+
+    frames = ramp_frames(45)
+    path = tmp_path / "clip16.mkv"
+    write_ffv1(path, frames, fps=30)
+    return path, frames
