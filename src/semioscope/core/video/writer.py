@@ -20,6 +20,7 @@ def write_ffv1(path: Path, frames: Iterable[np.ndarray], fps: float = 30.0) -> i
     count = 0
     container = av.open(str(path), mode="w", format="matroska")
     stream = None
+    pix_fmt = "gray"
     try:
         for frame in frames:
             if stream is None:
@@ -28,7 +29,7 @@ def write_ffv1(path: Path, frames: Iterable[np.ndarray], fps: float = 30.0) -> i
                 stream.width, stream.height = int(frame.shape[1]), int(frame.shape[0])
                 stream.pix_fmt = pix_fmt
                 stream.options = dict(FFV1_OPTIONS)
-            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format=stream.pix_fmt)
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format=pix_fmt)
             for packet in stream.encode(vf):
                 container.mux(packet)
             count += 1
