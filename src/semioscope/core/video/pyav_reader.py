@@ -45,6 +45,7 @@ class PyAVReader(VideoReader):
             self.close()
             raise VideoError(path, "no decodable frames (empty, truncated or not a video)")
         rate, source = self._frame_rate(fps)
+        self._check_complete(rate)
         first = self._decode_first()
         height, width = first.shape
         self.properties = VideoProperties(
@@ -88,6 +89,16 @@ class PyAVReader(VideoReader):
         if rate is None or float(rate) <= 0:
             raise VideoError(self._path, "the container does not state a frame rate; give --fps")
         return float(rate), "container"
+
+    def _check_complete(self, rate: float) -> None:
+        """Refuse a file cut short: fewer frames than its header declares."""
+        declared = int(self._stream.frames or 0)
+        if not declared and self._container.duration:
+            declared = int(round(self._container.duration / 1_000_000 * rate))
+        if declared and len(self._pts) < declared - 1:
+            self.close()
+            raise VideoError(self._path, f"truncated: the header declares {declared} frames "
+                             f"but only {len(self._pts)} are present")
 
     def _decode_first(self) -> np.ndarray:
         try:
