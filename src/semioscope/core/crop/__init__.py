@@ -1,0 +1,27 @@
+"""Automatic crop: the paper's person+bed rule over several frames, with reasons for review.
+
+    detector = load_detector("maskrcnn")            # WeightsError if not fetched
+    with open_video(path) as reader:
+        record = auto_crop(reader, detector)        # CropRecord: box, status, reasons, evidence
+    record.save("crop.json")                        # atomic; CropRecord.load() reads it back
+    fixed = record.with_manual_box(Box(10, 20, 300, 250))
+
+Importing this package does not import torch; :func:`load_detector` does.
+"""
+
+from __future__ import annotations
+
+from semioscope.core.crop.auto import auto_crop, sample_indices, to_rgb
+from semioscope.core.crop.batch import BatchSummary, ManifestRow, batch_crop, read_manifest
+from semioscope.core.crop.detection import BED, PERSON, Detection, Detector
+from semioscope.core.crop.detectors import DETECTOR_NAMES, load_detector
+from semioscope.core.crop.record import CropRecord, DetectorInfo, FrameResult, VideoInfo
+from semioscope.core.crop.rule import REASONS, RuleSettings, combine, paper_rule
+from semioscope.core.crop.truth import TruthDetector
+
+__all__ = [
+    "BED", "DETECTOR_NAMES", "PERSON", "REASONS", "BatchSummary", "CropRecord", "Detection",
+    "Detector", "DetectorInfo", "FrameResult", "ManifestRow", "RuleSettings", "TruthDetector",
+    "VideoInfo", "auto_crop", "batch_crop", "combine", "load_detector", "paper_rule",
+    "read_manifest", "sample_indices", "to_rgb",
+]

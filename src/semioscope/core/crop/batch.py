@@ -1,0 +1,149 @@
+"""Crop a whole dataset from its manifest, one record per seizure, resumable.
+
+A run killed half-way (power cut, Ctrl-C) loses at most the video in progress: records are
+written atomically one by one, and a new run skips every video whose record was made by the same
+detector and weights from the same video bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from semioscope.core.cancel import CancelToken
+from semioscope.core.crop.auto import auto_crop
+from semioscope.core.crop.detection import Detector
+from semioscope.core.crop.record import CropRecord
+from semioscope.core.hashing import file_sha256
+from semioscope.core.video import mapping_for, open_video
+from semioscope.errors import SemioscopeError
+
+REQUIRED_COLUMNS = ("video", "seizure_id")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+#: progress(position (1-based), total, row, what happened: "ok" | "needs_review" | "skipped ..." |
+#: "failed: ...")
+BatchProgress = Callable[[int, int, "ManifestRow", str], None]
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    video: Path
+    seizure_id: str
+    patient_id: str
+    label: str
+    line: int
+
+
+def read_manifest(path: str | Path) -> list[ManifestRow]:
+    """Rows of a dataset manifest; video paths are relative to the manifest's folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SemioscopeError(path, "no such manifest") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SemioscopeError(path, f"cannot read the manifest ({exc})") from None
+    reader = csv.DictReader(text.splitlines())
+    columns = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise SemioscopeError(path, f"manifest lacks column(s) {', '.join(missing)} "
+                              f"(has: {', '.join(columns) or 'nothing'})")
+    rows: list[ManifestRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(reader, start=2):
+        video = (raw.get("video") or "").strip()
+        sid = (raw.get("seizure_id") or "").strip()
+        if not video or not sid:
+            raise SemioscopeError(path, f"line {line}: empty video or seizure_id")
+        if not _SAFE_ID.match(sid):
+            raise SemioscopeError(path, f"line {line}: seizure_id {sid!r} cannot name a file "
+                                  "(use letters, digits, '.', '_', '-')")
+        if sid in seen:
+            raise SemioscopeError(path, f"line {line}: seizure_id {sid!r} repeats line {seen[sid]}")
+        seen[sid] = line
+        rows.append(ManifestRow((path.parent / video), sid, (raw.get("patient_id") or "").strip(),
+                                (raw.get("label") or "").strip(), line))
+    if not rows:
+        raise SemioscopeError(path, "the manifest lists no videos")
+    return rows
+
+
+@dataclass
+class BatchSummary:
+    total: int = 0
+    made: int = 0
+    skipped: int = 0
+    ok: int = 0
+    needs_review: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    failed: list[tuple[str, str]] = field(default_factory=list)   # (seizure_id, message)
+
+    def count(self, record: CropRecord) -> None:
+        if record.ok:
+            self.ok += 1
+        else:
+            self.needs_review += 1
+            self.reasons.update(record.reasons)
+
+    def lines(self) -> list[str]:
+        """The closing summary, one fact a line."""
+        out = [f"{self.total} videos: {self.ok} ok, {self.needs_review} need review, "
+               f"{len(self.failed)} failed ({self.made} cropped now, {self.skipped} up to date)"]
+        out += [f"  needs review: {reason}: {n}" for reason, n in sorted(self.reasons.items())]
+        out += [f"  failed: {sid}: {message}" for sid, message in self.failed]
+        return out
+
+
+def _current(record_path: Path, detector: Detector, video_sha: str) -> CropRecord | None:
+    if not record_path.is_file():
+        return None
+    try:
+        record = CropRecord.load(record_path)
+    except SemioscopeError:
+        return None  # unreadable: make it again
+    return record if record.matches(detector.name, detector.weights_sha256, video_sha) else None
+
+
+def batch_crop(rows: list[ManifestRow], out_dir: str | Path, detector: Detector, *,
+               frames: int = 5, seconds: float = 3.0, mapping_name: str = "kinect",
+               cancel: CancelToken | None = None,
+               progress: BatchProgress | None = None) -> BatchSummary:
+    """One ``<seizure_id>.json`` per row in ``out_dir``; problems with one video do not stop
+    the others (they are listed in the summary)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = BatchSummary(total=len(rows))
+    for position, row in enumerate(rows, start=1):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        target = out_dir / f"{row.seizure_id}.json"
+        try:
+            if not row.video.exists():
+                raise SemioscopeError(row.video, "no such video")
+            sha = file_sha256(row.video)
+            record = _current(target, detector, sha)
+            what = "skipped (up to date)"
+            if record is None:
+                with open_video(row.video) as reader:
+                    record = auto_crop(reader, detector, frames=frames, seconds=seconds,
+                                       mapping=mapping_for(reader, mapping_name), cancel=cancel,
+                                       video_sha256=sha)
+                record.save(target)
+                summary.made += 1
+                what = record.status
+            else:
+                summary.skipped += 1
+        except SemioscopeError as exc:
+            summary.failed.append((row.seizure_id, str(exc)))
+            what = f"failed: {exc}"
+        else:
+            summary.count(record)
+        if progress is not None:
+            progress(position, len(rows), row, what)
+    return summary

@@ -1,0 +1,65 @@
+"""A picture of a crop decision: one examined frame, every detection, the final box, the status.
+
+Drawn with OpenCV (no Qt), so the CLI, batch runs and reports can all make it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+
+from semioscope.core.atomic import write_bytes
+from semioscope.core.crop.detection import BED, PERSON
+from semioscope.core.crop.record import CropRecord
+from semioscope.errors import SemioscopeError
+
+_COLOURS = {PERSON: (80, 220, 80), BED: (255, 160, 40)}     # RGB
+_OTHER = (150, 150, 150)
+_CROP_OK, _CROP_REVIEW = (255, 230, 0), (255, 60, 60)
+_SCALE = 2  # IR frames are small (512x424): draw at twice the size so labels are legible
+
+
+def render_preview(rgb: np.ndarray, record: CropRecord, frame: int = 0,
+                   min_score: float = 0.2) -> np.ndarray:
+    """An RGB image of ``record.frames[frame]`` over ``rgb`` (that frame, mapped to 8 bits)."""
+    img = cv2.resize(rgb, None, fx=_SCALE, fy=_SCALE, interpolation=cv2.INTER_NEAREST)
+    result = record.frames[frame] if record.frames else None
+    chosen = {result.person, result.bed} if result else set()
+    for i, det in enumerate(result.detections if result else ()):
+        if det.score < min_score and i not in chosen:
+            continue
+        colour = _COLOURS.get(det.label, _OTHER)
+        _rect(img, det.box.as_tuple(), colour, 2 if i in chosen else 1)
+        cv2.putText(img, f"{det.label} {det.score:.2f}", (det.box.x * _SCALE + 3,
+                    det.box.y * _SCALE + 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1,
+                    cv2.LINE_AA)
+    crop_colour = _CROP_OK if record.ok else _CROP_REVIEW
+    _rect(img, record.box.as_tuple(), crop_colour, 3)
+    status = record.status + (": " + ", ".join(record.reasons) if record.reasons else "")
+    where = f"frame {result.index}" if result else ""
+    for row, text in enumerate((f"crop {record.box} ({record.source}) {where}", status)):
+        origin = (6, img.shape[0] - 10 - 20 * (1 - row))
+        cv2.putText(img, text, origin, cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(img, text, origin, cv2.FONT_HERSHEY_SIMPLEX, 0.5, crop_colour, 1,
+                    cv2.LINE_AA)
+    return img
+
+
+def _rect(img: np.ndarray, box: tuple[int, int, int, int], colour: tuple[int, int, int],
+          thickness: int) -> None:
+    x, y, w, h = (v * _SCALE for v in box)
+    cv2.rectangle(img, (x, y), (x + w - 1, y + h - 1), colour, thickness)
+
+
+def save_preview(path: str | os.PathLike[str], image_rgb: np.ndarray) -> None:
+    """Write the picture (PNG, or any format OpenCV knows by the suffix) atomically."""
+    suffix = os.path.splitext(str(path))[1].lower() or ".png"
+    try:
+        ok, data = cv2.imencode(suffix, cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR))
+    except cv2.error:
+        ok = False
+    if not ok:
+        raise SemioscopeError(path, f"cannot write a {suffix} image (try .png)")
+    write_bytes(path, data.tobytes())
