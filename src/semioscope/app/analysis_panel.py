@@ -1,0 +1,122 @@
+"""Analyse button, progress bar, time remaining and Cancel around one AnalysisWorker.
+
+The previous results stay on screen until a new run finishes; a cancelled or failed run leaves
+them untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from semioscope.app.workers import AnalysisWorker
+
+
+class AnalysisPanel(QWidget):
+    """Emits ``finished(results)``, ``failed(message)`` or ``cancelled()`` per run."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.analyse_button = QPushButton("Analyse span")
+        self.analyse_button.clicked.connect(actions["analyse"].trigger)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(actions["cancel"].trigger)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.bar.setFormat("%v / %m windows")
+        self.eta = QLabel("")
+        self.eta.setMinimumWidth(180)
+        self.worker: AnalysisWorker | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.analyse_button)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.eta)
+        layout.addWidget(self.cancel_button)
+        self._set_running(False)
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def set_enabled_for_video(self, has_video: bool) -> None:
+        self.analyse_button.setEnabled(has_video and not self.running)
+
+    def start(self, request: Any) -> None:
+        if self.running:
+            return
+        worker = AnalysisWorker(request)
+        worker.progress.connect(self._progress)
+        worker.done.connect(self._done)
+        worker.failed.connect(self._failed)
+        worker.cancelled.connect(self._cancelled)
+        self.worker = worker
+        self.bar.setRange(0, 0)  # busy until the engine knows the window count
+        self.eta.setText("loading the model…")
+        self._set_running(True)
+        worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel.cancel()
+            self.eta.setText("cancelling…")
+
+    def shutdown(self) -> None:
+        """Stop a running analysis before the window closes."""
+        if self.worker is not None:
+            self.worker.cancel.cancel()
+            self.worker.wait(30000)
+
+    def _progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
+        if self.worker is None or self.worker.cancel.cancelled:
+            return
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        if stage == "features":
+            self.eta.setText("estimating time remaining…" if eta_s < 0
+                             else f"about {eta_s:.0f} s remaining")
+
+    def _finish(self) -> None:
+        if self.worker is not None:
+            self.worker.wait()
+            self.worker.deleteLater()
+        self.worker = None
+        self._set_running(False)
+
+    def _done(self, results: dict[str, Any]) -> None:
+        self._finish()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.bar.setFormat(f"{len(results.get('windows', []))} windows analysed")
+        self.eta.setText("done")
+        self.finished.emit(results)
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        self._reset_bar("failed")
+        self.failed.emit(message)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self._reset_bar("cancelled — previous results kept")
+        self.cancelled.emit()
+
+    def _reset_bar(self, text: str) -> None:
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.eta.setText(text)
+
+    def _set_running(self, running: bool) -> None:
+        self.analyse_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.bar.setFormat("%v / %m windows")

@@ -1,0 +1,39 @@
+"""Start the Qt application and show the review window before any heavy import."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+
+def _install_excepthook() -> None:
+    """An unexpected exception in a slot shows a dialog instead of silently killing the app."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        traceback.print_exception(kind, exc, tb)
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, "semioscope: internal error",
+                                 f"{kind.__name__}: {exc}\n\nPlease report this problem.")
+
+    sys.excepthook = hook
+
+
+def launch(video: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("semioscope")
+    _install_excepthook()
+    from semioscope.app.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if video:
+        window.open_video(video)
+    return int(app.exec())

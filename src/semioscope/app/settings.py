@@ -1,0 +1,60 @@
+"""Application settings and recent files, one JSON file in the user's data folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from semioscope.core.atomic import write_json
+from semioscope.core.paths import data_dir
+
+log = logging.getLogger(__name__)
+MAX_RECENT = 10
+BACKBONES = ("i3d", "s3d")
+
+
+@dataclass
+class AppSettings:
+    """What the user chose in File › Settings (empty path = use the installed default)."""
+
+    classifier_path: str = ""
+    backbone: str = "i3d"
+    backbone_weights: str = ""
+    detector_weights: str = ""
+    threads: int = 0                  # 0 = let torch decide
+    allow_untrained: bool = False
+    recent: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def path() -> Path:
+        return data_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> AppSettings:
+        path = cls.path()
+        if not path.is_file():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            known = {f.name for f in fields(cls)}
+            settings = cls(**{k: v for k, v in data.items() if k in known})
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("ignoring unreadable settings file: %s", exc)
+            return cls()
+        if settings.backbone not in BACKBONES:
+            settings.backbone = "i3d"
+        return settings
+
+    def save(self) -> None:
+        write_json(self.path(), asdict(self))
+
+    def add_recent(self, path: str | Path) -> None:
+        text = str(Path(path).resolve())
+        self.recent = [text] + [p for p in self.recent if p != text][: MAX_RECENT - 1]
+        self.save()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

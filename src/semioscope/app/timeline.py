@@ -1,0 +1,121 @@
+"""Timeline of per-window results: bars from the threshold toward TLE (up) or FLE (down).
+
+One item per kind (bars, uncertainty band, span, cursor) is created once and updated in place;
+clicking a window asks to seek to its start, hovering shows its values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from semioscope.app.state import start_frame
+from semioscope.core.results import WindowIndex
+
+LABEL_COLOURS = {"TLE": "#ef6c00", "FLE": "#1e88e5", "uncertain": "#9e9e9e"}
+
+
+class Timeline(pg.PlotWidget):
+    """Mirrors results, span and current time; emits ``seekRequested(frame)``."""
+
+    seekRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="#1b1b1b")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(200)
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.setYRange(0.0, 1.0, padding=0.08)
+        plot.setLabel("bottom", "time", units="s")
+        plot.setLabel("left", "P(TLE)  ↑ TLE / ↓ FLE")
+        plot.getAxis("left").setTicks([[(0.0, "FLE 0"), (0.5, "0.5"), (1.0, "TLE 1")]])
+        plot.showGrid(x=True, y=False, alpha=0.2)
+        self.span = pg.LinearRegionItem((0, 1), movable=False,
+                                        brush=pg.mkBrush(255, 255, 255, 28),
+                                        pen=pg.mkPen(255, 255, 255, 110, width=1))
+        self.band = pg.LinearRegionItem((0.4, 0.6), orientation="horizontal", movable=False,
+                                        brush=pg.mkBrush(158, 158, 158, 45), pen=pg.mkPen(None))
+        self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1))
+        self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brushes=[], pen=None)
+        self.cursor = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen("#ffeb3b", width=2))
+        for item in (self.span, self.band, self.threshold, self.bars, self.cursor):
+            plot.addItem(item)
+        self.span.setZValue(-20)
+        self.band.setZValue(-10)
+        self.cursor.setZValue(20)
+        self._lookup: WindowIndex | None = None
+        self._fps = 30.0
+        self._n_frames = 1
+        self.hover_text = ""
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._moved)
+
+    def set_video(self, duration_s: float, fps: float, n_frames: int) -> None:
+        self._fps, self._n_frames = fps, n_frames
+        self.getPlotItem().setXRange(0.0, max(duration_s, 1e-3), padding=0.01)
+        self.set_results(None, None)
+
+    def set_span(self, onset_s: float, offset_s: float) -> None:
+        self.span.setRegion((onset_s, offset_s))
+
+    def set_time(self, seconds: float) -> None:
+        self.cursor.setValue(seconds)
+
+    def set_results(self, results: dict[str, Any] | None, lookup: WindowIndex | None) -> None:
+        """Update the bars and band in place (no items are created or removed)."""
+        self._lookup = lookup
+        windows = [] if results is None else results.get("windows", [])
+        p = np.array([float(w["p_tle"]) for w in windows], dtype=float)
+        x0 = np.array([float(w["start_s"]) for w in windows], dtype=float)
+        x1 = np.array([float(w["end_s"]) for w in windows], dtype=float)
+        gap = np.minimum(0.04, (x1 - x0) * 0.05) if len(windows) else x0
+        brushes = [pg.mkBrush(LABEL_COLOURS.get(str(w.get("label")), "#9e9e9e"))
+                   for w in windows]
+        threshold = 0.5
+        if results is not None:
+            summary = results.get("summary", {})
+            threshold = float(summary.get("threshold", 0.5))
+            lo, hi = summary.get("uncertain_band", (threshold, threshold))
+            self.band.setRegion((float(lo), float(hi)))
+        self.band.setVisible(results is not None)
+        self.threshold.setValue(threshold)
+        self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
+                          brushes=brushes)
+
+    @property
+    def bar_count(self) -> int:
+        x0 = self.bars.opts.get("x0")
+        return 0 if x0 is None else len(x0)
+
+    def window_at(self, scene_pos: QPointF) -> int | None:
+        if self._lookup is None:
+            return None
+        x = self.getPlotItem().vb.mapSceneToView(scene_pos).x()
+        return self._lookup.at_time(x)
+
+    def _clicked(self, event: Any) -> None:
+        pos = self.window_at(event.scenePos())
+        if pos is not None and self._lookup is not None:
+            event.accept()
+            self.seekRequested.emit(start_frame(self._lookup, pos))
+
+    def _moved(self, scene_pos: QPointF) -> None:
+        pos = self.window_at(scene_pos)
+        if pos is None or self._lookup is None:
+            self.hover_text = ""
+            self.setToolTip("")
+            return
+        w = self._lookup.windows[pos]
+        self.hover_text = (f"window {w.get('index', pos)}: {float(w['start_s']):.1f}–"
+                           f"{float(w['end_s']):.1f} s\nP(TLE) {float(w['p_tle']):.2f}, "
+                           f"P(FLE) {1 - float(w['p_tle']):.2f} → {w.get('label', '?')}")
+        self.setToolTip(self.hover_text)
+        QToolTip.showText(QCursor.pos(), self.hover_text, self)

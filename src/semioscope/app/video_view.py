@@ -1,0 +1,114 @@
+"""The video with its crop box: mirrors the session's frame and crop, reports the user's edits.
+
+Frames arrive as 8-bit images (already mapped); the display window (black/white points) is a
+levels setting on that 8-bit image and never changes the data the engine sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from semioscope.core.geometry import Box
+
+pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+
+BADGE_STYLE = {
+    "ok": "background:#2e7d32;color:white;",
+    "review": "background:#f9a825;color:black;",
+    "corrected": "background:#1565c0;color:white;",
+    "none": "background:#555;color:white;",
+}
+
+
+class VideoView(QWidget):
+    """Image + draggable crop ROI + crop badge; emits ``cropEdited(Box)`` when a drag ends."""
+
+    cropEdited = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.badge = QLabel("no video — File › Open or drop a video here")
+        self.badge.setStyleSheet(BADGE_STYLE["none"] + "padding:3px 8px;border-radius:3px;")
+        self.badge.setWordWrap(True)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("#111")
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.viewbox = self.graphics.addViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        self.viewbox.setMouseEnabled(False, False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.viewbox.addItem(self.image)
+        self.roi: pg.RectROI | None = None
+        self.levels = (0, 255)
+        self.shown_frame: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.graphics, 1)
+
+    def set_geometry(self, width: int, height: int) -> None:
+        """Prepare for a video of this size (removes any previous crop box)."""
+        if self.roi is not None:
+            self.viewbox.removeItem(self.roi)
+            self.roi = None
+        self.image.clear()
+        self.shown_frame = None
+        self._size = (width, height)
+        self.viewbox.setRange(QRectF(0, 0, width, height), padding=0.01)
+
+    def show_frame(self, index: int, frame: np.ndarray) -> None:
+        self.image.setImage(frame, autoLevels=False, levels=self.levels)
+        self.shown_frame = index
+
+    def set_levels(self, black: int, white: int) -> None:
+        self.levels = (int(black), max(int(white), int(black) + 1))
+        self.image.setLevels(self.levels)
+
+    # -- crop ----------------------------------------------------------------------------------
+    def set_crop(self, box: Box | None, badge: tuple[str, str] | None) -> None:
+        """Mirror the session's crop without echoing it back as an edit."""
+        if badge is not None:
+            text, level = badge
+            self.badge.setText(text)
+            self.badge.setStyleSheet(BADGE_STYLE[level] + "padding:3px 8px;border-radius:3px;")
+        if box is None:
+            if self.roi is not None:
+                self.roi.hide()
+            return
+        if self.roi is None:
+            self._make_roi(box)
+        assert self.roi is not None
+        self.roi.show()
+        self.roi.setPos(QPointF(box.x, box.y), update=False, finish=False)
+        self.roi.setSize(QPointF(box.w, box.h), update=True, finish=False)
+
+    def _make_roi(self, box: Box) -> None:
+        width, height = self._size
+        roi = pg.RectROI([box.x, box.y], [box.w, box.h], pen=pg.mkPen("#00e5ff", width=2),
+                         hoverPen=pg.mkPen("#ffffff", width=2),
+                         maxBounds=QRectF(0, 0, width, height), snapSize=1.0,
+                         translateSnap=True, scaleSnap=True, removable=False)
+        for pos, centre in (([0, 0], [1, 1]), ([1, 0], [0, 1]), ([0, 1], [1, 0]),
+                            ([0.5, 0], [0.5, 1]), ([0.5, 1], [0.5, 0]),
+                            ([0, 0.5], [1, 0.5]), ([1, 0.5], [0, 0.5])):
+            roi.addScaleHandle(pos, centre)
+        roi.sigRegionChangeFinished.connect(self._roi_finished)
+        self.viewbox.addItem(roi)
+        self.roi = roi
+
+    def roi_box(self) -> Box | None:
+        if self.roi is None:
+            return None
+        pos, size = self.roi.pos(), self.roi.size()
+        width, height = self._size
+        x, y = int(round(pos.x())), int(round(pos.y()))
+        w, h = int(round(size.x())), int(round(size.y()))
+        x, y = min(max(x, 0), width - 1), min(max(y, 0), height - 1)
+        return Box(x, y, max(1, min(w, width - x)), max(1, min(h, height - y)))
+
+    def _roi_finished(self, *_: object) -> None:
+        box = self.roi_box()
+        if box is not None:
+            self.cropEdited.emit(box)

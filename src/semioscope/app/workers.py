@@ -1,0 +1,143 @@
+"""Background work in QThreads: hashing, automatic crop, analysis, and warming up torch.
+
+Each worker reports through signals only (delivered on the GUI thread) and turns every exception
+into a message, so a failure becomes a dialog and never takes the window down.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+from semioscope.core.cancel import CancelToken
+from semioscope.errors import CancelledError, SemioscopeError
+
+log = logging.getLogger(__name__)
+
+DetectorFactory = Callable[[], Any]   # returns a Detector, or None when there are no weights
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, SemioscopeError):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc} (please report it)"
+
+
+class HashWorker(QThread):
+    """SHA-256 of the video, the key of its saved review state."""
+
+    done = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def run(self) -> None:
+        from semioscope.core.hashing import file_sha256
+
+        try:
+            self.done.emit(file_sha256(self.path))
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.failed.emit(f"{self.path.name}: cannot read ({exc})")
+
+
+class CropWorker(QThread):
+    """Runs the automatic crop with a detector the factory builds (None: no weights)."""
+
+    done = Signal(object)         # crop record dict (Crop record JSON)
+    no_detector = Signal()
+    failed = Signal(str)
+
+    def __init__(self, path: Path, sha256: str, mapping: Any, factory: DetectorFactory) -> None:
+        super().__init__()
+        self.path, self.sha256, self.mapping, self.factory = path, sha256, mapping, factory
+        self.cancel = CancelToken()
+
+    def run(self) -> None:
+        try:
+            detector = self.factory()
+            if detector is None:
+                self.no_detector.emit()
+                return
+            from semioscope.core.crop import auto_crop
+            from semioscope.core.video import open_video
+
+            with open_video(self.path) as reader:
+                record = auto_crop(reader, detector, mapping=self.mapping,
+                                   video_sha256=self.sha256, cancel=self.cancel)
+            self.done.emit(record.to_dict())
+        except CancelledError:
+            return
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.failed.emit(_message(exc))
+
+
+class AnalysisWorker(QThread):
+    """Runs ``analyze``; ``progress(done, total, eta_s or -1, stage)``."""
+
+    progress = Signal(int, int, float, str)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, request: Any) -> None:
+        super().__init__()
+        self.request = request
+        self.cancel = CancelToken()
+
+    def _report(self, p: Any) -> None:
+        self.progress.emit(int(p.done), int(p.total), -1.0 if p.eta_s is None else float(p.eta_s),
+                           str(p.stage))
+
+    def run(self) -> None:
+        try:
+            from semioscope.core.analysis import analyze
+
+            results = analyze(self.request, progress=self._report, cancel=self.cancel)
+        except CancelledError:
+            self.cancelled.emit()
+            return
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            log.debug("analysis failed", exc_info=True)
+            self.failed.emit(_message(exc))
+            return
+        if self.cancel.cancelled:
+            self.cancelled.emit()
+        else:
+            self.done.emit(results)
+
+
+class TorchWarmup(QThread):
+    """Imports torch after the window is shown, so the first analysis does not stall on it."""
+
+    done = Signal(float)
+
+    def run(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            import torch  # noqa: F401
+        except Exception:  # noqa: BLE001 - analysis will report it properly
+            log.debug("torch warm-up failed", exc_info=True)
+        self.done.emit(time.perf_counter() - t0)
+
+
+def default_detector_factory(weights: str | None) -> DetectorFactory:
+    """Mask R-CNN when its weights are present (``weights`` or the fetched file), else None."""
+
+    def factory() -> Any:
+        from semioscope.core.models.registry import find_weights
+
+        path = find_weights("maskrcnn", weights or None)
+        if path is None or not Path(path).is_file():
+            return None
+        from semioscope.core.crop import load_detector
+
+        return load_detector("maskrcnn", path)
+
+    return factory

@@ -1,0 +1,122 @@
+"""Analysis from the GUI: progress, results replace only on success, cancel, errors, fluidity.
+
+The engine is replaced by a small fake here (deterministic, fast); test_engine_gui.py runs the
+real engine end to end.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import semioscope.core.analysis as engine
+from semioscope.errors import CancelledError, SemioscopeError
+from tests.app.conftest import wait_until
+from tests.app.test_main_window import open_and_crop
+from tests.app.test_state import fake_results
+
+
+class FakeEngine:
+    """Stands in for ``analyze``: reports progress per window and honours the cancel token."""
+
+    def __init__(self, p: list[float], step_s: float = 0.02, busy: bool = False,
+                 error: str | None = None) -> None:
+        self.p, self.step_s, self.busy, self.error = p, step_s, busy, error
+        self.requests: list[object] = []
+
+    def __call__(self, request, progress=None, cancel=None):
+        self.requests.append(request)
+        n = len(self.p)
+        for i in range(n):
+            end = time.monotonic() + self.step_s
+            while time.monotonic() < end:
+                if self.busy:
+                    sum(range(2000))     # pure-Python work holding the GIL in slices
+                else:
+                    time.sleep(0.002)
+                if cancel is not None and cancel.cancelled:
+                    raise CancelledError("cancelled")
+            if self.error and i == 1:
+                raise SemioscopeError(str(request.video), self.error)
+            if progress is not None:
+                progress(engine.Progress("features", i + 1, n, 0.1 * (i + 1), 0.1 * (n - i - 1)))
+        results = fake_results(self.p)
+        results["video"]["path"] = str(request.video)
+        return results
+
+
+def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypatch):
+    fake = FakeEngine([0.2, 0.8, 0.9])
+    monkeypatch.setattr(engine, "analyze", fake)
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    window.qactions["analyse"].trigger()
+    assert window.analysis.running and window.qactions["cancel"].isEnabled()
+    wait_until(qtbot, lambda: window.timeline.bar_count == 3)
+    assert not window.analysis.running
+    request = fake.requests[0]
+    assert request.crop == window.session.crop.box and request.crop_source == "auto"
+    assert request.onset_s is None                       # whole video by default
+    assert window.analysis.bar.value() == 1 and "3 windows" in window.analysis.bar.text()
+
+
+def test_cancel_keeps_previous_results(qtbot, make_window, video, monkeypatch):
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.2, 0.8, 0.9]))
+    window = make_window()
+    session = open_and_crop(qtbot, window, video)
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: session.results is not None)
+    first = session.results
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 50, step_s=0.05))
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: window.analysis.bar.maximum() == 50)
+    assert session.results is first                      # old results stay during a run
+    window.qactions["cancel"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running)
+    assert session.results is first and window.timeline.bar_count == 3
+    assert "cancelled" in window.analysis.eta.text()
+    assert window.qactions["analyse"].isEnabled()
+
+
+def test_engine_error_is_a_dialog_and_results_survive(qtbot, make_window, video, monkeypatch,
+                                                      dialogs):
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.2, 0.8, 0.9]))
+    window = make_window()
+    session = open_and_crop(qtbot, window, video)
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: session.results is not None)
+    first = session.results
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 4, error="classifier is corrupt"))
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: bool(dialogs.errors))
+    assert dialogs.errors[0][0] == "Analysis failed"
+    assert "classifier is corrupt" in dialogs.errors[0][1]
+    assert session.results is first
+    wait_until(qtbot, lambda: window.qactions["analyse"].isEnabled())
+
+
+@pytest.mark.parametrize("busy", [True])
+def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeypatch, busy,
+                                              dialogs):
+    """A 10 ms QTimer on the GUI thread keeps ticking (max gap < 100 ms) while the video plays
+    and the engine works in pure Python (holding the interpreter lock, worse than torch)."""
+    from PySide6.QtCore import QTimer
+
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 40, step_s=0.05, busy=busy))
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    window.qactions["analyse"].trigger()
+    window.qactions["play"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running, timeout=20)
+    timer.stop()
+    window.player.pause()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert dialogs.errors == []
+    assert len(ticks) > 20
+    assert max(gaps) < 0.100, f"GUI froze for {max(gaps) * 1000:.0f} ms"
+    assert window.session.frame > 10                     # playback went on meanwhile

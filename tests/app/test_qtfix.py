@@ -1,0 +1,24 @@
+"""Emitting signals must not eat references to True (PySide6 6.12 bug, worked around)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+import semioscope.app  # noqa: F401 - installs the workaround
+
+
+class Emitter(QObject):
+    plain = Signal()
+    value = Signal(int)
+
+
+def test_emit_keeps_true_alive():
+    e = Emitter()
+    e.value.connect(lambda v: None)
+    before = sys.getrefcount(True)
+    for i in range(2000):
+        e.plain.emit()
+        e.value.emit(i)
+    assert sys.getrefcount(True) - before > -50

@@ -1,0 +1,77 @@
+"""Session state: badges, reset, persistence and restore, O(1) window lookup."""
+
+from __future__ import annotations
+
+from semioscope.app.state import NO_WEIGHTS_TEXT, CropState, VideoSession, start_frame
+from semioscope.core.geometry import Box
+from semioscope.core.video import KINECT
+from semioscope.core.video.base import VideoProperties
+from semioscope.core.video_state import load_state
+
+SHA = "12" * 32
+
+
+def props(frames: int = 180, fps: float = 30.0) -> VideoProperties:
+    return VideoProperties("v.mkv", frames, fps, 120, 96, 16, frames / fps, "pyav")
+
+
+def fake_results(p: list[float], fps: float = 30.0, onset: float = 0.0) -> dict:
+    windows = [{"index": i, "start_s": onset + 2 * i, "end_s": onset + 2 * i + 2, "n_frames": 60,
+                "p_tle": v, "label": "TLE" if v > 0.6 else "FLE" if v < 0.4 else "uncertain"}
+               for i, v in enumerate(p)]
+    return {"video": {"fps": fps, "frames": 180, "path": "v.mkv"}, "windows": windows,
+            "summary": {"label": "TLE", "threshold": 0.5, "uncertain_band": [0.4, 0.6],
+                        "p_tle_mean": sum(p) / len(p), "n_windows": len(p), "n_fle": 1,
+                        "n_tle": 1, "n_uncertain": 1, "confidence": 0.3},
+            "model": {"backbone": "i3d", "backbone_pretrained": False}, "warnings": []}
+
+
+def test_crop_badges_and_reset():
+    full = CropState.full_frame(120, 96, "no_detector_weights")
+    assert full.badge == (NO_WEIGHTS_TEXT, "review")
+    record = {"box": {"x": 1, "y": 2, "w": 50, "h": 40}, "source": "auto",
+              "status": "needs_review", "reasons": ["unstable", "low_confidence"]}
+    auto = CropState.from_record(record)
+    assert auto.badge == ("auto crop — needs review: unstable, low_confidence", "review")
+    fixed = auto.with_manual_box(Box(5, 5, 20, 20))
+    assert fixed.badge[1] == "corrected" and fixed.box == Box(5, 5, 20, 20)
+    back = fixed.reset()
+    assert back.box == Box(1, 2, 50, 40) and back.source == "auto"
+    assert back.reasons == ("unstable", "low_confidence")
+    assert CropState.from_dict(fixed.to_dict()) == fixed
+
+
+def test_session_persists_and_restores(qtbot):
+    session = VideoSession(props(), KINECT)
+    session.set_span(1.0, 4.0)          # before the hash is known: nothing is written
+    assert load_state(SHA).span is None
+    session.identify(SHA)
+    session.set_crop(CropState.full_frame(120, 96, "no_detector_weights").with_manual_box(
+        Box(10, 10, 30, 30)))
+    session.set_results(fake_results([0.2, 0.5, 0.9]))
+    stored = load_state(SHA)
+    assert stored.crop is not None and stored.crop["box"] == {"x": 10, "y": 10, "w": 30, "h": 30}
+    again = VideoSession(props(), KINECT)
+    with qtbot.waitSignals([again.cropChanged, again.resultsChanged]):
+        again.identify(SHA)
+    assert again.crop is not None and again.crop.box == Box(10, 10, 30, 30)
+    assert again.results is not None and len(again.results["windows"]) == 3
+
+
+def test_window_lookup_by_frame_and_start_frames():
+    session = VideoSession(props(), KINECT)
+    session.set_results(fake_results([0.2, 0.5, 0.9], onset=0.5))
+    lookup = session.lookup
+    assert lookup is not None
+    assert lookup.at_frame(0) is None           # before the span
+    assert lookup.at_frame(15) == 0
+    assert lookup.at_frame(74) == 0 and lookup.at_frame(75) == 1
+    assert [start_frame(lookup, i) for i in range(3)] == [15, 75, 135]
+
+
+def test_span_frames_and_clamping():
+    session = VideoSession(props(), KINECT)
+    assert session.span == (0.0, 6.0) and session.span_is_whole_video
+    session.set_frame(1000)
+    assert session.frame == 179
+    assert session.frame_of(1.0) == 30
