@@ -12,6 +12,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    video = getattr(args, "video", None)
+    if video and (Path(video) / "project.sqlite").is_file():  # a project folder
+        from semioscope.app.dataset import open_project_window
+
+        return open_project_window(video)
     from semioscope.app.launch import launch
 
     return launch(getattr(args, "video", None))

@@ -1,0 +1,7 @@
+"""The dataset view of a project: table, filters, thumbnail and the keyboard review queue."""
+
+from __future__ import annotations
+
+from semioscope.app.dataset.window import ACTIONS, DatasetWindow, help_text, open_project_window
+
+__all__ = ["ACTIONS", "DatasetWindow", "help_text", "open_project_window"]

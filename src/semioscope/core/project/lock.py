@@ -1,0 +1,103 @@
+"""One writer per project: the second app instance opens the project read-only and says why.
+
+The writer holds an operating-system lock on ``project.lock`` (``flock`` on POSIX, ``msvcrt``
+on Windows) and writes its user, host, PID and start time into the file for the message. The OS
+drops the lock when the process dies, even under ``kill -9``, so a lock can never go stale on
+the machine that took it: a ``project.lock`` left behind by a dead process is simply taken over.
+(SQLite's own locking would let two writers interleave safely, but then one reviewer's keyboard
+edits would silently change under the other's eyes; one writer at a time is clearer.)
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+LOCK_NAME = "project.lock"
+
+
+def current_user() -> str:
+    """The OS user recorded with every edit."""
+    try:
+        return getpass.getuser() or "unknown"
+    except Exception:  # no login name (some containers, services)
+        return "unknown"
+
+
+def _try_lock(fh: IO[bytes]) -> bool:
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class ProjectLock:
+    """The write lock of one project folder; ``holder`` describes who has it when we did not."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / LOCK_NAME
+        self._fh: IO[bytes] | None = None
+        self.holder: dict[str, Any] = {}
+
+    @property
+    def held(self) -> bool:
+        return self._fh is not None
+
+    def acquire(self) -> bool:
+        """Take the lock without waiting; False (and ``holder`` filled in) when another has it."""
+        if self._fh is not None:
+            return True
+        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        if not _try_lock(fh):
+            fh.close()
+            self.holder = self.read_holder()
+            return False
+        info = {"user": current_user(), "host": socket.gethostname(), "pid": os.getpid(),
+                "since": datetime.now(UTC).isoformat(timespec="seconds")}
+        fh.seek(0)
+        fh.truncate()
+        fh.write((json.dumps(info) + "\n").encode())
+        fh.flush()
+        self._fh = fh
+        return True
+
+    def read_holder(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def describe_holder(self) -> str:
+        h = self.holder
+        if not h:
+            return "another semioscope has this project open for editing"
+        return (f"{h.get('user', '?')} has this project open for editing on {h.get('host', '?')} "
+                f"(process {h.get('pid', '?')}, since {h.get('since', '?')})")
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        fh, self._fh = self._fh, None
+        try:
+            fh.seek(0)
+            fh.truncate()
+        except OSError:
+            pass
+        fh.close()  # closing drops the OS lock

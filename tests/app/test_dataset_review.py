@@ -1,0 +1,149 @@
+"""The dataset window driven from the keyboard only; every edit is in the project on reopening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from semioscope.core.crop import TruthDetector
+from semioscope.core.geometry import Box
+from semioscope.core.project import ProjectStore, create_project
+from semioscope.core.project.batch import crop_project
+from tests.core.project.helpers import scene_dataset
+
+KEY = Qt.Key
+CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Four cropped videos; 2, 3 and 4 flagged for review."""
+    with create_project(tmp_path / "proj", manifest=scene_dataset(tmp_path / "data", 4)) as store:
+        crop_project(store, TruthDetector(), frames=2)
+        for video_id in (2, 3, 4):
+            record = store.auto_record(video_id)
+            assert record is not None
+            store.set_auto_record(video_id, {**record, "status": "needs_review",
+                                             "reasons": ["unstable"]})
+    return tmp_path / "proj"
+
+
+def make(qtbot, project: Path, **kw):
+    from semioscope.app.dataset import DatasetWindow
+
+    window = DatasetWindow(project, **kw)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()               # window shortcuts need the active window
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.table.setFocus()
+    return window
+
+
+def test_three_crops_fixed_with_the_keyboard_survive_reopening(qtbot, project: Path):
+    window = make(qtbot, project)
+    window.ask_reason = lambda: "blanket over patient"
+    auto = {r.id: r.auto_box for r in window.store.rows()}
+    press = lambda key, mod=Qt.KeyboardModifier.NoModifier: QTest.keyClick(  # noqa: E731
+        window.table, key, mod)
+    press(KEY.Key_N)                       # -> video 2
+    assert window.current_id == 2
+    press(KEY.Key_Left, CTRL)
+    press(KEY.Key_Left, CTRL)
+    press(KEY.Key_Down, CTRL)
+    press(KEY.Key_Left, ALT)               # narrow by 1
+    press(KEY.Key_Return)                  # accept (already saved as corrected)
+    press(KEY.Key_N)                       # -> video 3
+    assert window.current_id == 3
+    press(KEY.Key_U)                       # unusable, with a reason
+    press(KEY.Key_N)                       # -> video 4
+    assert window.current_id == 4
+    press(KEY.Key_Return)
+    press(KEY.Key_N)                       # nothing left to review
+    assert "no video needs review" in window.statusBar().currentMessage()
+    a = auto[2]
+    assert a is not None
+    expect2 = Box(a.x - 2, a.y + 1, a.w - 1, a.h)
+    assert window.model.video(1).box == expect2
+    window.close()
+
+    with ProjectStore.open(project) as store:
+        rows = {r.id: r for r in store.rows()}
+        assert (rows[2].status, rows[2].box) == ("corrected", expect2)
+        assert (rows[3].status, rows[3].unusable_reason) == ("unusable", "blanket over patient")
+        assert (rows[4].status, rows[4].box) == ("corrected", auto[4])
+        assert rows[1].status == "ok"
+        nudges = [a for a in store.audit("crops", 2) if a.field == "manual_box"]
+        assert len(nudges) == 4 and nudges[-1].new == str(expect2)   # every key saved at once
+
+
+def test_undo_writes_back_through_the_store(qtbot, project: Path):
+    window = make(qtbot, project)
+    window.ask_reason = lambda: "dark"
+    QTest.keyClick(window.table, KEY.Key_N)
+    for _ in range(3):
+        QTest.keyClick(window.table, KEY.Key_Down, CTRL)
+    QTest.keyClick(window.table, KEY.Key_U)
+    assert window.store.row(2).status == "unusable"
+    assert window.undo_stack.count() == 2           # the three nudges merged into one step
+    QTest.keyClick(window.table, KEY.Key_Z, CTRL)   # undo unusable (box stays nudged)
+    assert window.store.row(2).status == "corrected"
+    QTest.keyClick(window.table, KEY.Key_Z, CTRL)   # undo the nudges
+    row = window.store.row(2)
+    assert (row.status, row.manual_box) == ("needs_review", None)
+    assert window.model.video(1).status == "needs_review"
+    QTest.keyClick(window.table, KEY.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo
+    assert window.store.row(2).manual_box is not None
+    QTest.keyClick(window.table, KEY.Key_R)         # reset to automatic
+    assert window.store.row(2).status == "needs_review" and window.store.row(2).manual_box is None
+
+
+def test_filters_search_sort_and_thumbnail(qtbot, project: Path):
+    window = make(qtbot, project)
+    assert window.proxy.rowCount() == 4
+    window.filter_box.setCurrentText("Needs review")
+    assert window.proxy.rowCount() == 3
+    window.filter_box.setCurrentText("OK (automatic)")
+    assert window.proxy.rowCount() == 1
+    window.filter_box.setCurrentText("All videos")
+    window.search.setText("SZ3")
+    assert window.proxy.rowCount() == 1
+    window.search.setText("")
+    window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    first = window.proxy.data(window.proxy.index(0, 0))
+    assert first == "sz3"
+    window.select(1)
+    qtbot.waitUntil(lambda: window.thumbnail.pixmap() is not None
+                    and not window.thumbnail.pixmap().isNull(), timeout=5000)
+    image = window.thumbnail.pixmap().toImage()
+    assert image.width() > 0
+    greens = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+                 if image.pixelColor(x, y).green() > 150 and image.pixelColor(x, y).red() < 80)
+    assert greens > 10   # the crop box is drawn
+
+
+def test_second_window_is_read_only_with_a_banner(qtbot, project: Path):
+    first = make(qtbot, project)
+    second = make(qtbot, project)
+    assert second.store.read_only and "open for editing" in second.banner.text()
+    assert not second.banner.isHidden()
+    assert not second.actions_by_name["accept"].isEnabled()
+    QTest.keyClick(second.table, KEY.Key_N)
+    QTest.keyClick(second.table, KEY.Key_Return)
+    assert second.store.row(2).status == "needs_review"
+    assert not first.store.read_only
+
+
+def test_crop_all_runs_in_a_thread_and_commits(qtbot, tmp_path: Path):
+    with create_project(tmp_path / "p2", manifest=scene_dataset(tmp_path / "d2", 2)):
+        pass
+    window = make(qtbot, tmp_path / "p2", detector_factory=TruthDetector)
+    assert window.store.counts()["not_cropped"] == 2
+    QTest.keyClick(window.table, KEY.Key_B, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert window.worker is not None
+    qtbot.waitUntil(lambda: not window.worker.isRunning(), timeout=20000)
+    qtbot.waitUntil(lambda: "2 cropped now" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.store.counts()["ok"] == 2 and window.model.video(0).status == "ok"
