@@ -102,3 +102,27 @@ def test_mixed_sizes_in_folder_refused(tmp_path: Path):
     cv2.imwrite(str(folder / "1.png"), np.zeros((12, 10), np.uint8))
     with pytest.raises(VideoError, match="differs"):
         open_video(folder)
+
+
+def test_writer_is_byte_deterministic(tmp_path: Path):
+    frames = ramp_frames(6)
+    write_ffv1(tmp_path / "a.mkv", frames)
+    write_ffv1(tmp_path / "b.mkv", frames)
+    assert (tmp_path / "a.mkv").read_bytes() == (tmp_path / "b.mkv").read_bytes()
+
+
+def test_atomic_write_keeps_usual_permissions_and_old_file_on_failure(tmp_path: Path):
+    import os
+
+    from semioscope.core.atomic import atomic_path, write_text
+
+    target = tmp_path / "state.json"
+    write_text(target, "good")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("crash while saving")
+    assert target.read_text() == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]

@@ -18,7 +18,8 @@ def write_ffv1(path: Path, frames: Iterable[np.ndarray], fps: float = 30.0) -> i
     """Encode (H, W) uint8 or uint16 frames into a lossless FFV1 ``.mkv``; returns the count."""
     path = Path(path)
     count = 0
-    container = av.open(str(path), mode="w", format="matroska")
+    # bitexact: no random segment UID or encoder version string, so equal frames give equal bytes
+    container = av.open(str(path), mode="w", format="matroska", options={"fflags": "+bitexact"})
     stream = None
     pix_fmt = "gray"
     try:
