@@ -1,17 +1,150 @@
-"""`semioscope analyze` (not yet implemented)."""
+"""`semioscope analyze`: score every 2-s window of one video, write the results JSON (and a CSV).
+
+Outputs are written only when the whole analysis has finished, each atomically, so Ctrl-C or an
+error never leaves a partial file behind.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-HELP = "(not yet implemented)"
+if TYPE_CHECKING:
+    from semioscope.core.analysis import AnalysisRequest, Progress
+
+HELP = "score FLE vs TLE per 2-s window of one video and write a results JSON"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("video", type=Path, help="video file, image folder or .npy array")
+    parser.add_argument("--classifier", type=Path, metavar="FILE",
+                        help="trained classifier (semioscope train)")
+    parser.add_argument("--backbone", choices=("i3d", "s3d"), default="i3d",
+                        help="feature network (default i3d, as in the paper)")
+    parser.add_argument("--weights", type=Path, metavar="PATH",
+                        help="backbone weights file (default: fetched)")
+    crop = parser.add_mutually_exclusive_group()
+    crop.add_argument("--crop", metavar="X,Y,W,H", help="crop box in source pixels")
+    crop.add_argument("--crop-file", type=Path, metavar="FILE",
+                      help="crop record from `semioscope crop`")
+    parser.add_argument("--onset", type=float, metavar="S", help="clinical onset, seconds")
+    parser.add_argument("--offset", type=float, metavar="S", help="clinical offset, seconds")
+    parser.add_argument("--mapping", choices=("kinect", "percentile"), default="kinect",
+                        help="16->8-bit intensity mapping (default kinect)")
+    parser.add_argument("--batch-size", type=int, default=4, metavar="N",
+                        help="windows per backbone call (default 4)")
+    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the networks")
+    parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
+    parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
+    parser.add_argument("--allow-untrained", action="store_true",
+                        help="run with random weights when none are available (demo only)")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="results JSON to write")
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the windows as CSV")
+
+
+def read_crop_file(path: Path) -> tuple[Any, str, str, list[str]]:
+    """``(Box, source, status, reasons)`` from a crop record JSON (docs "Crop record JSON")."""
+    from semioscope.core.geometry import Box
+    from semioscope.errors import SemioscopeError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SemioscopeError(path, "no such crop file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SemioscopeError(path, f"not a crop record JSON ({exc})") from None
+    try:
+        box = Box.from_dict(data["box"])
+    except (KeyError, TypeError, ValueError):
+        raise SemioscopeError(path, "not a crop record: needs box {x, y, w, h}") from None
+    source = data.get("source", "manual")
+    if source not in ("auto", "manual"):
+        raise SemioscopeError(path, f"unknown crop source {source!r} (auto or manual)")
+    status = str(data.get("status", "ok"))
+    reasons = [str(r) for r in data.get("reasons", []) or []]
+    return box, source, status, reasons
+
+
+def build_request(args: argparse.Namespace) -> AnalysisRequest:
+    from semioscope.core.analysis import AnalysisRequest
+    from semioscope.core.geometry import Box
+
+    crop, source, status = None, "full-frame", "ok"
+    reasons: list[str] = []
+    if args.crop:
+        crop, source = Box.parse(args.crop), "given"
+    elif args.crop_file:
+        crop, source, status, reasons = read_crop_file(args.crop_file)
+    return AnalysisRequest(
+        video=args.video, classifier=args.classifier, backbone=args.backbone,
+        weights=args.weights, crop=crop, crop_source=source, crop_status=status,
+        crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
+        allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
+        threads=args.threads, seed=args.seed, fps=args.fps,
+    )
+
+
+def windows_csv(results: dict[str, Any]) -> str:
+    """One row per window, for spreadsheets."""
+    import csv
+    import io
+
+    cols = ["index", "start_s", "end_s", "start_frame", "end_frame", "n_frames", "p_tle", "label"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for window in results["windows"]:
+        writer.writerow({k: window.get(k) for k in cols})
+    return buf.getvalue()
+
+
+class _Bar:
+    """tqdm on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled or p.stage != "features":
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=p.total, unit="window", desc="analysing", file=sys.stderr)
+        self.bar.update(p.done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope.errors import SemioscopeError
+    from semioscope import UNTRAINED_WARNING
+    from semioscope.core.analysis import analyze
+    from semioscope.core.atomic import write_json, write_text
+    from semioscope.core.cancel import CancelToken
 
-    raise SemioscopeError("analyze", "this command is not implemented yet")
+    request = build_request(args)
+    bar = _Bar()
+    try:
+        results = analyze(request, progress=bar, cancel=CancelToken())
+    finally:
+        bar.close()
+    write_json(args.out, results)
+    if args.csv:
+        write_text(args.csv, windows_csv(results))
+    summary = results["summary"]
+    print(f"verdict: {summary['label']} (mean P(TLE) {summary['p_tle_mean']:.3f}, confidence "
+          f"{summary['confidence']:.2f}); {summary['n_windows']} windows: {summary['n_fle']} FLE, "
+          f"{summary['n_tle']} TLE, {summary['n_uncertain']} uncertain")
+    print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    for warning in results["warnings"]:
+        text = warning.upper() if warning == UNTRAINED_WARNING or "untrained" in warning \
+            else warning
+        print(f"WARNING: {text}", file=sys.stderr)
+    return 0

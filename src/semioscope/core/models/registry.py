@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from semioscope.core.paths import weights_dir
 
@@ -85,3 +86,69 @@ def find_weights(name: str, explicit: str | Path | None = None) -> Path | None:
         return Path(explicit)
     path = weight_file(name).cached_path
     return path if path.is_file() else None
+
+
+def _guess_architecture(keys: list[str]) -> str | None:
+    """A hint for the error message: which model a foreign state dict probably belongs to."""
+    if any(k.startswith("Mixed_") or k.startswith("Conv3d_1a_7x7.") for k in keys):
+        return "I3D (pytorch-i3d)"
+    if any(k.startswith("features.") for k in keys) and any(".branch" in k for k in keys):
+        return "torchvision S3D"
+    if any(k.startswith(("backbone.body.", "roi_heads.", "rpn.")) for k in keys):
+        return "a torchvision detector"
+    if any(k.startswith(("lstm1.", "fc1.")) for k in keys):
+        return "a semioscope classifier"
+    return None
+
+
+def _few(items: list[str], n: int = 4) -> str:
+    more = f" (+{len(items) - n} more)" if len(items) > n else ""
+    return ", ".join(items[:n]) + more
+
+
+def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = False) -> None:
+    """Load a state dict file into ``model`` with strict key and shape matching.
+
+    Loads with ``weights_only=True`` (never arbitrary pickle). A missing ``num_batches_tracked``
+    (files saved by old PyTorch) is accepted, as PyTorch itself does. Anything else that does not
+    fit raises :class:`WeightsError` naming the file and a few missing/unexpected/mis-shaped keys.
+    ``assign`` adopts the file's tensors (for a model built on the meta device: no wasted init).
+    """
+    import torch
+
+    from semioscope.errors import WeightsError
+
+    if not path.is_file():
+        raise WeightsError(path, f"{what} weights file not found")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # truncated zip, foreign pickle, not a torch file at all
+        first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+        raise WeightsError(path, f"not a readable PyTorch weights file for {what} "
+                                 f"({type(exc).__name__}: {first})") from None
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise WeightsError(path, f"does not hold a state dict of tensors for {what} "
+                                 f"(found {type(state).__name__})")
+    expected = model.state_dict()
+    optional = {k for k in expected if k.endswith("num_batches_tracked")}
+    missing = [k for k in expected if k not in state and k not in optional]
+    unexpected = [k for k in state if k not in expected]
+    shapes = [f"{k} {tuple(v.shape)} (expected {tuple(expected[k].shape)})"
+              for k, v in state.items() if k in expected and v.shape != expected[k].shape]
+    if missing or unexpected or shapes:
+        problems = []
+        if missing:
+            problems.append(f"{len(missing)} expected keys missing: {_few(missing)}")
+        if unexpected:
+            problems.append(f"{len(unexpected)} unexpected keys found: {_few(unexpected)}")
+        if shapes:
+            problems.append(f"{len(shapes)} shape mismatches: {_few(shapes, 3)}")
+        guess = _guess_architecture(list(state))
+        hint = f"; it looks like {guess} weights" if guess and what not in guess else ""
+        raise WeightsError(path, f"not {what} weights{hint}: " + "; ".join(problems))
+    for key in optional:
+        if key not in state:
+            state[key] = torch.zeros((), dtype=torch.long)
+    model.load_state_dict(state, strict=True, assign=assign)

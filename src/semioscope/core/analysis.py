@@ -1,0 +1,347 @@
+"""``analyze(request) -> results dict``: one video in, the results JSON (docs "Results JSON") out.
+
+Order of work: every check that can fail on the user's input (classifier file, video, crop, span,
+backbone weights) runs before the first window is computed, so a mistake costs seconds, not minutes.
+Nothing is written here; the caller writes the returned dict once, atomically, at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from semioscope import UNTRAINED_WARNING, __version__
+from semioscope.core.cancel import CancelToken
+from semioscope.core.features import iter_window_features
+from semioscope.core.geometry import Box
+from semioscope.core.hashing import file_sha256
+from semioscope.core.preprocess import PREPROCESSING_VERSION
+from semioscope.core.video import MAPPING_NAMES, open_video
+from semioscope.core.video.mapping import mapping_for
+from semioscope.core.windows import WindowPlan, plan_windows
+from semioscope.errors import SemioscopeError, WeightsError
+
+UNTRAINED_CLASSIFIER_WARNING = "untrained classifier: random weights, the scores mean nothing"
+CROP_SOURCES = ("auto", "manual", "given", "full-frame")
+
+
+@dataclass
+class AnalysisRequest:
+    """Everything one analysis needs; the CLI and the GUI both fill one of these."""
+
+    video: Path
+    classifier: Path | None = None
+    backbone: str = "i3d"
+    weights: Path | None = None
+    crop: Box | None = None
+    crop_source: str = "given"          # auto | manual | given | full-frame (crop None)
+    crop_status: str = "ok"
+    crop_reasons: list[str] = field(default_factory=list)
+    crop_file: Path | None = None       # the crop record it came from, named in errors
+    onset_s: float | None = None
+    offset_s: float | None = None
+    allow_untrained: bool = False
+    mapping: str = "kinect"
+    batch_size: int = 4
+    threads: int | None = None
+    seed: int = 0
+    fps: float | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: ``done`` of ``total`` windows in ``stage``; ``eta_s`` None until known."""
+
+    stage: str          # "loading" | "features" | "done"
+    done: int
+    total: int
+    elapsed_s: float
+    eta_s: float | None
+
+
+ProgressSink = Callable[[Progress], None]
+
+
+def label_for(p: float, threshold: float, band: tuple[float, float]) -> str:
+    """FLE / TLE by ``threshold`` on P(TLE); "uncertain" inside the closed band ``[lo, hi]``."""
+    lo, hi = band
+    if lo <= p <= hi:
+        return "uncertain"
+    return "TLE" if p >= threshold else "FLE"
+
+
+def confidence_for(p: float, threshold: float) -> float:
+    """Distance of ``p`` from the threshold, as a fraction of the largest possible on that side."""
+    room = (1.0 - threshold) if p >= threshold else threshold
+    return 0.0 if room <= 0 else float(min(1.0, abs(p - threshold) / room))
+
+
+def summarise(p_tle: list[float], threshold: float, band: tuple[float, float]) -> dict[str, Any]:
+    """The video-level verdict: the per-window rule applied to the mean P(TLE)."""
+    labels = [label_for(p, threshold, band) for p in p_tle]
+    mean = float(np.mean(p_tle)) if p_tle else math.nan
+    return {
+        "label": label_for(mean, threshold, band) if p_tle else "uncertain",
+        "p_tle_mean": mean, "n_windows": len(p_tle),
+        "n_fle": labels.count("FLE"), "n_tle": labels.count("TLE"),
+        "n_uncertain": labels.count("uncertain"),
+        "threshold": threshold, "uncertain_band": [band[0], band[1]],
+        "confidence": confidence_for(mean, threshold) if p_tle else 0.0,
+        "aggregation": (
+            f"mean of the {len(p_tle)} window probabilities P(TLE); TLE if the mean >= "
+            f"{threshold:g}, FLE below, uncertain inside [{band[0]:g}, {band[1]:g}]. "
+            "confidence = |mean - threshold| / (1 - threshold) above the threshold, "
+            "/ threshold below it (0 at the threshold, 1 at a certain 0 or 1)"),
+    }
+
+
+def _meta_dict(meta: Any) -> dict[str, Any]:
+    to_dict = getattr(meta, "to_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    return dataclasses.asdict(meta)
+
+
+def _mapping_name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return None if value.get("name") is None else str(value["name"])
+    return None if value is None else str(value)
+
+
+def _check_classifier(path: Path, meta: Any, request: AnalysisRequest) -> None:
+    """Refuse a classifier trained on other features than the ones this run would make."""
+    if meta.backbone != request.backbone:
+        raise WeightsError(path, f"the classifier was trained on {meta.backbone} features, but "
+                           f"this run uses --backbone {request.backbone}")
+    if meta.preprocessing_version != PREPROCESSING_VERSION:
+        raise WeightsError(path, f"the classifier was trained with preprocessing "
+                           f"{meta.preprocessing_version!r}; this version of semioscope uses "
+                           f"{PREPROCESSING_VERSION!r} (retrain it)")
+
+
+def _check_mapping(path: Path, meta: Any, effective: str, warnings: list[str]) -> None:
+    """Refuse a classifier trained with another 16->8-bit mapping than this run's.
+
+    An 8-bit video (or one trained on 8-bit videos) has no mapping to choose, so there a mismatch
+    is only a warning: the user cannot change it with ``--mapping``.
+    """
+    trained = _mapping_name(meta.mapping)
+    if trained is None or trained == effective:
+        return
+    if "identity" in (trained, effective):
+        warnings.append(f"the classifier was trained on {trained}-mapped video, this video is "
+                        f"{effective}-mapped (8-bit source): scores may be off")
+        return
+    raise WeightsError(path, f"the classifier was trained with the {trained!r} intensity "
+                       f"mapping, but this run uses {effective!r} (pass --mapping {trained})")
+
+
+def _check_backbone_match(path: Path, meta: Any, backbone: Any) -> None:
+    """Features of other backbone weights (or random ones) mean nothing to this classifier."""
+    if getattr(meta, "backbone_pretrained", False) and not backbone.pretrained:
+        raise WeightsError(path, f"the classifier needs pretrained {backbone.name} weights, but "
+                           f"none were found: run `semioscope models fetch {backbone.name}` or "
+                           "pass --weights PATH")
+    wanted = getattr(meta, "backbone_weights_sha256", None)
+    if wanted and backbone.weights_sha256 and wanted != backbone.weights_sha256:
+        raise WeightsError(path, f"the classifier was trained on features of backbone weights "
+                           f"{wanted[:12]}..., but the loaded weights are "
+                           f"{backbone.weights_sha256[:12]}...")
+
+
+def _check_request(request: AnalysisRequest) -> None:
+    if request.batch_size < 1:
+        raise SemioscopeError("--batch-size", f"must be at least 1, got {request.batch_size}")
+    if request.threads is not None and request.threads < 1:
+        raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
+    if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
+        raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
+    if request.mapping not in MAPPING_NAMES:
+        raise SemioscopeError("--mapping", f"unknown mapping {request.mapping!r}; choose one "
+                              f"of {', '.join(MAPPING_NAMES)}")
+    if request.crop_source not in CROP_SOURCES:
+        raise SemioscopeError("crop", f"unknown crop source {request.crop_source!r}")
+    for path, what in ((request.classifier, "classifier"), (request.weights, "weights")):
+        if path is not None and not Path(path).is_file():
+            raise WeightsError(path, f"no such {what} file")
+    if request.classifier is None and not request.allow_untrained:
+        raise SemioscopeError("--classifier", "no classifier given: pass --classifier FILE (a "
+                              "trained model from `semioscope train`), or --allow-untrained for "
+                              "a meaningless demonstration run")
+
+
+class _Clock:
+    """Turns (done, total) into :class:`Progress` with elapsed time and a linear ETA."""
+
+    def __init__(self, sink: ProgressSink | None) -> None:
+        self.sink = sink
+        self.start = self.features_start = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.sink is None:
+            return
+        now = time.monotonic()
+        if stage == "features" and done == 0:
+            self.features_start = now  # the ETA ignores model loading
+        elapsed = now - self.start
+        rate = (now - self.features_start) / done if done else None
+        eta = rate * (total - done) if rate is not None and stage == "features" else None
+        self.sink(Progress(stage, done, total, elapsed, 0.0 if stage == "done" else eta))
+
+
+def analyze(
+    request: AnalysisRequest, progress: ProgressSink | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """Score every 2-s window of the video's span; return the results JSON object."""
+    from semioscope.core.models.classifier import load_classifier
+
+    _check_request(request)
+    clock = _Clock(progress)
+    clock("loading", 0, 0)
+    warnings: list[str] = []
+    loaded = None
+    if request.classifier is not None:  # cheap, and the likeliest mistake: check it first
+        loaded = load_classifier(request.classifier)
+        _check_classifier(Path(request.classifier), loaded[1], request)
+    with open_video(request.video, fps=request.fps) as reader:
+        props = reader.properties
+        crop = _resolve_crop(request, props.width, props.height)
+        plan = plan_windows(props, request.onset_s, request.offset_s)
+        warnings += plan.warnings
+        if props.fps_source == "assumed":
+            warnings.append("the video states no frame rate: 30 fps was assumed")
+        mapping = mapping_for(reader, request.mapping)
+        if loaded is not None:
+            _check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
+        engine = _load_engine(request, loaded, warnings)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel)
+    results = {
+        "software_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "video": {"path": str(request.video), "sha256": file_sha256(request.video),
+                  "frames": props.frames, "fps": props.fps, "fps_source": props.fps_source,
+                  "width": props.width, "height": props.height, "bit_depth": props.bit_depth,
+                  "duration_s": props.duration_s},
+        "mapping": mapping.to_dict(),
+        "crop": _crop_dict(request, crop, props.width, props.height),
+        "span": plan.span_dict(),
+        "resampled_to_30fps": plan.resampled,
+        "windows": windows,
+        "summary": summarise([w["p_tle"] for w in windows], engine.threshold, engine.band),
+        "model": _model_dict(request, engine),
+        "warnings": warnings,
+    }
+    clock("done", len(windows), len(windows))
+    return results
+
+
+@dataclass
+class _Engine:
+    """The loaded networks and the classifier's decision rule."""
+
+    backbone: Any
+    model: Any
+    meta: Any
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta.threshold)
+
+    @property
+    def band(self) -> tuple[float, float]:
+        return float(self.meta.uncertain_band[0]), float(self.meta.uncertain_band[1])
+
+
+def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
+                 warnings: list[str]) -> _Engine:
+    """The backbone (refused if untrained without permission) and the classifier to use."""
+    from semioscope.core.models.backbone import load_backbone
+    from semioscope.core.models.classifier import random_classifier
+
+    backbone = load_backbone(request.backbone, request.weights,
+                             allow_untrained=request.allow_untrained,
+                             threads=request.threads, seed=request.seed)
+    if not backbone.pretrained:
+        warnings.append(UNTRAINED_WARNING)
+    if loaded is None:
+        model, meta = random_classifier(request.seed, backbone)
+        warnings.append(UNTRAINED_CLASSIFIER_WARNING)
+    else:
+        model, meta = loaded
+        _check_backbone_match(Path(str(request.classifier)), meta, backbone)
+    return _Engine(backbone, model, meta)
+
+
+def _resolve_crop(request: AnalysisRequest, width: int, height: int) -> Box | None:
+    if request.crop is None:
+        return None
+    subject = str(request.crop_file) if request.crop_file else f"crop {request.crop}"
+    return request.crop.validate(width, height, subject=subject)
+
+
+def _crop_dict(request: AnalysisRequest, crop: Box | None, width: int,
+               height: int) -> dict[str, Any]:
+    if crop is None:  # the whole frame was used: record it as a box all the same
+        return {**Box.full_frame(width, height).to_dict(), "source": "full-frame",
+                "status": "ok", "reasons": []}
+    return {**crop.to_dict(), "source": request.crop_source, "status": request.crop_status,
+            "reasons": list(request.crop_reasons)}
+
+
+def _model_dict(request: AnalysisRequest, engine: _Engine) -> dict[str, Any]:
+    path, backbone, meta = request.classifier, engine.backbone, engine.meta
+    return {
+        "backbone": backbone.name, "backbone_pretrained": bool(backbone.pretrained),
+        "weights_sha256": backbone.weights_sha256,
+        "classifier_path": None if path is None else str(path),
+        "classifier_sha256": None if path is None else file_sha256(path),
+        "classifier_trained": bool(getattr(meta, "trained", False)),
+        "preprocessing_version": PREPROCESSING_VERSION,
+        "classifier_metadata": _meta_dict(meta),
+    }
+
+
+def _score_windows(
+    reader: Any, request: AnalysisRequest, plan: WindowPlan, engine: _Engine, crop: Box | None,
+    mapping: Any, clock: _Clock, cancel: CancelToken | None,
+) -> list[dict[str, Any]]:
+    """Features then classifier, window by window, streaming."""
+    total = len(plan.windows)
+    clock("features", 0, total)
+    out: list[dict[str, Any]] = []
+    for window, feats in iter_window_features(
+            reader, backbone=engine.backbone, crop=crop, mapping=mapping,
+            batch_size=request.batch_size,
+            progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan):
+        p = _predict(engine.model, feats)
+        out.append({**window.to_dict(), "p_tle": p,
+                    "label": label_for(p, engine.threshold, engine.band)})
+    return out
+
+
+def _predict(model: Any, feats: np.ndarray) -> float:
+    """P(TLE) of one window's ``(T', 1024)`` features, pre-padded to 7 steps."""
+    import torch
+
+    from semioscope.core.models.classifier import pad_features
+
+    padded = pad_features(feats)
+    x = torch.as_tensor(np.asarray(padded, dtype=np.float32))[None]
+    model.eval()
+    with torch.inference_mode():
+        y = model(x)
+    p = float(torch.as_tensor(y).reshape(-1)[0])
+    if not 0.0 <= p <= 1.0:
+        raise RuntimeError(f"classifier returned {p}, not a probability")
+    return p

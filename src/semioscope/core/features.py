@@ -1,0 +1,204 @@
+"""Streaming feature extraction: decode -> preprocess -> batch -> backbone, one window at a time.
+
+Used by ``analyze`` and by training's feature extraction alike, so both see identical inputs.
+Memory does not grow with the video's length: a decoder thread keeps at most ``prefetch``
+preprocessed windows in a small queue while the backbone works on the current batch. Decoding
+(~0.6 core-s per video second, mostly in FFmpeg and OpenCV, which release the interpreter lock)
+thus overlaps with inference instead of adding to it.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from semioscope.core.cancel import CancelToken
+from semioscope.core.geometry import Box
+from semioscope.core.preprocess import INPUT_SIZE, preprocess_gray, to_rgb
+from semioscope.core.video.base import VideoReader
+from semioscope.core.video.mapping import IntensityMapping
+from semioscope.core.windows import WINDOW_FRAMES, Window, WindowPlan, plan_windows
+from semioscope.errors import CancelledError, VideoError
+
+#: ``progress(done_windows, total_windows)``
+ProgressCallback = Callable[[int, int], None]
+
+
+class FeatureBackbone(Protocol):
+    """What this module needs of :class:`semioscope.core.models.backbone.Backbone`."""
+
+    name: str
+
+    def features(self, clips: Any) -> Any: ...
+
+
+@dataclass
+class _Failure:
+    """An exception raised in the decoder thread, re-raised in the caller's thread."""
+
+    error: BaseException
+
+
+_END = object()
+
+
+def iter_preprocessed(
+    reader: VideoReader, plan: WindowPlan, *, crop: Box | None, mapping: IntensityMapping,
+    cancel: CancelToken | None = None,
+) -> Iterator[tuple[Window, np.ndarray]]:
+    """``(window, (T, 224, 224) float32 gray)`` for each window, decoding the span once, in order.
+
+    Only the frames of the current window (plus one chunk) are held in memory.
+    """
+    chunks = reader.iter_chunks(plan.start_frame, plan.end_frame, chunk=WINDOW_FRAMES)
+    buf_start = plan.start_frame           # source index of buf[0]
+    buf: np.ndarray | None = None
+    for window in plan.windows:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        wanted = plan.source_indices(window)
+        while buf is None or buf_start + len(buf) <= wanted[-1]:
+            chunk = next(chunks, None)
+            if chunk is None:
+                have = buf_start + (0 if buf is None else len(buf))
+                raise VideoError(reader.properties.path, f"the video ended at frame {have}, "
+                                 f"before frame {int(wanted[-1])} of the span")
+            buf = chunk if buf is None else np.concatenate([buf, chunk])
+        gray = preprocess_gray(buf[wanted - buf_start], crop=crop, mapping=mapping)
+        drop = int(wanted[-1]) - buf_start   # the next window may reuse the last frame
+        buf, buf_start = buf[drop:], buf_start + drop
+        yield window, gray
+
+
+def _producer(
+    items: Iterator[tuple[Window, np.ndarray]], out: queue.Queue[Any], stop: threading.Event
+) -> None:
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in items:
+            if not put(item):
+                return
+        put(_END)
+    except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
+        put(_Failure(exc))
+
+
+def _prefetched(
+    items: Iterator[tuple[Window, np.ndarray]], prefetch: int
+) -> Iterator[tuple[Window, np.ndarray]]:
+    """Run ``items`` in a daemon thread, ``prefetch`` ahead; stop it when the caller stops."""
+    if prefetch <= 0:
+        yield from items
+        return
+    q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
+    stop = threading.Event()
+    thread = threading.Thread(target=_producer, args=(items, q, stop),
+                              name="semioscope-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.05)
+
+
+def _run_batch(
+    backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]]
+) -> list[tuple[Window, np.ndarray]]:
+    """Replicate gray to RGB straight into one ``(N, 3, T, 224, 224)`` buffer and run it."""
+    import torch
+
+    frames = batch[0][1].shape[0]
+    clips = np.empty((len(batch), 3, frames, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
+    for slot, (_, gray) in enumerate(batch):
+        to_rgb(gray, out=clips[slot])
+    with torch.inference_mode():
+        feats = backbone.features(torch.from_numpy(clips))
+    if isinstance(feats, torch.Tensor):
+        feats = feats.detach().cpu().float().numpy()
+    feats = np.asarray(feats, dtype=np.float32)
+    return [(window, feats[slot]) for slot, (window, _) in enumerate(batch)]
+
+
+def iter_window_features(
+    reader: VideoReader, *, backbone: FeatureBackbone, crop: Box | None,
+    mapping: IntensityMapping, onset_s: float | None = None, offset_s: float | None = None,
+    batch_size: int = 4, progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None, plan: WindowPlan | None = None, prefetch: int = 2,
+) -> Generator[tuple[Window, np.ndarray], None, None]:
+    """``(window, features (T', 1024))`` for every 2-s window of the span, in order.
+
+    Windows of equal length are batched together (``batch_size`` at most); the short leftover
+    window runs alone. ``plan`` (from :func:`~semioscope.core.windows.plan_windows`) may be given
+    to reuse an already validated span; otherwise ``onset_s``/``offset_s`` define it. Raises
+    :class:`~semioscope.errors.CancelledError` between batches once ``cancel`` is set.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if plan is None:
+        plan = plan_windows(reader.properties, onset_s, offset_s)
+    total = len(plan.windows)
+    done = 0
+    batch: list[tuple[Window, np.ndarray]] = []
+    items = _prefetched(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
+                                          cancel=cancel), prefetch)
+    try:
+        for item in items:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            if batch and batch[0][1].shape[0] != item[1].shape[0]:
+                yield from _flush(backbone, batch, cancel)
+                done += len(batch)
+                batch = []
+                _report(progress, done, total)
+            batch.append(item)
+            if len(batch) == batch_size:
+                yield from _flush(backbone, batch, cancel)
+                done += len(batch)
+                batch = []
+                _report(progress, done, total)
+        if batch:
+            yield from _flush(backbone, batch, cancel)
+            done += len(batch)
+            _report(progress, done, total)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
+def _flush(
+    backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]],
+    cancel: CancelToken | None,
+) -> Iterator[tuple[Window, np.ndarray]]:
+    if cancel is not None and cancel.cancelled:
+        raise CancelledError("cancelled")
+    yield from _run_batch(backbone, batch)
+
+
+def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)

@@ -1,0 +1,147 @@
+"""The feature extractor interface the engine uses, and :func:`load_backbone`.
+
+A backbone turns a batch of same-length clips ``(N, 3, T, 224, 224)`` in [-1, 1] into per-clip
+feature sequences ``(N, T', 1024)``. Weights come from an explicit file or the one fetched by
+``semioscope models fetch`` (never downloaded here); random weights only when the caller says so
+(smoke tests, demos), and then ``pretrained`` is False so results are flagged as not clinical.
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from semioscope.core.hashing import file_sha256
+from semioscope.core.models import registry
+from semioscope.errors import WeightsError
+
+__all__ = ["BACKBONES", "Backbone", "I3DBackbone", "S3DBackbone", "load_backbone"]
+
+log = logging.getLogger(__name__)
+
+BACKBONES = ("i3d", "s3d")
+
+
+class Backbone(abc.ABC):
+    """A frozen video network used only for inference (eval mode, no gradients)."""
+
+    name: str
+    feature_dim: int = 1024
+    max_steps: int = 7
+    min_frames: int = 10
+
+    def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
+                 channels_last: bool = True) -> None:
+        self.model = model.eval().requires_grad_(False)
+        self.pretrained = pretrained
+        self.weights_sha256 = weights_sha256
+        self.memory_format = torch.channels_last_3d if channels_last else torch.contiguous_format
+        self.model.to(memory_format=self.memory_format)  # type: ignore[call-overload]
+
+    @abc.abstractmethod
+    def timesteps(self, n_frames: int) -> int:
+        """How many feature steps a clip of ``n_frames`` frames gives."""
+
+    @abc.abstractmethod
+    def _extract(self, clips: torch.Tensor) -> torch.Tensor:
+        """The network's (N, T', 1024) for prepared clips."""
+
+    def features(self, clips: torch.Tensor) -> torch.Tensor:
+        """(N, 3, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024), no gradients."""
+        if clips.ndim != 5 or clips.shape[1] != 3:
+            raise ValueError(f"expected clips (N, 3, T, 224, 224), got {tuple(clips.shape)}")
+        if clips.shape[2] < self.min_frames:
+            raise ValueError(f"a clip needs at least {self.min_frames} frames, "
+                             f"got {clips.shape[2]}")
+        x = clips.to(torch.float32).contiguous(memory_format=self.memory_format)
+        with torch.inference_mode():
+            out = self._extract(x)
+        return out.contiguous()
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(pretrained={self.pretrained}, "
+                f"weights_sha256={self.weights_sha256 and self.weights_sha256[:12]})")
+
+
+class I3DBackbone(Backbone):
+    """The paper's I3D (Mixed_5c + (2,7,7) average pool); 60 frames -> 7 steps."""
+
+    name = "i3d"
+
+    def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
+                 channels_last: bool = True, fold_bn: bool = True) -> None:
+        from semioscope.core.models.i3d import fold_batchnorm
+
+        if fold_bn:
+            fold_batchnorm(model.eval())
+        super().__init__(model, pretrained=pretrained, weights_sha256=weights_sha256,
+                         channels_last=channels_last)
+
+    def timesteps(self, n_frames: int) -> int:
+        from semioscope.core.models.i3d import i3d_timesteps
+
+        return i3d_timesteps(n_frames)
+
+    def _extract(self, clips: torch.Tensor) -> torch.Tensor:
+        return self.model.extract_features(clips)  # type: ignore[operator, no-any-return]
+
+
+class S3DBackbone(Backbone):
+    """torchvision S3D with its own input normalisation; 60 frames -> 6 steps."""
+
+    name = "s3d"
+
+    def timesteps(self, n_frames: int) -> int:
+        from semioscope.core.models.s3d import s3d_timesteps
+
+        return s3d_timesteps(n_frames)
+
+    def _extract(self, clips: torch.Tensor) -> torch.Tensor:
+        return self.model.extract_features(clips)  # type: ignore[operator, no-any-return]
+
+
+def _build(name: str, weights: Path | None) -> nn.Module:
+    if name == "i3d":
+        from semioscope.core.models.i3d import i3d
+
+        return i3d(weights=weights)
+    from semioscope.core.models.s3d import s3d
+
+    return s3d(weights=weights)
+
+
+def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrained: bool = False,
+                  threads: int | None = None, seed: int = 0) -> Backbone:
+    """The named backbone, ready for inference.
+
+    ``weights`` None means the file fetched by ``semioscope models fetch NAME``; if there is none,
+    ``allow_untrained`` gives seeded random weights (``pretrained=False``), else WeightsError.
+    """
+    if name not in BACKBONES:
+        raise WeightsError(name, f"unknown backbone; choose one of {', '.join(BACKBONES)}")
+    if threads is not None:
+        if threads < 1:
+            raise WeightsError("--threads", f"must be at least 1, got {threads}")
+        torch.set_num_threads(threads)
+    path = registry.find_weights(name, weights)
+    started = time.monotonic()
+    if path is None:
+        if not allow_untrained:
+            raise WeightsError(name, f"no weights: run `semioscope models fetch {name}` or pass "
+                                     "--weights PATH (or --allow-untrained for a smoke test)")
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            model = _build(name, None)
+        sha: str | None = None
+    else:
+        model = _build(name, path)
+        sha = file_sha256(path)
+    cls: type[Backbone] = I3DBackbone if name == "i3d" else S3DBackbone
+    backbone = cls(model, pretrained=path is not None, weights_sha256=sha)
+    log.debug("loaded %s in %.2f s", backbone, time.monotonic() - started)
+    return backbone

@@ -1,0 +1,87 @@
+"""torchvision's S3D as an alternative feature extractor, behind the same interface as I3D.
+
+The engine hands every backbone clips scaled to [-1, 1] (the paper's I3D input); S3D's Kinetics
+weights were trained on [0, 1] frames normalised with their own mean and std, so
+:meth:`S3DFeatures.extract_features` converts first. The class subclasses torchvision's ``S3D``
+unchanged, so torchvision's ``s3d-d76dad2f.pth`` loads with strict key matching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torchvision.models.video.s3d import S3D
+
+from semioscope.core.models.registry import WEIGHT_FILES, WeightFile, load_state_dict_file
+
+__all__ = ["S3D_WEIGHTS", "S3DFeatures", "S3DWeights", "s3d", "s3d_timesteps"]
+
+#: the shortest clip the layers accept (stride-2 stem, two stride-2 pools, (2,7,7) avg-pool)
+S3D_MIN_FRAMES = 13
+
+
+@dataclass(frozen=True)
+class S3DWeights:
+    """What torchvision's Kinetics-400 S3D file expects of its input."""
+
+    file: WeightFile
+    mean: tuple[float, float, float] = (0.43216, 0.394666, 0.37645)
+    std: tuple[float, float, float] = (0.22803, 0.22145, 0.216989)
+    input_size: tuple[int, int] = (224, 224)
+    min_frames: int = S3D_MIN_FRAMES
+    feature_dim: int = 1024
+    num_classes: int = 400
+
+
+S3D_WEIGHTS = S3DWeights(file=WEIGHT_FILES["s3d"])
+
+
+class S3DFeatures(S3D):
+    """torchvision S3D plus :meth:`extract_features` taking the engine's [-1, 1] clips."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.register_buffer("_mean", torch.tensor(S3D_WEIGHTS.mean).reshape(1, 3, 1, 1, 1),
+                             persistent=False)
+        self.register_buffer("_std", torch.tensor(S3D_WEIGHTS.std).reshape(1, 3, 1, 1, 1),
+                             persistent=False)
+
+    def normalise(self, x: torch.Tensor) -> torch.Tensor:
+        """[-1, 1] -> [0, 1] -> (x - mean) / std, per channel."""
+        return ((x + 1.0) * 0.5 - self._mean) / self._std
+
+    def extract_features(self, x: torch.Tensor) -> torch.Tensor:
+        """``features`` then ``avgpool`` ((2, 7, 7), stride 1): (N, 3, T, 224, 224) -> (N, T', 1024).
+
+        Clips shorter than :data:`S3D_MIN_FRAMES` are lengthened by repeating their last frame
+        (the layers cannot take fewer), giving one time step.
+        """
+        if x.shape[2] < S3D_MIN_FRAMES:
+            tail = x[:, :, -1:].expand(-1, -1, S3D_MIN_FRAMES - x.shape[2], -1, -1)
+            x = torch.cat([x, tail], dim=2)
+        y = self.features(self.normalise(x))
+        y = torch.nn.functional.avg_pool3d(y, (2, min(7, y.shape[3]), min(7, y.shape[4])),
+                                           stride=1)
+        if y.shape[3] != 1 or y.shape[4] != 1:
+            raise ValueError(f"input {tuple(x.shape[3:])} is larger than 224x224")
+        return y.flatten(2).transpose(1, 2)
+
+
+def s3d_timesteps(n_frames: int) -> int:
+    """Feature steps for a clip of ``n_frames`` (floor-style padding: 60 frames -> 6)."""
+    t = max(n_frames, S3D_MIN_FRAMES)
+    t = (t - 1) // 2 + 1        # stem: kernel 7, stride 2, padding 3
+    t = (t - 1) // 2 + 1        # MaxPool 3x3x3, stride 2, padding 1
+    t = (t - 2) // 2 + 1        # MaxPool 2x2x2, stride 2
+    return max(t - 1, 0)        # avgpool kernel 2, stride 1
+
+
+def s3d(*, weights: Path | None = None, **kwargs: Any) -> S3DFeatures:
+    """Build S3D; with ``weights`` (torchvision's state dict) load it strictly."""
+    model = S3DFeatures(**kwargs)
+    if weights is not None:
+        load_state_dict_file(model, Path(weights), "S3D")
+    return model

@@ -1,0 +1,140 @@
+"""2-second windows over the clinical span (paper section 3.3.3), on a 30-fps time grid.
+
+The network was trained on 60-frame samples of 30-fps video, so a window is 2 s of *time*, not
+60 source frames: a video at another rate is resampled to 30 fps by taking, for each 30-fps instant,
+the source frame with the nearest index (``round(k * fps / 30)``), and the results say so.
+A leftover of 10..59 frames (at 30 fps) is kept as a short window; a shorter one is dropped.
+
+Frame ranges are half-open: ``end_frame`` is one past the last source frame a window uses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from semioscope.core.video.base import NOMINAL_FPS, VideoProperties
+from semioscope.errors import SemioscopeError
+
+WINDOW_FRAMES = 60          # frames per window on the 30-fps grid (2 s)
+MIN_WINDOW_FRAMES = 10      # shorter leftovers are dropped (the paper keeps 10..59)
+WINDOW_SECONDS = WINDOW_FRAMES / NOMINAL_FPS
+#: an offset this close past the end (half a frame) still counts as "the end of the video"
+_END_TOLERANCE_FRAMES = 0.5
+
+
+@dataclass(frozen=True)
+class Window:
+    """One sample fed to the network; ``n_frames`` counts 30-fps frames."""
+
+    index: int
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+    n_frames: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """The span and its windows for one video; ``source_indices`` says which frames to read."""
+
+    fps: float
+    start_frame: int          # first source frame of the span
+    end_frame: int            # one past the last source frame of the span
+    onset_s: float
+    offset_s: float
+    resampled: bool
+    grid_frames: int          # length of the span on the 30-fps grid
+    windows: tuple[Window, ...]
+
+    def source_indices(self, window: Window) -> np.ndarray:
+        """Source frame index of each of ``window``'s 30-fps frames (non-decreasing)."""
+        first = window.index * WINDOW_FRAMES
+        return self._grid_to_source(np.arange(first, first + window.n_frames))
+
+    def _grid_to_source(self, grid: np.ndarray) -> np.ndarray:
+        if not self.resampled:
+            return self.start_frame + grid
+        idx = self.start_frame + np.rint(grid * (self.fps / NOMINAL_FPS)).astype(np.int64)
+        return np.minimum(idx, self.end_frame - 1)
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.resampled:
+            return []
+        return [f"video is {self.fps:g} fps: frames were resampled to 30 fps (nearest frame) "
+                "so that each window is 2 s, as in training"]
+
+    def span_dict(self) -> dict[str, Any]:
+        return {"onset_s": self.onset_s, "offset_s": self.offset_s,
+                "start_frame": self.start_frame, "end_frame": self.end_frame}
+
+
+def _span_frames(
+    props: VideoProperties, onset_s: float | None, offset_s: float | None
+) -> tuple[int, int]:
+    """Validate the clinical span in seconds; return its half-open source-frame range."""
+    subject = props.path
+    duration = props.frames / props.fps
+    for name, value in (("onset", onset_s), ("offset", offset_s)):
+        if value is not None and not math.isfinite(value):
+            raise SemioscopeError(subject, f"{name} {value} s is not a number")
+    if onset_s is not None and not 0 <= onset_s < duration:
+        raise SemioscopeError(subject, f"onset {onset_s:g} s is outside the video "
+                              f"(0 to {duration:.2f} s)")
+    if offset_s is not None and not 0 < offset_s <= duration + _END_TOLERANCE_FRAMES / props.fps:
+        raise SemioscopeError(subject, f"offset {offset_s:g} s is outside the video "
+                              f"(0 to {duration:.2f} s)")
+    if onset_s is not None and offset_s is not None and onset_s >= offset_s:
+        raise SemioscopeError(subject, f"onset {onset_s:g} s is not before offset "
+                              f"{offset_s:g} s")
+    start = 0 if onset_s is None else int(round(onset_s * props.fps))
+    end = props.frames if offset_s is None else min(props.frames, int(round(offset_s * props.fps)))
+    return start, end
+
+
+def plan_windows(
+    props: VideoProperties, onset_s: float | None = None, offset_s: float | None = None
+) -> WindowPlan:
+    """The windows of the span ``[onset_s, offset_s)`` (whole video by default).
+
+    Raises :class:`SemioscopeError` for a video or span shorter than 10 frames at 30 fps, an
+    onset not before the offset, or an onset/offset outside the video.
+    """
+    if props.fps <= 0 or not math.isfinite(props.fps):
+        raise SemioscopeError(props.path, f"frame rate {props.fps} is not usable; give --fps")
+    if props.frames < MIN_WINDOW_FRAMES:
+        raise SemioscopeError(props.path, f"the video has {props.frames} frames; at least "
+                              f"{MIN_WINDOW_FRAMES} are needed for one window")
+    start, end = _span_frames(props, onset_s, offset_s)
+    resampled = not props.is_nominal_rate
+    src_count = end - start
+    grid = src_count if not resampled else int(math.floor(
+        src_count * NOMINAL_FPS / props.fps + 1e-6))
+    if grid < MIN_WINDOW_FRAMES:
+        raise SemioscopeError(props.path, f"the span {start / props.fps:.2f}-{end / props.fps:.2f}"
+                              f" s holds {grid} frames at 30 fps; at least {MIN_WINDOW_FRAMES} "
+                              "are needed for one window")
+    plan = WindowPlan(fps=props.fps, start_frame=start, end_frame=end,
+                      onset_s=start / props.fps, offset_s=end / props.fps,
+                      resampled=resampled, grid_frames=grid, windows=())
+    t0 = start / props.fps
+    windows = []
+    for index, first in enumerate(range(0, grid, WINDOW_FRAMES)):
+        n = min(WINDOW_FRAMES, grid - first)
+        if n < MIN_WINDOW_FRAMES:
+            break
+        src = plan._grid_to_source(np.array([first, first + n - 1]))
+        windows.append(Window(
+            index=index, start_frame=int(src[0]), end_frame=int(src[1]) + 1,
+            start_s=round(t0 + first / NOMINAL_FPS, 6),
+            end_s=round(t0 + (first + n) / NOMINAL_FPS, 6), n_frames=n,
+        ))
+    return replace(plan, windows=tuple(windows))

@@ -1,0 +1,317 @@
+"""The engine: streaming features (stand-in backbone) and analyze() end to end (real models)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from semioscope import UNTRAINED_WARNING
+from semioscope.core.analysis import AnalysisRequest, Progress, analyze
+from semioscope.core.cancel import CancelToken
+from semioscope.core.features import iter_window_features
+from semioscope.core.geometry import Box
+from semioscope.core.hashing import file_sha256
+from semioscope.core.preprocess import preprocess_gray
+from semioscope.core.results import validate_results
+from semioscope.core.video.base import VideoProperties, VideoReader
+from semioscope.core.video.mapping import KINECT
+from semioscope.core.windows import plan_windows
+from semioscope.errors import CancelledError, SemioscopeError, VideoError, WeightsError
+
+
+class ArrayReader(VideoReader):
+    """In-memory frames; counts how far decoding has gone; can fail at a given frame."""
+
+    def __init__(self, frames: np.ndarray, fps: float = 30.0, fail_at: int | None = None):
+        self.frames = frames
+        self.fail_at = fail_at
+        self.decoded = 0
+        self.properties = VideoProperties(
+            path="mem.mkv", frames=len(frames), fps=fps, width=frames.shape[2],
+            height=frames.shape[1], bit_depth=16, duration_s=len(frames) / fps, backend="mem")
+
+    def read(self, index: int) -> np.ndarray:
+        return self.frames[self._check_index(index)]
+
+    def iter_chunks(self, start: int = 0, stop: int | None = None,
+                    chunk: int = 60) -> Iterator[np.ndarray]:
+        start, stop = self._clamp_range(start, stop)
+        for i in range(start, stop, chunk):
+            end = min(i + chunk, stop)
+            if self.fail_at is not None and end > self.fail_at:
+                raise VideoError("mem.mkv", f"corrupt data near frame {self.fail_at}")
+            self.decoded = end
+            yield self.frames[i:end]
+
+
+class MeanBackbone:
+    """Features = per-frame-pair mean of the clip, so each output identifies its input frames."""
+
+    name = "fake"
+    pretrained = False
+    weights_sha256 = None
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[int, ...]] = []
+        self.clips: list[np.ndarray] = []
+
+    def features(self, clips: torch.Tensor) -> torch.Tensor:
+        self.batches.append(tuple(clips.shape))
+        self.clips.extend(c.numpy().copy() for c in clips)
+        steps = max(1, clips.shape[2] // 8)
+        means = clips[:, 0, : steps * 8].reshape(clips.shape[0], steps, -1).mean(-1)
+        return means[..., None].expand(-1, -1, 1024)
+
+
+def frames_with_ids(n: int, height: int = 24, width: int = 32) -> np.ndarray:
+    """Each frame uniform at a level derived from its index (distinct after Kinect mapping)."""
+    levels = (np.arange(n) * 37 % 200 + 20) * 70
+    return np.broadcast_to(levels[:, None, None], (n, height, width)).astype(np.uint16)
+
+
+def test_windows_in_order_batched_by_length() -> None:
+    reader = ArrayReader(frames_with_ids(630))
+    backbone = MeanBackbone()
+    seen: list[tuple[int, int]] = []
+    out = list(iter_window_features(reader, backbone=backbone, crop=None, mapping=KINECT,
+                                    batch_size=4, progress=lambda d, t: seen.append((d, t))))
+    assert [w.index for w, _ in out] == list(range(11))
+    assert [b[0] for b in backbone.batches] == [4, 4, 2, 1]
+    assert [b[2] for b in backbone.batches] == [60, 60, 60, 30]
+    assert seen == [(4, 11), (8, 11), (10, 11), (11, 11)]
+    assert out[0][1].shape == (7, 1024) and out[-1][1].shape == (3, 1024)
+    # the clip fed for window 3 is the preprocessing of frames 180..239, channels replicated
+    expected = preprocess_gray(reader.frames[180:240], crop=None, mapping=KINECT)
+    clip = backbone.clips[3]
+    assert clip.shape == (3, 60, 224, 224)
+    assert np.array_equal(clip[0], expected) and np.array_equal(clip[2], expected)
+
+
+def test_crop_and_resampled_frames_reach_the_backbone() -> None:
+    reader = ArrayReader(frames_with_ids(125), fps=25.0)
+    backbone = MeanBackbone()
+    crop = Box(4, 2, 20, 16)
+    plan = plan_windows(reader.properties)
+    out = list(iter_window_features(reader, backbone=backbone, crop=crop, mapping=KINECT,
+                                    batch_size=8, plan=plan))
+    assert [w.n_frames for w, _ in out] == [60, 60, 30]
+    for window, clip in zip(plan.windows, backbone.clips, strict=True):
+        src = reader.frames[plan.source_indices(window)]
+        expected = preprocess_gray(src, crop=crop, mapping=KINECT)
+        assert np.array_equal(clip[1], expected)
+
+
+def test_decoding_streams_instead_of_reading_everything() -> None:
+    reader = ArrayReader(frames_with_ids(60 * 40, 8, 8))
+    gen = iter_window_features(reader, backbone=MeanBackbone(), crop=None, mapping=KINECT,
+                               batch_size=1, prefetch=2)
+    next(gen)
+    assert reader.decoded <= 60 * 5  # a few windows ahead, not the whole 80-s video
+    gen.close()
+    _assert_decoder_stopped()
+
+
+def test_cancel_between_batches_stops_the_decoder() -> None:
+    reader = ArrayReader(frames_with_ids(600, 8, 8))
+    token = CancelToken()
+    with pytest.raises(CancelledError):
+        for _ in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
+                                      mapping=KINECT, batch_size=2,
+                                      progress=lambda d, t: token.cancel(), cancel=token):
+            pass
+    _assert_decoder_stopped()
+
+
+def test_decoder_errors_reach_the_caller() -> None:
+    reader = ArrayReader(frames_with_ids(300, 8, 8), fail_at=200)
+    got: list[Any] = []
+    with pytest.raises(VideoError, match="corrupt"):
+        for item in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
+                                         mapping=KINECT, batch_size=1):
+            got.append(item)
+    assert len(got) == 3  # the windows before the damage were delivered
+    _assert_decoder_stopped()
+
+
+def test_synchronous_mode_gives_the_same_features() -> None:
+    reader = ArrayReader(frames_with_ids(200, 8, 8))
+    a = [f for _, f in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
+                                            mapping=KINECT, prefetch=0)]
+    b = [f for _, f in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
+                                            mapping=KINECT, prefetch=3)]
+    assert len(a) == 4 and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _assert_decoder_stopped() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "semioscope-decode":
+            thread.join(timeout=2)
+            assert not thread.is_alive()
+
+
+# -- analyze(): the request, checks, results object ------------------------------------------
+
+def _video(path: Path, n: int, fps: float = 30.0) -> Path:
+    from semioscope.core.video.writer import write_ffv1
+
+    write_ffv1(path, list(frames_with_ids(n, 40, 48)), fps=fps)
+    return path
+
+
+@pytest.fixture
+def fake_backbone(monkeypatch: pytest.MonkeyPatch) -> list[MeanBackbone]:
+    """Replace the real backbone loader by the cheap stand-in (the classifier stays real)."""
+    import semioscope.core.models.backbone as backbone_module
+
+    made: list[MeanBackbone] = []
+
+    def load(name: str, weights: Any = None, *, allow_untrained: bool = False,
+             threads: int | None = None, seed: int = 0) -> MeanBackbone:
+        made.append(MeanBackbone())
+        made[-1].name = name
+        return made[-1]
+
+    monkeypatch.setattr(backbone_module, "load_backbone", load)
+    return made
+
+
+def _classifier(path: Path, **changes: Any) -> Path:
+    from semioscope.core.models.classifier import random_classifier, save_classifier
+
+    model, meta = random_classifier(3, "i3d")
+    save_classifier(path, model, dataclasses.replace(meta, **changes))
+    return path
+
+
+def test_results_object_has_every_field(tmp_path: Path, fake_backbone: list[Any]) -> None:
+    video = _video(tmp_path / "v.mkv", 200)
+    stages: list[Progress] = []
+    results = analyze(AnalysisRequest(video=video, allow_untrained=True, crop=Box(2, 2, 40, 30),
+                                      crop_source="manual", onset_s=1.0, offset_s=5.0,
+                                      batch_size=2), progress=stages.append)
+    validate_results(results)
+    assert set(results) == {"software_version", "created", "video", "mapping", "crop", "span",
+                            "resampled_to_30fps", "windows", "summary", "model", "warnings"}
+    assert [w["n_frames"] for w in results["windows"]] == [60, 60]
+    assert results["span"] == {"onset_s": 1.0, "offset_s": 5.0, "start_frame": 30,
+                               "end_frame": 150}
+    assert results["crop"]["source"] == "manual" and results["crop"]["w"] == 40
+    assert results["video"]["sha256"] == file_sha256(video)
+    assert results["model"]["backbone_pretrained"] is False
+    assert results["model"]["classifier_trained"] is False
+    assert UNTRAINED_WARNING in results["warnings"]
+    assert any(w.startswith("untrained classifier") for w in results["warnings"])
+    assert stages[0].stage == "loading" and stages[-1].stage == "done"
+    assert [p.done for p in stages if p.stage == "features"] == [0, 2]
+    assert stages[-1].eta_s == 0.0
+
+
+def test_no_classifier_needs_the_flag(tmp_path: Path) -> None:
+    with pytest.raises(SemioscopeError, match="--classifier"):
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20)))
+
+
+def test_cancel_mid_run_raises(tmp_path: Path, fake_backbone: list[Any]) -> None:
+    token = CancelToken()
+
+    def sink(p: Progress) -> None:
+        if p.stage == "features" and p.done >= 1:
+            token.cancel()
+
+    request = AnalysisRequest(video=_video(tmp_path / "v.mkv", 300), allow_untrained=True,
+                              batch_size=1)
+    with pytest.raises(CancelledError):
+        analyze(request, progress=sink, cancel=token)
+    assert len(fake_backbone[0].batches) == 1  # stopped after the first window
+    _assert_decoder_stopped()
+
+
+@pytest.mark.parametrize(("changes", "fragment"), [
+    ({"backbone": "s3d"}, "s3d features"),
+    ({"preprocessing_version": "paper-v0"}, "preprocessing"),
+    ({"mapping": {"name": "percentile", "params": {}}}, "mapping"),
+])
+def test_mismatched_classifier_is_refused(tmp_path: Path, fake_backbone: list[Any],
+                                          changes: dict[str, Any], fragment: str) -> None:
+    clf = _classifier(tmp_path / "c.pt", **changes)
+    with pytest.raises(WeightsError, match=fragment) as info:
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
+                                allow_untrained=True))
+    assert "c.pt" in str(info.value)
+    assert fake_backbone == [] or fake_backbone[0].batches == []  # refused before any window
+
+
+def test_classifier_threshold_and_band_label_windows(tmp_path: Path,
+                                                     fake_backbone: list[Any]) -> None:
+    clf = _classifier(tmp_path / "c.pt", threshold=0.0, uncertain_band=(-1.0, -1.0))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 130), classifier=clf,
+                                      allow_untrained=True))
+    assert [w["label"] for w in results["windows"]] == ["TLE"] * 3  # p >= 0 always
+    assert results["summary"]["label"] == "TLE" and results["summary"]["threshold"] == 0.0
+    assert results["model"]["classifier_sha256"] == file_sha256(clf)
+
+
+def test_real_i3d_on_a_short_span(tmp_path: Path) -> None:
+    """The real (untrained) I3D on one 15-frame window: shapes and probabilities end to end."""
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 40), offset_s=0.5,
+                                      allow_untrained=True, threads=2, mapping="percentile"))
+    assert [w["n_frames"] for w in results["windows"]] == [15]
+    assert 0.0 <= results["windows"][0]["p_tle"] <= 1.0
+    assert results["model"]["backbone"] == "i3d"
+    assert results["mapping"]["name"] == "percentile" and "low" in results["mapping"]["params"]
+    validate_results(results)
+
+
+def test_trained_on_pretrained_features_refuses_random_backbone(
+        tmp_path: Path, fake_backbone: list[Any]) -> None:
+    clf = _classifier(tmp_path / "c.pt", backbone_pretrained=True,
+                      backbone_weights_sha256="ab" * 32)
+    with pytest.raises(WeightsError, match="pretrained"):
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
+                                allow_untrained=True))
+    assert fake_backbone[0].batches == []
+
+
+def test_other_backbone_weights_are_refused(tmp_path: Path, fake_backbone: list[Any],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MeanBackbone, "pretrained", True)
+    monkeypatch.setattr(MeanBackbone, "weights_sha256", "cd" * 32)
+    clf = _classifier(tmp_path / "c.pt", backbone_pretrained=True,
+                      backbone_weights_sha256="ab" * 32)
+    with pytest.raises(WeightsError, match="backbone weights"):
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf))
+    good = _classifier(tmp_path / "good.pt", backbone_pretrained=True,
+                       backbone_weights_sha256="cd" * 32)
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=good))
+    assert UNTRAINED_WARNING not in results["warnings"]
+    assert results["model"]["backbone_pretrained"] is True
+
+
+def test_8bit_video_with_a_kinect_classifier_only_warns(tmp_path: Path,
+                                                        fake_backbone: list[Any]) -> None:
+    from semioscope.core.video.writer import write_ffv1
+
+    video = tmp_path / "v8.mkv"
+    write_ffv1(video, [np.full((24, 32), i * 10, np.uint8) for i in range(12)], fps=30)
+    clf = _classifier(tmp_path / "c.pt", mapping={"name": "kinect", "params": {}})
+    results = analyze(AnalysisRequest(video=video, classifier=clf, allow_untrained=True))
+    assert results["mapping"]["name"] == "identity"
+    assert any("8-bit source" in w for w in results["warnings"])
+
+
+def test_a_reader_that_ends_early_is_a_video_error() -> None:
+    class ShortReader(ArrayReader):
+        def iter_chunks(self, start: int = 0, stop: int | None = None,
+                        chunk: int = 60) -> Iterator[np.ndarray]:
+            yield from super().iter_chunks(start, min(stop or 0, 100), chunk)
+
+    reader = ShortReader(frames_with_ids(200, 8, 8))
+    with pytest.raises(VideoError, match="ended at frame 100"):
+        list(iter_window_features(reader, backbone=MeanBackbone(), crop=None, mapping=KINECT))
