@@ -1,0 +1,187 @@
+"""Feature cache: the backbone's (T', 1024) features of every window, one file per seizure.
+
+An entry is keyed by everything that changes the features: the video's SHA-256, crop, span,
+mapping, backbone name and weights hash, and the preprocessing version. A rerun skips finished
+entries, a changed crop recomputes only that video, and a killed run resumes where it stopped.
+
+Layout of ``DIR``: ``features/<key>.npz`` (features concatenated over windows, per-window length
+and times) and ``index.json`` (entries and a path -> SHA-256 memo so training does not re-hash
+videos). Each file is replaced atomically; the index is rewritten after every finished video.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from semioscope.core.atomic import atomic_path, write_json
+from semioscope.core.hashing import file_sha256
+from semioscope.core.training.manifest import Manifest, ManifestRow
+from semioscope.errors import SemioscopeError
+
+INDEX = "index.json"
+CACHE_VERSION = 1
+
+
+def _canonical_hash(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
+
+
+class FeatureCache:
+    """The index and entry files of one cache folder."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.index_path = self.root / INDEX
+        self.index = self._read_index()
+
+    def _read_index(self) -> dict[str, Any]:
+        if not self.index_path.exists():
+            return {"version": CACHE_VERSION, "videos": {}, "entries": {}}
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SemioscopeError(self.index_path, f"not a feature cache index ({exc})") from None
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            raise SemioscopeError(self.index_path, "feature cache of another version; "
+                                  "use a new --cache folder")
+        return data
+
+    def video_sha256(self, path: Path) -> str:
+        """SHA-256 of a video, remembered per (path, size, mtime) across runs."""
+        stat = path.stat()
+        key = str(path.resolve())
+        memo = self.index["videos"].get(key)
+        if memo and memo["size"] == stat.st_size and memo["mtime_ns"] == stat.st_mtime_ns:
+            return str(memo["sha256"])
+        digest = file_sha256(path)
+        self.index["videos"][key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                     "sha256": digest}
+        return digest
+
+    def entry_file(self, key: str) -> Path:
+        return self.root / "features" / f"{key}.npz"
+
+    def has(self, key: str) -> bool:
+        return key in self.index["entries"] and self.entry_file(key).exists()
+
+    def save_index(self) -> None:
+        write_json(self.index_path, self.index)
+
+    def put(self, key: str, info: dict[str, Any], windows: list[dict[str, Any]],
+            feats: list[np.ndarray]) -> None:
+        """Write one seizure's features atomically, then record it in the index."""
+        lengths = np.array([f.shape[0] for f in feats], dtype=np.int32)
+        arrays: dict[str, Any] = {
+            "features": np.concatenate(feats).astype(np.float32),
+            "lengths": lengths,
+            **{name: np.array([w[name] for w in windows]) for name in
+               ("index", "start_frame", "end_frame", "start_s", "end_s", "n_frames")},
+        }
+        with atomic_path(self.entry_file(key), suffix=".npz") as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+        self.index["entries"][key] = {**info, "n_windows": len(windows),
+                                      "created": datetime.now(UTC).isoformat(timespec="seconds")}
+        self.save_index()
+
+    def get(self, key: str) -> dict[str, np.ndarray]:
+        with np.load(self.entry_file(key)) as data:
+            return {name: data[name] for name in data.files}
+
+
+def seizure_spec(cache: FeatureCache, row: ManifestRow, mapping: str) -> dict[str, Any]:
+    """What, besides the backbone, decides a seizure's features."""
+    from semioscope.core.preprocess import PREPROCESSING_VERSION
+
+    return {"video_sha256": cache.video_sha256(row.video),
+            "crop": None if row.crop is None else row.crop.to_dict(),
+            "onset_s": row.onset_s, "offset_s": row.offset_s, "mapping": mapping,
+            "preprocessing_version": PREPROCESSING_VERSION}
+
+
+def entry_key(spec: dict[str, Any], backbone: str, weights_sha256: str | None) -> str:
+    return _canonical_hash({"spec": spec, "backbone": backbone, "weights": weights_sha256})
+
+
+@dataclass
+class ExtractSummary:
+    computed: int
+    skipped: int
+    windows: int
+    backbone: str
+    pretrained: bool
+
+
+#: ``progress(done_windows, total_windows)`` over the videos still to compute
+ExtractProgress = Callable[[int, int], None]
+
+
+def extract_features(
+    manifest: Manifest, cache_dir: str | Path, *, backbone: Any, mapping: str = "kinect",
+    batch_size: int = 4, progress: ExtractProgress | None = None, cancel: Any = None,
+) -> ExtractSummary:
+    """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
+    from semioscope.core.video import open_video
+    from semioscope.core.windows import plan_windows
+
+    cache = FeatureCache(cache_dir)
+    todo: list[tuple[ManifestRow, str, dict[str, Any], int]] = []
+    skipped = 0
+    for row in manifest.rows:
+        spec = seizure_spec(cache, row, mapping)
+        key = entry_key(spec, backbone.name, backbone.weights_sha256)
+        if cache.has(key):
+            skipped += 1
+            continue
+        with open_video(row.video) as reader:
+            props = reader.properties
+            where = f"{manifest.path} row {row.line}"
+            if row.crop is not None:
+                row.crop.validate(props.width, props.height, subject=where)
+            try:
+                plan = plan_windows(props, row.onset_s, row.offset_s)
+            except SemioscopeError as exc:
+                raise SemioscopeError(where, exc.message) from None
+        todo.append((row, key, spec, len(plan.windows)))
+    cache.save_index()  # keep the hash memo even if nothing is computed
+    total = sum(n for *_, n in todo)
+    done = 0
+    for row, key, spec, n in todo:
+        def report(k: int, _n: int, base: int = done) -> None:
+            if progress is not None:
+                progress(base + k, total)
+        _extract_one(cache, row, key, spec, backbone, mapping, batch_size, cancel, report)
+        done += n
+    return ExtractSummary(len(todo), skipped, total, backbone.name, bool(backbone.pretrained))
+
+
+def _extract_one(cache: FeatureCache, row: ManifestRow, key: str, spec: dict[str, Any],
+                 backbone: Any, mapping: str, batch_size: int, cancel: Any,
+                 progress: Callable[[int, int], None]) -> None:
+    from semioscope.core.features import iter_window_features
+    from semioscope.core.video import open_video
+    from semioscope.core.video.mapping import mapping_for
+
+    windows: list[dict[str, Any]] = []
+    feats: list[np.ndarray] = []
+    with open_video(row.video) as reader:
+        effective = mapping_for(reader, mapping)
+        for window, f in iter_window_features(
+                reader, backbone=backbone, crop=row.crop, mapping=effective,
+                onset_s=row.onset_s, offset_s=row.offset_s, batch_size=batch_size,
+                progress=progress, cancel=cancel):
+            windows.append(window.to_dict())
+            feats.append(np.asarray(f, dtype=np.float32))
+    info = {"seizure_id": row.seizure_id, "spec": spec, "backbone": backbone.name,
+            "weights_sha256": backbone.weights_sha256, "pretrained": bool(backbone.pretrained),
+            "mapping_effective": effective.to_dict(), "file": os.path.relpath(
+                cache.entry_file(key), cache.root)}
+    cache.put(key, info, windows, feats)
