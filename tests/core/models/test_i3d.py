@@ -112,10 +112,14 @@ def test_legacy_checkpoint_loads_strictly_and_reproduces(model: InceptionI3d,
         assert torch.allclose(loaded.extract_features(x), source.extract_features(x))
 
 
-def test_modern_checkpoint_with_num_batches_tracked_loads(tmp_path: Path) -> None:
+def test_modern_wrapped_float64_checkpoint_loads(tmp_path: Path) -> None:
     path = tmp_path / "modern.pt"
-    torch.save(InceptionI3d().state_dict(), path)
-    assert isinstance(i3d(weights=path), InceptionI3d)
+    torch.save({"state_dict": {k: v.double() if v.is_floating_point() else v
+                               for k, v in InceptionI3d().state_dict().items()}}, path)
+    loaded = i3d(weights=path)    # a wrapped, float64 export: unwrapped, kept float32
+    assert isinstance(loaded, InceptionI3d)
+    assert {p.dtype for p in loaded.parameters()} == {torch.float32}
+    assert not any(p.is_meta for p in loaded.state_dict().values())
 
 
 def test_s3d_state_dict_is_refused_naming_keys(tmp_path: Path) -> None:
@@ -145,6 +149,7 @@ class NotAllowed:
     pass
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 @pytest.mark.parametrize("kind", ["foreign pickle", "truncated", "text", "list"])
 def test_unreadable_files_are_refused(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind.replace(' ', '_')}.pt"

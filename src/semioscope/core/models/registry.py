@@ -148,6 +148,8 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
         guess = _guess_architecture(list(state))
         hint = f"; it looks like {guess} weights" if guess and what not in guess else ""
         raise WeightsError(path, f"not {what} weights{hint}: " + "; ".join(problems))
+    state = {k: v.to(expected[k].dtype) if v.dtype != expected[k].dtype else v
+             for k, v in state.items()}      # e.g. a float64 export: keep the model float32
     for key in optional:
         if key not in state:
             state[key] = torch.zeros((), dtype=torch.long)
