@@ -1,17 +1,45 @@
-"""`semioscope report` (not yet implemented)."""
+"""`semioscope report RESULTS.json --out case.pdf`: the PDF case report (same as the GUI's)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-HELP = "(not yet implemented)"
+HELP = "write a PDF case report from a results JSON (optionally de-identified)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("results", type=Path, help="results JSON from `semioscope analyze`")
+    parser.add_argument("--out", type=Path, required=True, metavar="PDF",
+                        help="the PDF to write")
+    parser.add_argument("--deidentify", action="store_true",
+                        help="HIPAA Safe Harbor style: random case code, no names, file names, "
+                        "paths or full dates; keyframes pixelated")
+    parser.add_argument("--keep-frames", action="store_true",
+                        help="with --deidentify, keep keyframes unpixelated (only de-identified "
+                        "reports pixelate them)")
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size")
+    parser.add_argument("--patient", default="", metavar="ID", help="patient pseudonym or ID")
+    parser.add_argument("--seizure", default="", metavar="ID", help="seizure ID")
+    parser.add_argument("--recording-date", default="", metavar="DATE",
+                        help="recording date, e.g. 2025-03-14")
+    parser.add_argument("--reviewer", default="", metavar="NAME", help="who reviewed the case")
+    parser.add_argument("--comment", default="", metavar="TEXT", help="free-text comment")
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope.errors import SemioscopeError
+    from semioscope.core.results import load_results
+    from semioscope.report import CaseInfo, write_report
 
-    raise SemioscopeError("report", "this command is not implemented yet")
+    results = load_results(args.results)
+    case = CaseInfo(patient=args.patient, seizure=args.seizure,
+                    recording_date=args.recording_date, reviewer=args.reviewer,
+                    comment=args.comment, deidentify=args.deidentify,
+                    keep_frames=args.keep_frames, paper=args.paper)
+    report = write_report(results, args.out, case, subject=args.results)
+    for warning in report.warnings:
+        print(f"semioscope: warning: {warning}", file=sys.stderr)
+    extra = f", case code {case.case_code}" if args.deidentify else ""
+    print(f"wrote {args.out} ({report.pages} pages{extra})")
+    return 0

@@ -1,0 +1,202 @@
+"""The report's pictures: the per-window score timeline and a keyframe montage (PNG bytes).
+
+matplotlib runs on the Agg backend (no display, no Qt). Keyframes are read from the analysed video
+through the intensity mapping recorded in the results, so they look as the model saw them; the
+video's SHA-256 is checked first, so a report never shows frames of another recording.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+import numpy as np
+
+from semioscope.report.case import CaseInfo
+
+log = logging.getLogger(__name__)
+
+COLOURS = {"TLE": "#d55e00", "FLE": "#0072b2", "uncertain": "#4d4d4d"}  # colour-blind safe
+CROP_RGB = (255, 200, 0)
+KEYFRAMES = 6
+PIXEL_BLOCKS = 16     # de-identified keyframes: at most 16 blocks across the frame
+
+
+@dataclass
+class Keyframes:
+    """A montage (or None) and what to say about it; ``warning`` also goes to the user."""
+
+    png: bytes | None
+    note: str
+    warning: str | None = None
+
+
+def _figure(width_in: float, height_in: float) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    fig.patch.set_facecolor("white")
+    return fig
+
+
+def _png(fig: Any, dpi: int = 200) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def timeline_png(results: dict[str, Any], width_in: float = 7.0, height_in: float = 2.9) -> bytes:
+    """P(TLE) per 2-s window against time from onset, with threshold, band and mean."""
+    summary, windows = results["summary"], results["windows"]
+    onset = float(results.get("span", {}).get("onset_s", 0.0))
+    fig = _figure(width_in, height_in)
+    ax = fig.add_axes((0.085, 0.34, 0.845, 0.62))
+    lo, hi = (summary.get("uncertain_band") or [summary["threshold"]] * 2)[:2]
+    ax.axhspan(lo, hi, color="#d9d9d9", alpha=0.7, lw=0, label=f"uncertain band [{lo:g}, {hi:g}]")
+    ax.axhline(summary["threshold"], color="black", ls="--", lw=1,
+               label=f"threshold {summary['threshold']:g}")
+    if windows:
+        starts = np.array([w["start_s"] for w in windows], dtype=float) - onset
+        ends = np.array([w["end_s"] for w in windows], dtype=float) - onset
+        p = np.array([w["p_tle"] for w in windows], dtype=float)
+        mids = (starts + ends) / 2
+        ax.plot(mids, p, color="#a0a0a0", lw=0.8, zorder=2)
+        for label, colour in COLOURS.items():
+            sel = np.array([w["label"] == label for w in windows])
+            if sel.any():
+                ax.hlines(p[sel], starts[sel], ends[sel], color=colour, lw=2.5, zorder=3)
+                ax.scatter(mids[sel], p[sel], s=14, color=colour, zorder=4,
+                           label=f"window: {label}")
+        ax.axhline(float(summary["p_tle_mean"]), color="#6a3d9a", ls=":", lw=1.5,
+                   label=f"mean P(TLE) {float(summary['p_tle_mean']):.2f}")
+        ax.set_xlim(min(starts.min(), 0.0) - 0.5, ends.max() + 0.5)
+    else:
+        ax.text(0.5, 0.5, "no analysis windows", ha="center", va="center",
+                transform=ax.transAxes, color="#555555")
+    ax.axvline(0.0, color="#333333", lw=0.8)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("P(TLE)")
+    ax.set_xlabel("time from seizure onset (s)")
+    ax.grid(axis="y", color="#eeeeee")
+    for y, text in ((0.97, "TLE"), (0.03, "FLE")):
+        ax.text(1.01, y, text, transform=ax.transAxes, va="center", fontsize=9,
+                color=COLOURS[text], fontweight="bold")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7.5,
+              frameon=False)
+    return _png(fig, dpi=170)
+
+
+def keyframe_indices(results: dict[str, Any], count: int = KEYFRAMES) -> list[int]:
+    """``count`` frames spread evenly over the clinical span (the whole video if none)."""
+    video, span = results["video"], results.get("span") or {}
+    frames = int(video["frames"])
+    first = int(span.get("start_frame", 0))
+    last = int(span.get("end_frame", frames)) - 1
+    first, last = max(0, min(first, frames - 1)), max(0, min(last, frames - 1))
+    return sorted({int(round(i)) for i in np.linspace(first, max(first, last), count)})
+
+
+def pixelate(frame: np.ndarray, blocks: int = PIXEL_BLOCKS) -> np.ndarray:
+    """Coarse blocks (``blocks`` across the long side): posture stays visible, faces do not."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    scale = blocks / max(h, w)
+    small = cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))),
+                       interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def _draw_crop(rgb: np.ndarray, crop: dict[str, Any]) -> np.ndarray:
+    import cv2
+
+    if not {"x", "y", "w", "h"} <= set(crop):
+        return rgb
+    x, y, w, h = (int(crop[k]) for k in ("x", "y", "w", "h"))
+    thick = max(2, round(max(rgb.shape[:2]) / 170))
+    cv2.rectangle(rgb, (x, y), (x + w - 1, y + h - 1), CROP_RGB, thick)
+    return rgb
+
+
+def _read_frames(results: dict[str, Any], indices: list[int]) -> list[np.ndarray]:
+    from semioscope.core.video import IntensityMapping, open_video
+
+    mapping = IntensityMapping.from_dict(results.get("mapping") or {"name": "kinect"})
+    with open_video(results["video"]["path"]) as reader:
+        return [mapping.apply(reader.read(i)) for i in indices]
+
+
+def _check_video(results: dict[str, Any], case: CaseInfo) -> str | None:
+    """Why the keyframes cannot be shown, or None when the video is there and the same."""
+    from semioscope.core.hashing import file_sha256
+
+    path = Path(str(results["video"]["path"]))
+    named = "" if case.deidentify else f" ({PurePath(path).name})"
+    if not path.exists():
+        return f"the analysed video{named} was not found where the analysis read it"
+    try:
+        digest = file_sha256(path)
+    except OSError as exc:
+        return f"the analysed video{named} cannot be read ({type(exc).__name__})"
+    if digest != results["video"].get("sha256"):
+        return (f"the video now at the analysed path{named} is not the one analysed "
+                "(SHA-256 differs)")
+    return None
+
+
+def keyframes(results: dict[str, Any], case: CaseInfo, width_in: float = 7.0) -> Keyframes:
+    """The montage of keyframes across the clinical span, crop box drawn; never raises on a
+    missing or changed video (the report says so instead)."""
+    problem = _check_video(results, case)
+    indices = keyframe_indices(results)
+    if problem is None:
+        try:
+            gray = _read_frames(results, indices)
+        except Exception as exc:  # noqa: BLE001 - a damaged video must not stop the report
+            log.debug("keyframes: %s", exc)
+            problem = f"the analysed video could not be decoded ({type(exc).__name__})"
+    if problem is not None:
+        return Keyframes(None, f"Keyframes not shown: {problem}.", f"keyframes left out: {problem}")
+    hide = case.deidentify and not case.keep_frames
+    fps = float(results["video"]["fps"])
+    onset = float(results.get("span", {}).get("onset_s", 0.0))
+    return Keyframes(_montage(results, gray, indices, fps, onset, hide, width_in),
+                     _keyframe_note(hide, len(indices)))
+
+
+def _keyframe_note(hide: bool, n: int) -> str:
+    text = (f"{n} frames spread evenly over the clinical span, shown through the analysis's "
+            "intensity mapping; the yellow box is the crop the model saw.")
+    if hide:
+        text += " Frames are strongly pixelated for de-identification."
+    return text
+
+
+def _montage(results: dict[str, Any], gray: list[np.ndarray], indices: list[int], fps: float,
+             onset: float, hide: bool, width_in: float) -> bytes:
+    cols = 3
+    rows = (len(gray) + cols - 1) // cols
+    h, w = gray[0].shape[:2]
+    cell_h = width_in / cols * h / w
+    fig = _figure(width_in, rows * (cell_h + 0.28) + 0.05)
+    for n, (frame, index) in enumerate(zip(gray, indices, strict=True)):
+        rgb = np.repeat(frame[..., None], 3, axis=2) if frame.ndim == 2 else frame.copy()
+        if hide:
+            rgb = pixelate(rgb)
+        rgb = _draw_crop(np.ascontiguousarray(rgb), results.get("crop") or {})
+        ax = fig.add_subplot(rows, cols, n + 1)
+        ax.imshow(rgb, interpolation="nearest" if hide else "antialiased")
+        ax.set_axis_off()
+        rel = index / fps - onset
+        sign = "+" if rel >= 0 else "\u2212"
+        ax.set_title(f"onset {sign}{abs(rel):.1f} s  (frame {index})",
+                     fontsize=8, pad=3)
+    fig.subplots_adjust(left=0.005, right=0.995, top=1 - 0.28 / fig.get_figheight() * 0.9,
+                        bottom=0.005, wspace=0.03, hspace=0.28 / cell_h)
+    return _png(fig, dpi=170)

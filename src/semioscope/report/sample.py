@@ -1,0 +1,200 @@
+"""A sample report from a synthetic analysis, and its page images for the docs.
+
+    python -m semioscope.report.sample docs          # docs/report-page-1.png, -2, ...
+    python -m semioscope.report.sample docs --pdf     # also keep docs/sample-report.pdf
+    python -m semioscope.report.sample /tmp/x --deidentify   # report-deid-page-N.png
+
+The video is a simple synthetic infrared scene (a bed and a patient whose arm jerks during the
+"seizure"); the scores are made up and the model is marked untrained, so the sample carries the
+watermark, as a real demo run would. Tests use :func:`synthetic_results` and
+:func:`write_synthetic_video` too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from semioscope import UNTRAINED_WARNING, __version__
+
+FAKE_HASH = "0" * 64
+
+
+def synthetic_frames(seconds: float, fps: float = 30.0, width: int = 512, height: int = 424,
+                     onset_s: float = 2.0, offset_s: float | None = None,
+                     seed: int = 0) -> np.ndarray:
+    """16-bit IR-like frames ``(n, h, w)``: floor, bed, a patient whose arm moves in the span."""
+    import cv2
+
+    n = int(round(seconds * fps))
+    offset_s = seconds - 2.0 if offset_s is None else offset_s
+    rng = np.random.default_rng(seed)
+    s = width / 512
+    room = np.full((height, width), 3300.0, np.float32)
+    bed = (int(150 * s), int(40 * s), int(230 * s), int(390 * s))
+    cv2.rectangle(room, bed[:2], bed[2:], 9800.0, -1)
+    cv2.rectangle(room, (int(165 * s), int(50 * s)), (int(215 * s), int(110 * s)), 11800.0, -1)
+    out = np.empty((n, height, width), np.uint16)
+    noises = [rng.normal(0, 180, room.shape).astype(np.float32) for _ in range(5)]
+    for i in range(n):
+        t = i / fps
+        amp = 1.0 if onset_s <= t <= offset_s else 0.08
+        img = room.copy()
+        cx, cy = int(190 * s), int(90 * s)
+        cv2.circle(img, (cx, cy), int(18 * s), 14500.0, -1)
+        cv2.ellipse(img, (cx, int(210 * s)), (int(34 * s), int(95 * s)), 0, 0, 360, 13000.0, -1)
+        angle = 30 * amp * math.sin(2 * math.pi * 2.3 * t)
+        end = (int(cx + 75 * s * math.cos(math.radians(60 + angle))),
+               int(150 * s + 75 * s * math.sin(math.radians(60 + angle))))
+        cv2.line(img, (cx + int(25 * s), int(150 * s)), end, 13500.0, max(2, int(12 * s)))
+        out[i] = np.clip(img + noises[i % len(noises)], 0, 65535).astype(np.uint16)
+    return out
+
+
+def write_synthetic_video(path: Path, seconds: float, **kwargs: Any) -> Path:
+    from semioscope.core.video.writer import write_ffv1
+
+    fps = float(kwargs.get("fps", 30.0))
+    write_ffv1(path, list(synthetic_frames(seconds, **kwargs)), fps=fps)
+    return path
+
+
+def _label(p: float, threshold: float, band: tuple[float, float]) -> str:
+    if band[0] <= p <= band[1]:
+        return "uncertain"
+    return "TLE" if p >= threshold else "FLE"
+
+
+def synthetic_results(video: Path | str | None = None, *, n_windows: int = 12,
+                      onset_s: float = 2.0, untrained: bool = True, seed: int = 0,
+                      fps: float = 30.0, width: int = 512, height: int = 424) -> dict[str, Any]:
+    """A complete results dict (docs "Results JSON"); real facts and hash when ``video`` exists."""
+    rng = np.random.default_rng(seed)
+    threshold, band = 0.5, (0.4, 0.6)
+    video_dict = _video_facts(video, onset_s + 2.0 * n_windows + 2.0, fps, width, height)
+    fps = float(video_dict["fps"])
+    windows: list[dict[str, Any]] = []
+    for i in range(n_windows):
+        start = onset_s + 2.0 * i
+        p = float(np.clip(0.55 + 0.3 * math.sin(i / 3.0) + rng.normal(0, 0.08), 0.01, 0.99))
+        windows.append({"index": i, "start_s": start, "end_s": start + 2.0,
+                        "n_frames": int(round(2.0 * fps)), "p_tle": round(p, 4),
+                        "label": _label(p, threshold, band)})
+    ps: list[float] = [float(w["p_tle"]) for w in windows]
+    mean = float(np.mean(ps)) if ps else 0.5
+    labels = [w["label"] for w in windows]
+    warnings = [UNTRAINED_WARNING] if untrained else []
+    return {
+        "software_version": __version__, "created": "2025-03-14T09:26:53+00:00",
+        "video": video_dict, "mapping": {"name": "kinect", "params": {
+            "scene_average": 0.08, "standard_deviations": 3.0, "output_min": 0.01,
+            "output_max": 1.0}},
+        "crop": {"x": int(video_dict["width"] * 0.27), "y": int(video_dict["height"] * 0.06),
+                 "w": int(video_dict["width"] * 0.5), "h": int(video_dict["height"] * 0.9),
+                 "source": "auto", "status": "ok", "reasons": []},
+        "span": {"onset_s": onset_s, "offset_s": onset_s + 2.0 * n_windows,
+                 "start_frame": int(round(onset_s * fps)),
+                 "end_frame": int(round((onset_s + 2.0 * n_windows) * fps))},
+        "resampled_to_30fps": False,
+        "windows": windows,
+        "summary": {"label": _label(mean, threshold, band) if ps else "uncertain",
+                    "p_tle_mean": mean, "n_windows": len(ps), "n_fle": labels.count("FLE"),
+                    "n_tle": labels.count("TLE"), "n_uncertain": labels.count("uncertain"),
+                    "threshold": threshold, "uncertain_band": list(band),
+                    "confidence": abs(mean - threshold) / (1 - threshold if mean >= threshold
+                                                           else threshold),
+                    "aggregation": "mean of the window probabilities P(TLE)"},
+        "model": _model(untrained),
+        "warnings": warnings,
+    }
+
+
+def _video_facts(video: Path | str | None, seconds: float, fps: float, width: int,
+                 height: int) -> dict[str, Any]:
+    if video is not None and Path(video).exists():
+        from semioscope.core.hashing import file_sha256
+        from semioscope.core.video import open_video
+
+        with open_video(video) as reader:
+            props = reader.properties
+        return {"path": str(Path(video).resolve()), "sha256": file_sha256(video),
+                "frames": props.frames, "fps": props.fps, "fps_source": props.fps_source,
+                "width": props.width, "height": props.height, "bit_depth": props.bit_depth,
+                "duration_s": props.duration_s}
+    frames = int(round(seconds * fps))
+    return {"path": str(video or "/data/emu/missing.mkv"), "sha256": FAKE_HASH, "frames": frames,
+            "fps": fps, "fps_source": "container", "width": width, "height": height,
+            "bit_depth": 16, "duration_s": frames / fps}
+
+
+def _model(untrained: bool) -> dict[str, Any]:
+    per_level = {level: {"f1_macro": {"mean": f1, "std": 0.06, "folds": 5},
+                         "balanced_accuracy": {"mean": f1 + 0.01, "std": 0.05, "folds": 5},
+                         "roc_auc": {"mean": f1 + 0.07, "std": 0.04, "folds": 5}}
+                 for level, f1 in (("window", 0.71), ("seizure", 0.78), ("patient", 0.8))}
+    return {
+        "backbone": "i3d", "backbone_pretrained": not untrained,
+        "weights_sha256": "a1" * 32, "classifier_path": "/models/demo-classifier.semio",
+        "classifier_sha256": "c3" * 32, "classifier_trained": True,
+        "preprocessing_version": "1",
+        "classifier_metadata": {
+            "backbone": "i3d", "trained": True, "threshold": 0.5, "uncertain_band": [0.4, 0.6],
+            "created": "2025-02-01T12:00:00+00:00", "software_version": __version__,
+            "training": {"data": {"FLE": {"patients": 6, "seizures": 18, "windows": 540},
+                                  "TLE": {"patients": 6, "seizures": 17, "windows": 505}},
+                         "validation": "5-fold cross-validation by patient on synthetic videos "
+                                       "(semioscope synth), not on patients"},
+            "metrics": {"summary": per_level, "folds": 5},
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the sample report's page images.")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--pdf", action="store_true", help="also keep sample-report.pdf")
+    parser.add_argument("--paper", default="a4", choices=("a4", "letter"))
+    parser.add_argument("--dpi", type=int, default=70)
+    parser.add_argument("--deidentify", action="store_true",
+                        help="de-identified sample (pages named report-deid-page-N.png)")
+    args = parser.parse_args(argv)
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found (install poppler-utils)", file=sys.stderr)
+        return 2
+    from semioscope.core.atomic import write_bytes
+    from semioscope.report import CaseInfo, make_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        video = write_synthetic_video(Path(tmp) / "P0042_2025-03-14_0926.mkv", 48.0,
+                                      onset_s=4.0, offset_s=44.0)
+        results = synthetic_results(video, n_windows=20, onset_s=4.0)
+        case = CaseInfo(patient="Sample Patient (synthetic)", seizure="SZ-03",
+                        recording_date="2025-03-14", reviewer="Dr. A. Reviewer",
+                        comment="Synthetic demonstration case: not a patient.", paper=args.paper,
+                        deidentify=args.deidentify)
+        report = make_report(results, case)
+        pdf = Path(tmp) / "report.pdf"
+        pdf.write_bytes(report.pdf)
+        args.folder.mkdir(parents=True, exist_ok=True)
+        stem = "report-deid" if args.deidentify else "report"
+        for old in args.folder.glob(f"{stem}-page-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", str(pdf),
+                        str(args.folder / f"{stem}-page")], check=True)
+        if args.pdf:
+            write_bytes(args.folder / f"sample-{stem}.pdf", report.pdf)
+    for png in sorted(args.folder.glob(f"{stem}-page-*.png")):
+        print(png)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
