@@ -15,7 +15,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import emit, machine, run_child  # noqa: E402
-
 from semioscope.core.video import open_video  # noqa: E402
 from semioscope.core.video.writer import write_ffv1  # noqa: E402
 
