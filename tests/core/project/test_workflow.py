@@ -45,7 +45,7 @@ def test_create_by_scanning_a_folder(tmp_path: Path, dataset: Path):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("video,label\nmissing.mkv,FLE\n", "line 2: video missing.mkv does not exist"),
-    ("vid\nx\n", "no 'video' column"),
+    ("vid\nx\n", "missing column.s. video"),
     ("video,seizure_id\nsz0.mkv,a\nsz1.mkv,a\n", "line 3: seizure_id 'a' repeats line 2"),
     ("video,onset_s,offset_s\nsz0.mkv,5,2\n", "onset_s 5 is not before offset_s 2"),
 ])

@@ -7,7 +7,6 @@ detector and weights from the same video bytes.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.auto import auto_crop
 from semioscope.core.crop.detection import Detector
 from semioscope.core.crop.record import CropRecord
+from semioscope.core.csvfile import read_rows
 from semioscope.core.hashing import file_sha256
 from semioscope.core.video import mapping_for, open_video
 from semioscope.errors import SemioscopeError
@@ -42,21 +42,9 @@ class ManifestRow:
 def read_manifest(path: str | Path) -> list[ManifestRow]:
     """Rows of a dataset manifest; video paths are relative to the manifest's folder."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such manifest") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the manifest ({exc})") from None
-    reader = csv.DictReader(text.splitlines())
-    columns = reader.fieldnames or []
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise SemioscopeError(path, f"manifest lacks column(s) {', '.join(missing)} "
-                              f"(has: {', '.join(columns) or 'nothing'})")
     rows: list[ManifestRow] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in read_rows(path, REQUIRED_COLUMNS):
         video = (raw.get("video") or "").strip()
         sid = (raw.get("seizure_id") or "").strip()
         if not video or not sid:

@@ -7,12 +7,11 @@ so the batch crop can report it rather than the whole creation failing.
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+from semioscope.core.csvfile import nonnegative, read_rows
 from semioscope.core.hashing import file_sha256
 from semioscope.core.project.store import NewVideo, ProjectStore
 from semioscope.errors import SemioscopeError, VideoError
@@ -23,34 +22,11 @@ VIDEO_EXTENSIONS = (".mkv", ".mp4", ".avi", ".mov", ".m4v", ".webm", ".npy")
 CreateProgress = Callable[[int, int, Path], None]
 
 
-def _number(text: str, name: str, where: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise SemioscopeError(where, f"{name} {text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise SemioscopeError(where, f"{name} {text!r} must be a non-negative number")
-    return value
-
-
 def read_manifest_rows(path: Path) -> list[dict[str, object]]:
     """The manifest's rows, checked: video present and existing, seizure ids unique."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such manifest") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the manifest ({exc})") from None
-    reader = csv.DictReader(text.splitlines())
-    if "video" not in [h.strip() for h in reader.fieldnames or []]:
-        raise SemioscopeError(path, "the manifest has no 'video' column")
     rows: list[dict[str, object]] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        raw = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+    for line, raw in read_rows(path, ("video",)):
         where = f"{path} line {line}"
         if not raw.get("video"):
             raise SemioscopeError(where, "the video is empty")
@@ -62,8 +38,8 @@ def read_manifest_rows(path: Path) -> list[dict[str, object]]:
         if sid in seen:
             raise SemioscopeError(where, f"seizure_id {sid!r} repeats line {seen[sid]}")
         seen[sid] = line
-        onset = _number(raw.get("onset_s", ""), "onset_s", where)
-        offset = _number(raw.get("offset_s", ""), "offset_s", where)
+        onset = nonnegative(raw.get("onset_s", ""), "onset_s", where)
+        offset = nonnegative(raw.get("offset_s", ""), "offset_s", where)
         if onset is not None and offset is not None and onset >= offset:
             raise SemioscopeError(where, f"onset_s {onset:g} is not before offset_s {offset:g}")
         rows.append({"video": video, "seizure_id": sid, "patient_id": raw.get("patient_id", ""),

@@ -8,13 +8,12 @@ Every problem names the manifest and the row (1 = the header line) so it can be 
 
 from __future__ import annotations
 
-import csv
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from semioscope.core.csvfile import nonnegative, read_rows
 from semioscope.core.geometry import Box
 from semioscope.errors import SemioscopeError
 
@@ -57,18 +56,6 @@ class Manifest:
         return out
 
 
-def _float(text: str, name: str, where: str) -> float | None:
-    if not text.strip():
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise SemioscopeError(where, f"{name} {text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise SemioscopeError(where, f"{name} {text!r} must be a non-negative number")
-    return value
-
-
 def _crop(row: dict[str, str], base: Path, where: str) -> Box | None:
     text = (row.get("crop") or "").strip()
     file_text = (row.get("crop_file") or "").strip()
@@ -104,8 +91,8 @@ def _row(raw: dict[str, str], base: Path, where: str) -> ManifestRow:
     video = video if video.is_absolute() else base / video
     if not video.exists():
         raise SemioscopeError(where, f"video {values['video']} does not exist")
-    onset = _float(raw.get("onset_s") or "", "onset_s", where)
-    offset = _float(raw.get("offset_s") or "", "offset_s", where)
+    onset = nonnegative(raw.get("onset_s") or "", "onset_s", where)
+    offset = nonnegative(raw.get("offset_s") or "", "offset_s", where)
     if onset is not None and offset is not None and onset >= offset:
         raise SemioscopeError(where, f"onset_s {onset:g} is not before offset_s {offset:g}")
     return ManifestRow(video=video, patient_id=values["patient_id"],
@@ -117,24 +104,9 @@ def _row(raw: dict[str, str], base: Path, where: str) -> ManifestRow:
 def load_manifest(path: str | Path) -> Manifest:
     """Read and validate the manifest; raise :class:`SemioscopeError` naming the row at fault."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such manifest") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the manifest ({exc})") from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise SemioscopeError(path, f"missing column(s) {', '.join(missing)}; needs "
-                              f"{', '.join(REQUIRED)} (optional {', '.join(OPTIONAL)})")
-    reader.fieldnames = header
     rows: list[ManifestRow] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue  # blank line
+    for number, raw in read_rows(path, REQUIRED):
         row = _row(raw, path.parent, f"{path} row {number}")
         if row.seizure_id in seen:
             raise SemioscopeError(f"{path} row {number}", f"duplicate seizure_id "
