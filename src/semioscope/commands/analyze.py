@@ -7,7 +7,6 @@ error never leaves a partial file behind.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,14 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def read_crop_file(path: Path) -> tuple[Any, str, str, list[str]]:
     """``(Box, source, status, reasons)`` from a crop record JSON (docs "Crop record JSON")."""
     from semioscope.core.geometry import Box
+    from semioscope.core.jsonfile import read_json
     from semioscope.errors import SemioscopeError
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such crop file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SemioscopeError(path, f"not a crop record JSON ({exc})") from None
+    data = read_json(path, "crop record")
     try:
         box = Box.from_dict(data["box"])
     except (KeyError, TypeError, ValueError):

@@ -8,7 +8,6 @@ cursor never scans the window list.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.jsonfile import read_json
 from semioscope.errors import SemioscopeError
 
 LABELS = ("FLE", "TLE", "uncertain")
@@ -34,15 +34,7 @@ _MODEL_KEYS = ("backbone", "backbone_pretrained", "preprocessing_version")
 def load_results(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read and validate a results JSON; :class:`SemioscopeError` names the file and the fault."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such results file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the results file ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise SemioscopeError(path, f"not a results JSON file (line {exc.lineno}: "
-                              f"{exc.msg})") from None
+    data = read_json(path, "results")
     validate_results(data, path)
     return data
 

@@ -54,7 +54,7 @@ def test_missing_and_invalid_json(tmp_path: Path):
         CropRecord.load(tmp_path / "none.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    with pytest.raises(SemioscopeError, match="not valid JSON"):
+    with pytest.raises(SemioscopeError, match="not a crop record JSON file"):
         CropRecord.load(bad)
     bad.write_text("[1, 2]")
     with pytest.raises(SemioscopeError, match="expected a JSON object"):

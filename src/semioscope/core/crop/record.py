@@ -7,7 +7,6 @@ new record with ``source == "manual"``.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 from semioscope.core.atomic import write_json
 from semioscope.core.crop.detection import Detection
 from semioscope.core.geometry import Box
+from semioscope.core.jsonfile import read_json
 from semioscope.errors import SemioscopeError
 
 FORMAT = "semioscope-crop/1"
@@ -175,12 +175,5 @@ class CropRecord:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CropRecord:
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SemioscopeError(path, "no such crop record") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SemioscopeError(path, f"cannot read the crop record ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise SemioscopeError(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        data = read_json(path, "crop record")
         return cls.from_dict(data, subject=str(path))

@@ -1,0 +1,25 @@
+"""Reading the JSON files users hand us (results, crop records), with one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from semioscope.errors import SemioscopeError
+
+
+def read_json(path: str | os.PathLike[str], what: str) -> Any:
+    """Parse ``path``; a missing, unreadable or malformed file raises :class:`SemioscopeError`
+    that names the file and says it should be ``what`` (e.g. "crop record")."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SemioscopeError(path, f"no such {what} file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SemioscopeError(path, f"cannot read the {what} file ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise SemioscopeError(path, f"not a {what} JSON file (line {exc.lineno}: "
+                              f"{exc.msg})") from None
