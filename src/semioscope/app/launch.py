@@ -24,11 +24,24 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def _set_icon(app: object) -> None:
+    from PySide6.QtGui import QIcon
+
+    from semioscope.resources import resource_path
+
+    try:
+        app.setWindowIcon(QIcon(str(resource_path("semioscope-256.png"))))  # type: ignore[attr-defined]
+    except FileNotFoundError:
+        pass  # a source checkout without the rendered icon still runs
+
+
 def launch(video: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("semioscope")
+    app.setDesktopFileName("semioscope")
+    _set_icon(app)
     _install_excepthook()
     from semioscope.app.main_window import MainWindow
 
