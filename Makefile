@@ -27,8 +27,11 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/python -m pytest -q
 
+# the pictures in README/docs: synthetic montage, GUI screenshot, sample report pages (needs pdftoppm)
 docs-pictures: $(STAMP)
 	$(BIN)/python -m semioscope.docs_pictures docs
+	$(BIN)/python -m semioscope.app.screenshot docs/screenshot-review.png
+	$(BIN)/python -m semioscope.report.sample docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
