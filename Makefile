@@ -3,7 +3,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: demo test lint typecheck venv docs-pictures bench clean
 
@@ -15,14 +14,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# builds into the user cache once, then opens the review window (no display: report + picture)
 demo: $(STAMP)
-	$(BIN)/python -m semioscope.demo demo-output
+	$(BIN)/semioscope demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/semioscope/core
+
+test docs-pictures: export QT_QPA_PLATFORM ?= offscreen
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
@@ -37,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) demo-output
+	rm -rf $(VENV)

@@ -14,7 +14,6 @@ Random backbone weights are used when none are fetched: cost does not depend on 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -127,19 +126,44 @@ def write_video(path: Path, seconds: float, width: int, height: int) -> Path:
     return path
 
 
-def analyze_peak_rss_mb(video: Path, threads: int, work: Path) -> tuple[float, float]:
-    """(peak RSS in MB, wall seconds) of one `semioscope analyze` child process."""
-    cmd = [sys.executable, "-m", "semioscope", "analyze", str(video), "--allow-untrained",
-           "--threads", str(threads), "--out", str(work / "bench_results.json")]
+# The child reports its own VmHWM: the rusage of a child forked from this (large) benchmark
+# process would include the parent's memory, which Linux carries over into the child's maxrss.
+CHILD = """
+import sys
+from semioscope.cli import main
+status = main(sys.argv[1:])
+hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]
+print('VmHWM_kB', hwm, file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def analyze_peak_rss_mb(video: Path, threads: int, work: Path,
+                        batch: int = 4) -> tuple[float, float]:
+    """(peak RSS in MB, wall seconds) of one `semioscope analyze` in a child process."""
+    cmd = [sys.executable, "-c", CHILD, "analyze", str(video), "--allow-untrained",
+           "--threads", str(threads), "--batch-size", str(batch),
+           "--out", str(work / "bench_results.json")]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"analyze failed ({proc.returncode}): {err.strip()}")
-    return usage.ru_maxrss / 1024, wall
+        raise RuntimeError(f"analyze failed ({proc.returncode}): {proc.stderr.strip()}")
+    hwm = [line for line in proc.stderr.splitlines() if line.startswith("VmHWM_kB")][-1]
+    return int(hwm.split()[1]) / 1024, wall
+
+
+def memory_rows(lengths: tuple[int, ...], dims: tuple[int, int], threads: int, work: Path,
+                batches: tuple[int, ...] = (4,)) -> list[str]:
+    rows = ["| video | batch | peak RSS of `semioscope analyze` (I3D) | wall |",
+            "|---|---|---|---|"]
+    for seconds in lengths:
+        video = write_video(work / f"bench_engine_{seconds}s_{dims[0]}.mkv", seconds, *dims)
+        for batch in batches:
+            rss, wall = analyze_peak_rss_mb(video, threads, work, batch)
+            rows.append(f"| {seconds} s, {dims[0]}x{dims[1]} | {batch} | {rss:.0f} MB | "
+                        f"{wall:.0f} s |")
+    return rows
 
 
 def main() -> None:
@@ -149,6 +173,8 @@ def main() -> None:
     ap.add_argument("--backbones", default="i3d,s3d")
     ap.add_argument("--out")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
+    ap.add_argument("--memory-only", action="store_true",
+                    help="only the peak-memory rows (batch 1 and 4), in a fresh child each")
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     names = args.backbones.split(",")
@@ -157,16 +183,20 @@ def main() -> None:
         frames, batches, reps, size, lengths, dims = 16, [1, 2], 1, 1024, (2, 4), (96, 80)
     else:
         frames, batches, reps, size, lengths, dims = 60, [1, 4, 8], 2, 4096, (20, 300), (512, 424)
+    if args.memory_only:
+        from semioscope.core import DEFAULT_BATCH_SIZE
+
+        md = [f"### Engine memory\n\nMachine: {machine()}\n",
+              *memory_rows(lengths[:1], dims, max(threads), work, (1, 2, 4, 8)),
+              *memory_rows(lengths[1:], dims, max(threads), work, (DEFAULT_BATCH_SIZE,))[2:]]
+        emit("\n".join(md), args.out)
+        return
     peaks = {t: matmul_gflops(t, size, 3 if args.quick else 10) for t in threads}
     rows = ["| threads | fp32 matmul peak |", "|---|---|"]
     rows += [f"| {t} | {g:.0f} GFLOP/s ({size}x{size}) |" for t, g in peaks.items()]
     md = [f"### Engine\n\nMachine: {machine()}\n", *rows, ""]
     md += speed_rows(names, threads, batches, frames, reps, peaks)
-    md += ["", "| video | peak RSS of `semioscope analyze` (I3D) | wall |", "|---|---|---|"]
-    for seconds in lengths:
-        video = write_video(work / f"bench_engine_{seconds}s_{dims[0]}.mkv", seconds, *dims)
-        rss, wall = analyze_peak_rss_mb(video, max(threads), work)
-        md.append(f"| {seconds} s, {dims[0]}x{dims[1]} | {rss:.0f} MB | {wall:.0f} s |")
+    md += ["", *memory_rows(lengths, dims, max(threads), work)]
     emit("\n".join(md), args.out)
 
 

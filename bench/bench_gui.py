@@ -96,6 +96,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short video and runs (CI smoke)")
     parser.add_argument("--out", help="also write the markdown table here")
+    parser.add_argument("--soak", type=float, default=0.0, metavar="S",
+                        help="also play a video of S seconds at 1x to its end (crash check)")
     args = parser.parse_args()
     seconds = 2.0 if args.quick else 8.0
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,6 +114,12 @@ def main() -> int:
             verdict = "ok" if speed != 1.0 or fps >= 29.0 else "SLOW"
             rows.append((f"playback at {speed:g}x, 512x424 16-bit, crop box shown",
                          f"{fps:.1f} frames/s ({n} shown, {skipped} skips)", target, verdict))
+        if args.soak > 0:
+            long_video = write(Path(tmp) / "bench_soak.mkv", args.soak)
+            fps, n, skipped = playback(long_video, 1.0, args.soak + 5.0)
+            rows.append((f"soak: a {args.soak:g}-s video played to its end at 1x",
+                         f"{n} frames shown, {fps:.1f} frames/s, {skipped} skips, no crash",
+                         "plays to the end", "ok" if n >= 29 * args.soak else "SHORT"))
     lines = ["# Review GUI benchmark", "", f"Machine: {machine()}",
              f"Qt platform: {os.environ.get('QT_QPA_PLATFORM')}", "",
              "| what | measured | target | |", "|---|---|---|---|"]

@@ -19,7 +19,8 @@ INSTALLERS = ROOT / "installers"
 LINUX_SH = INSTALLERS / "linux" / "install.sh"
 MACOS_SH = INSTALLERS / "macos" / "install.sh"
 DESKTOP = INSTALLERS / "linux" / "semioscope.desktop"
-SPEC = INSTALLERS / "windows" / "semioscope.spec"
+SPEC = INSTALLERS / "pyinstaller" / "semioscope.spec"
+BUILD_BUNDLE = INSTALLERS / "linux" / "build-bundle.sh"
 
 
 class _CaseSensitiveParser(configparser.ConfigParser):
@@ -148,6 +149,58 @@ def test_pyinstaller_spec_is_valid_python() -> None:
     assert "COLLECT(" in source  # one-folder build
     assert 'collect_submodules("semioscope")' in source  # cli imports commands by name
     assert "semioscope/resources" in source
-    entry = SPEC.parent / "semioscope_gui.py"
+    assert '"semioscope_main.py"' in source
+    entry = SPEC.parent / "semioscope_main.py"
     assert entry.is_file()
     compile(entry.read_text("utf-8"), str(entry), "exec")
+    assert "freeze_support()" in entry.read_text("utf-8")
+
+
+def test_spec_documents_the_build_on_every_platform() -> None:
+    """The Windows and macOS builds cannot run here: their written steps must stay in place."""
+    header = SPEC.read_text("utf-8").split("import sys", 1)[0]
+    for platform, steps in (("Windows", "build-venv\\Scripts\\pyinstaller"),
+                            ("macOS", "build-venv/bin/pyinstaller"),
+                            ("Linux", "installers/linux/build-bundle.sh")):
+        assert platform in header and steps in header, platform
+    assert "torch==2.14.1 torchvision==0.29.1" in header and ".[bundle]" in header
+    assert "--self-test" in header
+    source = SPEC.read_text("utf-8")
+    assert 'name="semioscope-cli"' in source and "console=True" in source  # Windows console twin
+    assert "BUNDLE(" in source and "semioscope.icns" in source  # macOS .app
+    readme = (INSTALLERS / "README.md").read_text("utf-8")
+    assert "pyinstaller/semioscope.spec" in readme and "build-bundle.sh" in readme
+    for stale in ("windows/semioscope.spec", "windows/semioscope_gui.py"):
+        assert stale not in readme and not (INSTALLERS / stale).exists()
+        assert stale not in (INSTALLERS / "macos" / "README.md").read_text("utf-8")
+
+
+def test_bundle_extra_and_runtime_dependencies() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert any(r.startswith("pyinstaller") for r in project["optional-dependencies"]["bundle"])
+    # imported at run time by the PDF report (report/make.py): a bundle without it cannot report
+    assert any(r.startswith("pypdf") for r in project["dependencies"])
+
+
+def test_build_bundle_script_parses_and_is_strict(tmp_path: Path) -> None:
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    result = subprocess.run([bash, "-n", str(BUILD_BUNDLE)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = BUILD_BUNDLE.read_text("utf-8")
+    assert "set -euo pipefail" in text
+    assert "torch==2.14.1 torchvision==0.29.1" in text
+    assert "uv pip" not in text and "poetry" not in text.replace("never uv/poetry", "")
+    assert "env -i" in text and "--self-test" in text  # proves the bundle runs without Python
+    assert "installers/pyinstaller/semioscope.spec" in text
+    assert BUILD_BUNDLE.stat().st_mode & 0o111, "build script must be executable"
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    help_run = subprocess.run([bash, str(BUILD_BUNDLE), "--help"], capture_output=True,
+                              text=True, env=env, timeout=60)
+    assert help_run.returncode == 0 and "--venv" in help_run.stdout
+    bad = subprocess.run([bash, str(BUILD_BUNDLE), "--no-such-option"], capture_output=True,
+                         text=True, env=env, timeout=60)
+    assert bad.returncode == 2

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "cv": "cv",
     "search": "search",
     "project": "project",
+    "demo": "demo",
 }
 
 
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"semioscope {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen on a tiny synthetic clip "
+                             "(engine, report, review window); prints pass/fail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(f"semioscope.commands.{module_name}")
@@ -68,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if debug else logging.WARNING,
         format="semioscope: %(levelname)s: %(message)s",
     )
+    if getattr(args, "self_test", False):
+        from semioscope.selftest import run_self_test
+
+        return run_self_test()
     run = getattr(args, "_run", None)
     if run is None:  # no subcommand: the review window
         from semioscope.commands import review

@@ -1,114 +1,291 @@
-"""``make demo``: the whole product path on synthetic data, through the real CLI.
+"""``semioscope demo`` (what ``make demo`` runs): the whole product on synthetic IR seizures.
 
-    python -m semioscope.demo OUTDIR [--quick]
+Built once into the user cache, through the real CLI: a small labelled dataset (several patients,
+both classes) → feature extraction → patient-grouped cross-validation → a trained demo model → a
+held-out seizure cropped, its clinical span set and analysed with that model. Then the review
+window opens on the held-out seizure with everything filled in, or, with ``--report PDF`` (or on a
+machine without a display), the case report is written headless. Later runs reuse what is built
+and open the window within seconds.
 
-Synthetic IR seizures → crop → analysis → PDF report, then a small labelled dataset →
-feature extraction → patient-grouped cross-validation → a trained model file → analysis with it
-→ an annotator project. No pretrained weights are needed (none can be downloaded here): every
-output made without them says "untrained backbone: not for clinical use".
+No pretrained weights are needed (none can be downloaded without ``models fetch``): every output
+made without them says so, and the window shows the demo banner.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
+import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from semioscope import UNTRAINED_WARNING
-from semioscope.cli import main as cli
-from semioscope.core.models.registry import find_weights
+from semioscope.errors import SemioscopeError
+
+#: bump when the demo's contents change, so caches built by an older version are rebuilt
+DEMO_VERSION = 2
+HELDOUT_SEED = 2024
 
 
-def _step(title: str, args: list[str], log: list[str]) -> None:
-    print(f"\n=== {title}\n$ semioscope {' '.join(args)}", flush=True)
-    t0 = time.perf_counter()
+@dataclass(frozen=True)
+class DemoSize:
+    """How much synthetic data the demo makes and how long it trains."""
+
+    patients: int
+    seizures: int
+    max_seconds: float
+    heldout_seconds: float
+    folds: int
+    epochs: int
+
+
+FULL = DemoSize(patients=8, seizures=2, max_seconds=12.0, heldout_seconds=24.0, folds=4,
+                epochs=60)
+QUICK = DemoSize(patients=4, seizures=1, max_seconds=6.0, heldout_seconds=8.0, folds=2,
+                 epochs=40)
+
+
+@dataclass(frozen=True)
+class DemoLayout:
+    """Where each product of the demo lives inside its folder."""
+
+    root: Path
+
+    @property
+    def stamp(self) -> Path:
+        return self.root / "demo.json"
+
+    @property
+    def dataset(self) -> Path:
+        return self.root / "dataset"
+
+    @property
+    def manifest(self) -> Path:
+        return self.dataset / "manifest.csv"
+
+    @property
+    def features(self) -> Path:
+        return self.root / "features"
+
+    @property
+    def features_done(self) -> Path:
+        return self.features / "demo-extract-complete"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "train_config.toml"
+
+    @property
+    def cv_report(self) -> Path:
+        return self.root / "cv_report"
+
+    @property
+    def model(self) -> Path:
+        return self.root / "demo_model.semio"
+
+    @property
+    def video(self) -> Path:
+        return self.root / "heldout_seizure.mkv"
+
+    @property
+    def truth(self) -> Path:
+        return self.root / "heldout_seizure.truth.json"
+
+    @property
+    def crop(self) -> Path:
+        return self.root / "heldout_crop.json"
+
+    @property
+    def results(self) -> Path:
+        return self.root / "heldout_results.json"
+
+
+def default_folder() -> Path:
+    from semioscope.core.paths import cache_dir
+
+    return cache_dir() / "demo"
+
+
+def pretrained_available() -> bool:
+    from semioscope.core.models.registry import find_weights
+
+    return find_weights("i3d") is not None
+
+
+def _cli(args: list[str]) -> None:
+    from semioscope.cli import main as cli
+
     status = cli(args)
-    took = time.perf_counter() - t0
     if status != 0:
-        raise SystemExit(f"demo step failed ({title}): exit status {status}")
-    log.append(f"{title}: {took:.1f} s")
+        raise SemioscopeError(f"semioscope {args[0]}", f"demo step failed with exit status {status}")
 
 
-def run_demo(out: Path, quick: bool = False) -> list[str]:
-    out.mkdir(parents=True, exist_ok=True)
-    log: list[str] = []
-    pretrained = find_weights("i3d") is not None
+def _span(truth: Path) -> tuple[float, float]:
+    """The held-out seizure's clinical onset and offset, as a reviewer would mark them."""
+    from semioscope.core.jsonfile import read_json
+
+    data = read_json(truth, "synthetic ground truth")
+    return float(data["onset_s"]), float(data["offset_s"])
+
+
+def _check_stamp(layout: DemoLayout, size: DemoSize, pretrained: bool,
+                 say: Callable[[str], None]) -> None:
+    """Rebuild from scratch when the folder was made by another version, size or backbone."""
+    wanted = {"version": DEMO_VERSION, "size": asdict(size), "pretrained": pretrained}
+    if layout.stamp.is_file():
+        try:
+            if json.loads(layout.stamp.read_text(encoding="utf-8")) == wanted:
+                return
+        except (OSError, ValueError):
+            pass
+        say(f"the demo folder {layout.root} was built differently; rebuilding it")
+        shutil.rmtree(layout.root)
+    from semioscope.core.atomic import write_json
+
+    layout.root.mkdir(parents=True, exist_ok=True)
+    write_json(layout.stamp, wanted)
+
+
+def build(layout: DemoLayout, size: DemoSize, say: Callable[[str], None] = print) -> list[str]:
+    """Make every missing product of the demo through the CLI; returns timing lines."""
+    from semioscope.core.atomic import write_text
+
+    pretrained = pretrained_available()
+    _check_stamp(layout, size, pretrained, say)
     untrained = [] if pretrained else ["--allow-untrained"]
-    fle, tle = out / "fle_seizure.mkv", out / "tle_seizure.mkv"
-    steps: list[tuple[str, list[str]]] = [
-        ("synthetic FLE-like seizure", ["synth", str(fle), "--label", "FLE", "--seconds",
-                                        "8" if quick else "14", "--seed", "11"]),
-        ("synthetic TLE-like seizure", ["synth", str(tle), "--label", "TLE", "--seconds",
-                                        "10" if quick else "24", "--seed", "12"]),
-        ("video facts", ["info", str(tle)]),
-        ("automatic crop (ground-truth detector: the demo has no detector weights)",
-         ["crop", str(tle), "--detector", "truth", "--out", str(out / "tle_crop.json"),
-          "--preview", str(out / "tle_crop.png")]),
-        ("analysis", ["analyze", str(tle), "--crop-file", str(out / "tle_crop.json"),
-                      *untrained, "--out", str(out / "tle_results.json"),
-                      "--csv", str(out / "tle_windows.csv")]),
-        ("PDF case report", ["report", str(out / "tle_results.json"), "--out",
-                             str(out / "tle_report.pdf"), "--patient", "DEMO-001",
-                             "--reviewer", "Demo Reviewer"]),
+    write_text(layout.config, "# short training for the demo; semioscope's defaults are the "
+               f"paper's\nepochs = {size.epochs}\nbatch_size = 64\nseed = 0\n"
+               f"folds = {size.folds}\n")
+
+    def heldout_analysis() -> list[str]:
+        onset, offset = _span(layout.truth)
+        return ["analyze", str(layout.video), "--crop-file", str(layout.crop), "--classifier",
+                str(layout.model), "--onset", f"{onset:.2f}", "--offset", f"{offset:.2f}",
+                *untrained, "--out", str(layout.results)]
+
+    steps: list[tuple[str, Path, Callable[[], list[str]]]] = [
+        ("synthetic labelled dataset", layout.manifest, lambda: [
+            "synth", "--dataset", str(layout.dataset), "--patients", str(size.patients),
+            "--seizures", str(size.seizures), "--max-seconds", f"{size.max_seconds:g}",
+            "--seed", "3"]),
+        ("feature extraction (I3D" + (")" if pretrained else ", untrained backbone)"),
+         layout.features_done, lambda: [
+             "extract", str(layout.manifest), "--cache", str(layout.features), *untrained]),
+        ("patient-grouped cross-validation", layout.cv_report / "cv.json", lambda: [
+            "cv", str(layout.manifest), "--cache", str(layout.features), "--out",
+            str(layout.cv_report), "--config", str(layout.config), "--bootstrap", "200",
+            *untrained]),
+        ("train the demo model", layout.model, lambda: [
+            "train", str(layout.manifest), "--cache", str(layout.features), "--out",
+            str(layout.model), "--config", str(layout.config), "--cv-report",
+            str(layout.cv_report), *untrained]),
+        ("held-out seizure (a patient the model never saw)", layout.truth, lambda: [
+            "synth", str(layout.video), "--label", "TLE", "--seconds",
+            f"{size.heldout_seconds:g}", "--seed", str(HELDOUT_SEED)]),
+        ("automatic crop (the synthetic ground truth stands in for Mask R-CNN)", layout.crop,
+         lambda: ["crop", str(layout.video), "--detector", "truth", "--out", str(layout.crop)]),
+        ("analysis of the held-out seizure", layout.results, heldout_analysis),
     ]
-    dataset = out / "dataset"
-    cache = out / "features"
-    config = out / "train_config.toml"
-    config.write_text("# short training for the demo; the defaults are the paper's\n"
-                      f"epochs = 60\nbatch_size = 64\nseed = 0\nfolds = {2 if quick else 3}\n")
-    steps += [
-        ("synthetic labelled dataset", ["synth", "--dataset", str(dataset), "--patients",
-                                        "4" if quick else "6", "--seizures", "2",
-                                        "--max-seconds", "4" if quick else "6", "--seed", "3"]),
-        ("feature extraction", ["extract", str(dataset / "manifest.csv"), "--cache", str(cache),
-                                *untrained]),
-        ("patient-grouped cross-validation", ["cv", str(dataset / "manifest.csv"), "--cache",
-                                              str(cache), "--out", str(out / "cv_report"),
-                                              "--config", str(config), *untrained]),
-        ("train the model file", ["train", str(dataset / "manifest.csv"), "--cache", str(cache),
-                                  "--out", str(out / "demo_model.semio"), "--config",
-                                  str(config), "--cv-report", str(out / "cv_report"),
-                                  *untrained]),
-        ("model provenance", ["models", "inspect", str(out / "demo_model.semio")]),
-        ("analysis with the trained model", ["analyze", str(fle), "--classifier",
-                                             str(out / "demo_model.semio"), *untrained, "--out",
-                                             str(out / "fle_results.json")]),
-        ("annotator project", ["project", "create", str(out / "project"), "--manifest",
-                               str(dataset / "manifest.csv")]),
-        ("batch crop", ["project", "crop", str(out / "project"), "--detector", "truth"]),
-        ("project status", ["project", "status", str(out / "project")]),
-        ("export confirmed crops", ["project", "export", str(out / "project"), "--out",
-                                    str(out / "project_manifest.csv")]),
-    ]
-    for title, args in steps:
-        _step(title, args, log)
+    log: list[str] = []
+    for number, (title, done, make_args) in enumerate(steps, 1):
+        head = f"[{number}/{len(steps)}] {title}"
+        if done.exists():
+            say(f"{head}: already built")
+            continue
+        if done == layout.manifest and layout.dataset.exists():
+            shutil.rmtree(layout.dataset)  # an interrupted earlier run: start the dataset again
+        args = make_args()
+        say(f"\n{head}\n$ semioscope {' '.join(args)}")
+        t0 = time.perf_counter()
+        _cli(args)
+        if done == layout.features_done:
+            write_text(done, "all features of the manifest are in this cache\n")
+        log.append(f"{title}: {time.perf_counter() - t0:.1f} s")
     return log
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m semioscope.demo", description=__doc__)
-    ap.add_argument("out", type=Path, help="folder for everything the demo writes")
-    ap.add_argument("--quick", action="store_true", help="shorter videos, fewer folds")
-    ap.add_argument("--fresh", action="store_true", help="delete OUT first")
-    args = ap.parse_args(argv)
-    if args.fresh and args.out.exists():
-        shutil.rmtree(args.out)
+def write_report(layout: DemoLayout, out: Path) -> Path:
+    """The PDF case report of the held-out seizure (headless, no display needed)."""
+    _cli(["report", str(layout.results), "--out", str(out), "--patient", "DEMO-HELDOUT",
+          "--seizure", "DEMO-S01", "--reviewer", "semioscope demo",
+          "--comment", "Synthetic seizure and demo model: not a clinical case."])
+    return out
+
+
+def banner_text() -> str:
+    backbone = "a pretrained I3D backbone" if pretrained_available() else "an untrained backbone"
+    return ("DEMO: synthetic seizure; the model was trained on synthetic data with "
+            f"{backbone}. Not for clinical use.")
+
+
+def has_display() -> bool:
+    """Whether a window can be shown (an offscreen Qt platform or no X/Wayland: no)."""
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def restore_review_state(layout: DemoLayout) -> None:
+    """Store crop, span and results for the held-out video so the window opens filled in."""
+    from semioscope.core.hashing import file_sha256
+    from semioscope.core.jsonfile import read_json
+    from semioscope.core.video_state import VideoState, save_state
+
+    record = read_json(layout.crop, "crop record")
+    box = record["box"]
+    crop = {"box": box, "source": str(record.get("source", "auto")),
+            "status": str(record.get("status", "ok")), "reasons": list(record.get("reasons", [])),
+            "auto_box": box, "record": record}
+    save_state(VideoState(file_sha256(layout.video), crop=crop, span=_span(layout.truth),
+                          results=read_json(layout.results, "results")))
+
+
+def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,
+        report: Path | None = None, no_gui: bool = False) -> int:
+    """Build what is missing, then open the window (or write the report headless)."""
+    layout = DemoLayout((folder or default_folder()).expanduser().resolve())
+    size = QUICK if quick else FULL
+    if fresh and layout.root.exists():
+        shutil.rmtree(layout.root)
+    print(f"semioscope demo: building in {layout.root} (only what is missing)", flush=True)
     t0 = time.perf_counter()
-    log = run_demo(args.out, quick=args.quick)
-    took = time.perf_counter() - t0
-    print(f"\n=== demo finished in {took:.0f} s; everything is in {args.out.resolve()}")
+    log = build(layout, size, lambda text: print(text, flush=True))
+    print(f"\ndemo data ready in {time.perf_counter() - t0:.0f} s", flush=True)
     for line in log:
         print("  " + line)
-    if find_weights("i3d") is None:
-        print(f"\nNOTE: no pretrained I3D weights were found, so every score above comes from an "
-              f"{UNTRAINED_WARNING.upper()}. Run `semioscope models fetch all` on a machine "
-              "with internet access, or pass --weights PATH.")
-    print("Open the review window with:  .venv/bin/semioscope review "
-          f"{args.out / 'tle_seizure.mkv'}")
-    return 0
+    if not pretrained_available():
+        print(f"NOTE: no pretrained I3D weights were found, so every score comes from an "
+              f"{UNTRAINED_WARNING.upper()}. `semioscope models fetch all` (with internet) "
+              "or --weights PATH gives the real backbone.")
+    print(f"cross-validation summary: {layout.cv_report / 'summary.md'}")
+    if report is not None:
+        print(f"case report: {write_report(layout, report)}")
+        return 0
+    if no_gui or not has_display():
+        pdf = write_report(layout, layout.root / "heldout_report.pdf")
+        from semioscope.app.screenshot import grab_review
 
+        png = grab_review(layout.video, layout.root / "heldout_review.png",
+                          classifier=layout.model, banner=banner_text(),
+                          restore=lambda: restore_review_state(layout))
+        print(f"no display here, so the review window was not opened.\n"
+              f"  case report: {pdf}\n  picture of the review window: {png}\n"
+              f"On a desktop, `semioscope demo` opens the window; or run "
+              f"`semioscope review {layout.video}`.")
+        return 0
+    restore_review_state(layout)
+    from semioscope.app.launch import launch
+    from semioscope.app.settings import AppSettings
 
-if __name__ == "__main__":
-    sys.exit(main())
+    settings = AppSettings.load()
+    settings.persist = False  # the demo must not change the user's classifier or settings
+    settings.classifier_path = str(layout.model)
+    settings.allow_untrained = not pretrained_available()
+    print("opening the review window on the held-out seizure…", flush=True)
+    return launch(str(layout.video), settings=settings, banner=banner_text())
+

@@ -22,3 +22,13 @@ def test_emit_keeps_true_alive():
         e.plain.emit()
         e.value.emit(i)
     assert sys.getrefcount(True) - before > -50
+
+
+def test_void_calls_cannot_exhaust_none():
+    """Void Qt calls (dozens per video frame) must never bring None's count to zero."""
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        probe.setObjectName("probe")
+    lost = before - sys.getrefcount(None)
+    assert lost < 50 or sys.getrefcount(None) > 1 << 39

@@ -92,11 +92,18 @@ class AnalysisPanel(QWidget):
         self.worker = None
         self._set_running(False)
 
+    def show_results(self, results: dict[str, Any] | None) -> None:
+        """Idle text for the open video: how many windows its shown results hold, or none."""
+        if self.running:
+            return
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0 if results is None else 1)
+        self.bar.setFormat("not analysed yet" if results is None
+                           else f"{len(results.get('windows', []))} windows analysed")
+
     def _done(self, results: dict[str, Any]) -> None:
         self._finish()
-        self.bar.setRange(0, 1)
-        self.bar.setValue(1)
-        self.bar.setFormat(f"{len(results.get('windows', []))} windows analysed")
+        self.show_results(results)
         self.eta.setText("done")
         self.finished.emit(results)
 

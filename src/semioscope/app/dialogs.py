@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -87,7 +89,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def result_settings(self) -> AppSettings:
-        s = AppSettings(**self._settings.to_dict())
+        s = replace(self._settings)
         s.classifier_path = self.classifier.text().strip()
         s.backbone = self.backbone.currentText()
         s.backbone_weights = self.backbone_weights.text().strip()

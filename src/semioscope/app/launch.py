@@ -6,6 +6,10 @@ import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from semioscope.app.settings import AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,9 @@ def _set_icon(app: object) -> None:
         pass  # a source checkout without the rendered icon still runs
 
 
-def launch(video: str | None = None) -> int:
+def launch(video: str | None = None, *, settings: AppSettings | None = None,
+           banner: str | None = None) -> int:
+    """Show the review window (optionally on ``video``) and run the event loop."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -45,7 +51,7 @@ def launch(video: str | None = None) -> int:
     _install_excepthook()
     from semioscope.app.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(settings=settings, banner=banner)
     window.show()
     if video:
         window.open_video(video)

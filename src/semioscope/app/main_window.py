@@ -17,7 +17,6 @@ from PySide6.QtCore import QThread, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -55,8 +54,11 @@ class MainWindow(EditingMixin, QMainWindow):
     """``detector_factory`` replaces the Mask R-CNN lookup (tests inject a deterministic one)."""
 
     def __init__(self, settings: AppSettings | None = None,
-                 detector_factory: DetectorFactory | None = None, warm_torch: bool = True) -> None:
+                 detector_factory: DetectorFactory | None = None, warm_torch: bool = True,
+                 banner: str | None = None) -> None:
+        """``banner`` is a line shown above everything (the demo says what it is with it)."""
         super().__init__()
+        self._banner_text = banner
         # Workers run Python code too: hand the interpreter lock back to the GUI thread sooner
         # than the default 5 ms so playback and scrolling stay smooth during analysis.
         sys.setswitchinterval(0.001)
@@ -118,9 +120,15 @@ class MainWindow(EditingMixin, QMainWindow):
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(split)
+        self.banner = QLabel(self._banner_text or "")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3cd;color:#5d4200;border:1px solid #e0b84c;"
+                                  "font-weight:bold;padding:4px 8px;")
+        self.banner.setVisible(bool(self._banner_text))
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
         self.setCentralWidget(central)
         self.disclaimer = QLabel(DISCLAIMER)
         self.disclaimer.setStyleSheet("color:#b71c1c;font-weight:bold;padding:0 6px;")
@@ -197,6 +205,7 @@ class MainWindow(EditingMixin, QMainWindow):
         self.timeline.set_video(props.duration_s, props.fps, props.frames)
         self.timeline.set_span(*session.span)
         self.verdict.show_results(None)
+        self.analysis.show_results(None)
         self.frames = FrameServer(path, mapping, props.frames)
         self.frames.frameReady.connect(self._on_frame_ready)
         self.frames.failed.connect(lambda m: self.show_error("Cannot decode video", m))
@@ -287,6 +296,7 @@ class MainWindow(EditingMixin, QMainWindow):
         results = None if s is None else s.results
         self.timeline.set_results(results, None if s is None else s.lookup)
         self.verdict.show_results(results)
+        self.analysis.show_results(results)
         self._update_enabled()
 
     # -- navigation ----------------------------------------------------------------------------

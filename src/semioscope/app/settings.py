@@ -27,6 +27,8 @@ class AppSettings:
     threads: int = 0                  # 0 = let torch decide
     allow_untrained: bool = False
     recent: list[str] = field(default_factory=list)
+    #: False for a session's own settings (the demo's) that must not overwrite the user's file
+    persist: bool = field(default=True, repr=False, compare=False)
 
     @staticmethod
     def path() -> Path:
@@ -39,7 +41,7 @@ class AppSettings:
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            known = {f.name for f in fields(cls)}
+            known = {f.name for f in fields(cls)} - {"persist"}
             settings = cls(**{k: v for k, v in data.items() if k in known})
         except (OSError, ValueError, TypeError) as exc:
             log.warning("ignoring unreadable settings file: %s", exc)
@@ -49,7 +51,8 @@ class AppSettings:
         return settings
 
     def save(self) -> None:
-        write_json(self.path(), asdict(self))
+        if self.persist:
+            write_json(self.path(), self.to_dict())
 
     def add_recent(self, path: str | Path) -> None:
         text = str(Path(path).resolve())
@@ -57,4 +60,6 @@ class AppSettings:
         self.save()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["persist"]
+        return data

@@ -20,6 +20,9 @@ from semioscope.core.results import WindowIndex
 LABEL_COLOURS = {"TLE": "#ef6c00", "FLE": "#1e88e5", "uncertain": "#9e9e9e"}
 
 
+CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
+
+
 class Timeline(pg.PlotWidget):
     """Mirrors results, span and current time; emits ``seekRequested(frame)``."""
 
@@ -45,8 +48,10 @@ class Timeline(pg.PlotWidget):
                                         brush=pg.mkBrush(158, 158, 158, 45), pen=pg.mkPen(None))
         self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1))
         self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brushes=[], pen=None)
+        # a light cap at each window's value: visible even when P(TLE) sits on the threshold
+        self.caps = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#f5f5f5", pen=None)
         self.cursor = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen("#ffeb3b", width=2))
-        for item in (self.span, self.band, self.threshold, self.bars, self.cursor):
+        for item in (self.span, self.band, self.threshold, self.bars, self.caps, self.cursor):
             plot.addItem(item)
         self.span.setZValue(-20)
         self.band.setZValue(-10)
@@ -89,6 +94,7 @@ class Timeline(pg.PlotWidget):
         self.threshold.setValue(threshold)
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
+        self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)
 
     @property
     def bar_count(self) -> int:

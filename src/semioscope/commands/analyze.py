@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from semioscope.core import DEFAULT_BATCH_SIZE
+
 if TYPE_CHECKING:
     from semioscope.core.analysis import AnalysisRequest, Progress
 
@@ -33,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offset", type=float, metavar="S", help="clinical offset, seconds")
     parser.add_argument("--mapping", choices=("kinect", "percentile"), default="kinect",
                         help="16->8-bit intensity mapping (default kinect)")
-    parser.add_argument("--batch-size", type=int, default=4, metavar="N",
-                        help="windows per backbone call (default 4)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE}; larger is "
+                        "a little faster and needs more memory, see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the networks")
     parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")

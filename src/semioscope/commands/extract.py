@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from semioscope.core import DEFAULT_BATCH_SIZE
+
 HELP = "compute and cache backbone features for every seizure of a training manifest"
 
 
@@ -25,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="16->8-bit intensity mapping (default kinect)")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="use random backbone weights when none are available (demo only)")
-    parser.add_argument("--batch-size", type=int, default=4, metavar="N",
-                        help="windows per backbone call (default 4)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE}; larger is "
+                        "a little faster and needs more memory, see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the network")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from semioscope import UNTRAINED_WARNING, __version__
+from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
@@ -50,7 +51,7 @@ class AnalysisRequest:
     offset_s: float | None = None
     allow_untrained: bool = False
     mapping: str = "kinect"
-    batch_size: int = 4
+    batch_size: int = DEFAULT_BATCH_SIZE
     threads: int | None = None
     seed: int = 0
     fps: float | None = None

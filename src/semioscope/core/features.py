@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.cancel import CancelToken
 from semioscope.core.geometry import Box
 from semioscope.core.preprocess import INPUT_SIZE, preprocess_gray, to_rgb
@@ -146,7 +147,7 @@ def _run_batch(
 def iter_window_features(
     reader: VideoReader, *, backbone: FeatureBackbone, crop: Box | None,
     mapping: IntensityMapping, onset_s: float | None = None, offset_s: float | None = None,
-    batch_size: int = 4, progress: ProgressCallback | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE, progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None, plan: WindowPlan | None = None, prefetch: int = 2,
 ) -> Generator[tuple[Window, np.ndarray], None, None]:
     """``(window, features (T', 1024))`` for every 2-s window of the span, in order.

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.atomic import atomic_path, write_json
 from semioscope.core.hashing import file_sha256
 from semioscope.core.training.manifest import Manifest, ManifestRow
@@ -126,7 +127,8 @@ ExtractProgress = Callable[[int, int], None]
 
 def extract_features(
     manifest: Manifest, cache_dir: str | Path, *, backbone: Any, mapping: str = "kinect",
-    batch_size: int = 4, progress: ExtractProgress | None = None, cancel: Any = None,
+    batch_size: int = DEFAULT_BATCH_SIZE, progress: ExtractProgress | None = None,
+    cancel: Any = None,
 ) -> ExtractSummary:
     """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
     from semioscope.core.video import open_video

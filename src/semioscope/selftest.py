@@ -1,0 +1,298 @@
+"""``semioscope --self-test``: a quick offscreen check that an installation really works.
+
+Why: a PyInstaller bundle (or a venv on a locked-down workstation) can start and still lack a
+piece that is only loaded late: a Qt platform plugin, the FFV1 codec, a torch library, the PDF
+fonts, the icon. IT runs this once after copying the program; it exercises each of those pieces
+on a tiny synthetic clip in a throw-away folder, so it needs no weights, no video, no display and
+never touches the user's own cache or data folders.
+
+Each check prints ``self-test: <check> ... pass (x.x s)`` or ``... FAIL: <reason>``; the last line
+is ``self-test: PASS`` or ``self-test: FAIL`` and the exit status 0 or 1.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+#: seconds of synthetic video: one analysis window (45 frames >= the 10-frame minimum)
+CLIP_SECONDS = 1.5
+#: how long the window may take to show the first frame and the crop
+WINDOW_TIMEOUT_S = 30.0
+
+
+class CheckFailed(Exception):
+    """A check found something wrong (the message is printed after FAIL)."""
+
+
+@dataclass
+class Context:
+    """What the checks share: the scratch folder and what earlier checks produced."""
+
+    work: Path
+    threads: int
+    clip: Path | None = None
+    classifier: Path | None = None
+    results: dict[str, Any] | None = None
+
+
+@contextmanager
+def _isolated_environment(work: Path) -> Iterator[None]:
+    """Temporary user folders and an offscreen Qt, restored afterwards (tests run in-process)."""
+    wanted = {"SEMIOSCOPE_DATA_DIR": str(work / "data"),
+              "SEMIOSCOPE_CACHE_DIR": str(work / "cache")}
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        wanted["QT_QPA_PLATFORM"] = "offscreen"
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# -- the checks ----------------------------------------------------------------------------------
+def check_resources(ctx: Context) -> str:
+    """The icon files are package data; a bundle that forgot them starts without an icon."""
+    from semioscope.resources import ICON_PNG, ICON_SVG, resource_path
+
+    for name in (ICON_PNG, ICON_SVG):
+        path = resource_path(name)  # FileNotFoundError names the missing file
+        if path.stat().st_size == 0:
+            raise CheckFailed(f"{name} is empty")
+    return f"icons in {resource_path(ICON_PNG).parent}"
+
+
+def check_clip(ctx: Context) -> str:
+    """FFV1 encoding through PyAV/FFmpeg and the synthetic scene renderer."""
+    from semioscope.core.models.classifier import random_classifier, save_classifier
+    from semioscope.core.synth import render_seizure
+
+    ctx.clip = ctx.work / "selftest_tle.mkv"
+    truth = render_seizure(ctx.clip, "TLE", seconds=CLIP_SECONDS, seed=7)
+    ctx.classifier = ctx.work / "selftest_classifier.semio"
+    save_classifier(ctx.classifier, *random_classifier(0))
+    if not ctx.clip.is_file() or ctx.clip.stat().st_size == 0:
+        raise CheckFailed("the synthetic clip was not written")
+    return f"{truth.frames} frames {truth.width}x{truth.height}"
+
+
+def check_engine(ctx: Context) -> str:
+    """The real analysis (decode, preprocess, I3D, classifier) that `semioscope analyze` runs."""
+    import torch
+
+    from semioscope.core.analysis import AnalysisRequest, analyze
+
+    if ctx.clip is None or ctx.classifier is None:
+        raise CheckFailed("no clip (the clip check failed)")
+    request = AnalysisRequest(video=ctx.clip, classifier=ctx.classifier, backbone="i3d",
+                              allow_untrained=True, batch_size=1, threads=ctx.threads)
+    results = analyze(request)
+    windows = results.get("windows") or []
+    if not windows:
+        raise CheckFailed("the analysis produced no window")
+    for window in windows:
+        p = window.get("p_tle")
+        if not isinstance(p, float) or not math.isfinite(p) or not 0.0 <= p <= 1.0:
+            raise CheckFailed(f"window {window.get('index')}: P(TLE) = {p!r}, not a probability")
+    ctx.results = results
+    return f"{len(windows)} window(s), P(TLE) {windows[0]['p_tle']:.3f}, torch {torch.__version__}"
+
+
+def check_detector(ctx: Context) -> str:
+    """torchvision's compiled ops (nms, roi_align): the automatic crop fails without them."""
+    import numpy as np
+    import torch
+    import torchvision
+
+    from semioscope.core.crop import load_detector
+
+    boxes = torch.tensor([[0.0, 0.0, 10.0, 10.0], [1.0, 1.0, 10.0, 10.0], [20.0, 20.0, 30.0, 30.0]])
+    kept = torchvision.ops.nms(boxes, torch.tensor([0.9, 0.8, 0.7]), 0.5).tolist()
+    if kept != [0, 2]:
+        raise CheckFailed(f"torchvision.ops.nms returned {kept}, expected [0, 2]")
+    # the small detector with random weights: exercises the same ops as Mask R-CNN, in seconds
+    detector = load_detector("fasterrcnn-mobilenet", allow_untrained=True, threads=ctx.threads,
+                             min_size=240)
+    rgb = np.random.default_rng(0).integers(0, 256, (424, 512, 3), dtype=np.uint8)
+    detector.detect(rgb)
+    return f"torchvision {torchvision.__version__}"
+
+
+def check_report(ctx: Context) -> str:
+    """reportlab, matplotlib (Agg) and the DejaVu fonts that the PDF embeds."""
+    from semioscope.report import CaseInfo, make_report
+    from semioscope.report.pdf import FONT, register_fonts
+
+    if ctx.results is None:
+        raise CheckFailed("no results (the engine check failed)")
+    register_fonts()  # the fonts live in matplotlib's data folder, which a bundle must carry
+    from reportlab.pdfbase import pdfmetrics
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        raise CheckFailed(f"font {FONT} not registered")
+    report = make_report(ctx.results, CaseInfo(deidentify=True), subject="self-test results")
+    if not report.pdf.startswith(b"%PDF") or report.pages < 1:
+        raise CheckFailed("the report is not a PDF")
+    return f"{report.pages} page(s), {len(report.pdf) // 1024} KiB"
+
+
+def check_window(ctx: Context) -> str:
+    """The review window opens the clip, shows its first frame and its crop, then closes."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    if ctx.clip is None:
+        raise CheckFailed("no clip (the clip check failed)")
+    clip = ctx.clip
+
+    def quiet(kind: Any, context: Any, message: str) -> None:
+        # the offscreen plugin warns about window hints it cannot honour; harmless, hidden
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(quiet)
+    try:
+        return _open_in_window(ctx, clip)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _open_in_window(ctx: Context, clip: Path) -> str:
+    """The body of :func:`check_window`: the real MainWindow, dialogs turned into a list."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from semioscope.app.main_window import MainWindow
+    from semioscope.app.settings import AppSettings
+    from semioscope.core.crop import TruthDetector
+    from semioscope.resources import ICON_PNG, resource_path
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    icon = QIcon(str(resource_path(ICON_PNG)))
+    if icon.isNull():
+        raise CheckFailed(f"Qt cannot load {ICON_PNG}")
+    settings = AppSettings(classifier_path=str(ctx.classifier or ""), allow_untrained=True,
+                           threads=ctx.threads)
+    window = MainWindow(settings=settings, detector_factory=lambda: TruthDetector().for_video(clip),
+                        warm_torch=False)
+    errors: list[str] = []
+    window.show_error = lambda title, message: errors.append(f"{title}: {message}")  # type: ignore[method-assign]
+    try:
+        window.setWindowIcon(icon)
+        window.show()
+        if not window.open_video(clip):
+            raise CheckFailed("could not open the clip: " + "; ".join(errors))
+
+        def ready() -> bool:
+            s = window.session
+            return bool(errors) or (s is not None and s.crop is not None
+                                    and window.view.shown_frame == 0)
+
+        end = time.monotonic() + WINDOW_TIMEOUT_S
+        while not ready() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+        if errors:
+            raise CheckFailed("; ".join(errors))
+        if not ready():
+            raise CheckFailed(f"no frame and crop shown within {WINDOW_TIMEOUT_S:g} s")
+    finally:
+        window.close()
+        app.processEvents()
+    return f"Qt platform {app.platformName()}"  # type: ignore[attr-defined]
+
+
+def display_plugin_note() -> str | None:
+    """Why the X11 plugin could not load here, or None: the checks run offscreen, a desktop not.
+
+    Qt's xcb plugin needs system libraries (libxcb-cursor0, libxcb-icccm4, ...) that a venv does
+    not carry, and a bundle only when the build machine had them; a workstation without them shows
+    no window. Only a note: servers and build machines legitimately lack them.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    from PySide6.QtCore import QLibraryInfo
+
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    xcb = plugins / "platforms" / "libqxcb.so"
+    if not xcb.is_file():
+        return f"no X11 display plugin at {xcb}"
+    try:
+        ctypes.CDLL(str(xcb))
+    except OSError as exc:
+        reason = exc.__cause__ or exc  # a PyInstaller bundle wraps the loader's message
+        return (f"the X11 display plugin cannot load here ({reason}); install the xcb libraries "
+                "listed in installers/README.md before opening the review window on a desktop")
+    return None
+
+
+#: (label, name of the check function); looked up at run time so tests can replace one
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("resources", "check_resources"),
+    ("synthetic clip", "check_clip"),
+    ("analysis engine", "check_engine"),
+    ("crop detector", "check_detector"),
+    ("PDF report", "check_report"),
+    ("review window", "check_window"),
+)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, CheckFailed):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def run_self_test(out: TextIO | None = None, threads: int | None = None) -> int:
+    """Run every check, print one line each and a verdict; 0 when all pass, else 1."""
+    out = out or sys.stdout
+
+    def say(line: str) -> None:
+        print(f"self-test: {line}", file=out, flush=True)
+
+    from semioscope import __version__
+
+    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "Python " + sys.version.split()[0]
+    say(f"semioscope {__version__} ({frozen}, {sys.platform})")
+    threads = threads or max(1, min(4, os.cpu_count() or 1))
+    failed = 0
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="semioscope-selftest-") as tmp, \
+            _isolated_environment(Path(tmp)):
+        ctx = Context(work=Path(tmp), threads=threads)
+        for label, name in CHECKS:
+            check: Callable[[Context], str] = globals()[name]
+            t0 = time.monotonic()
+            try:
+                detail = check(ctx)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none is fatal
+                failed += 1
+                say(f"{label} ... FAIL: {_describe(exc)}")
+                continue
+            extra = f", {detail}" if detail else ""
+            say(f"{label} ... pass ({time.monotonic() - t0:.1f} s{extra})")
+        try:
+            note = display_plugin_note()
+        except Exception as exc:  # noqa: BLE001 - a note must never fail the self-test
+            note = f"could not check the X11 display plugin: {_describe(exc)}"
+        if note:
+            say(f"note: {note}")
+    say(f"{len(CHECKS) - failed} of {len(CHECKS)} checks passed in "
+        f"{time.monotonic() - start:.1f} s")
+    say("PASS" if failed == 0 else "FAIL")
+    return 0 if failed == 0 else 1

@@ -1,0 +1,103 @@
+"""`semioscope demo`: built once through the real CLI, then reused; headless report and picture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from semioscope.cli import main as cli
+from semioscope.demo import QUICK, DemoLayout
+
+
+def _pdf_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+@pytest.fixture(scope="module")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoLayout, Path, str]:
+    """One quick demo build (about a minute): everything the other tests look at."""
+    import os
+
+    base = tmp_path_factory.mktemp("demo")
+    old = {k: os.environ.get(k) for k in ("SEMIOSCOPE_CACHE_DIR", "SEMIOSCOPE_DATA_DIR")}
+    os.environ["SEMIOSCOPE_CACHE_DIR"] = str(base / "cache")
+    os.environ["SEMIOSCOPE_DATA_DIR"] = str(base / "data")
+    try:
+        pdf = base / "case.pdf"
+        assert cli(["demo", "--quick", "--report", str(pdf)]) == 0
+    finally:
+        for key, value in old.items():
+            if value is not None:
+                os.environ[key] = value
+    return DemoLayout(base / "cache" / "demo"), pdf, str(base)
+
+
+def test_demo_report_holds_the_held_out_analysis(built_demo: tuple[DemoLayout, Path, str]) -> None:
+    layout, pdf, _ = built_demo
+    results = json.loads(layout.results.read_text())
+    windows = results["windows"]
+    truth = json.loads(layout.truth.read_text())
+    assert windows, "the held-out seizure produced no window"
+    # the clinical span came from the synthetic truth: no window outside it
+    assert min(w["start_s"] for w in windows) >= truth["onset_s"] - 1e-6
+    assert max(w["end_s"] for w in windows) <= truth["offset_s"] + 1e-6
+    assert all(0.0 <= w["p_tle"] <= 1.0 for w in windows)
+    # analysed with the model trained by the demo, whose CV is in its metadata
+    assert results["model"]["classifier_trained"] is True
+    cv = json.loads((layout.cv_report / "cv.json").read_text())
+    assert len(cv["folds"]) == QUICK.folds
+    pages = _pdf_text(pdf)
+    text = "\n".join(pages)
+    verdict = results["summary"]["label"]
+    assert verdict in ("FLE", "TLE", "uncertain") and verdict in text
+    assert f"{len(windows)} windows" in text and results["summary"]["n_windows"] == len(windows)
+    # no pretrained weights can exist here: every page says so
+    assert all("UNTRAINED / DEMO MODEL" in page for page in pages)
+
+
+def test_second_run_reuses_everything(built_demo: tuple[DemoLayout, Path, str],
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    layout, _, base = built_demo
+    monkeypatch.setenv("SEMIOSCOPE_CACHE_DIR", str(Path(base) / "cache"))
+    monkeypatch.setenv("SEMIOSCOPE_DATA_DIR", str(Path(base) / "data"))
+    model_mtime = layout.model.stat().st_mtime_ns
+    pdf = Path(base) / "again.pdf"
+    assert cli(["demo", "--quick", "--report", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("already built") == 7
+    assert layout.model.stat().st_mtime_ns == model_mtime
+    assert pdf.stat().st_size > 10_000
+
+
+def test_no_display_writes_report_and_window_picture(built_demo: tuple[DemoLayout, Path, str],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     qapp: object) -> None:
+    import cv2
+
+    layout, _, base = built_demo
+    monkeypatch.setenv("SEMIOSCOPE_CACHE_DIR", str(Path(base) / "cache"))
+    monkeypatch.setenv("SEMIOSCOPE_DATA_DIR", str(Path(base) / "data"))
+    assert cli(["demo", "--quick", "--no-gui"]) == 0
+    picture = cv2.imread(str(layout.root / "heldout_review.png"))
+    assert picture is not None and picture.shape[1] >= 1000
+    assert (layout.root / "heldout_report.pdf").stat().st_size > 10_000
+
+
+def test_changed_size_rebuilds(tmp_path: Path) -> None:
+    """A folder stamped by another demo version is wiped before building (never half-reused)."""
+    from semioscope.demo import _check_stamp
+
+    layout = DemoLayout(tmp_path / "demo")
+    layout.root.mkdir()
+    layout.stamp.write_text(json.dumps({"version": -1}))
+    (layout.root / "stale.txt").write_text("old")
+    said: list[str] = []
+    _check_stamp(layout, QUICK, False, said.append)
+    assert not (layout.root / "stale.txt").exists()
+    assert said and "rebuilding" in said[0]
+    assert json.loads(layout.stamp.read_text())["size"]["patients"] == QUICK.patients
