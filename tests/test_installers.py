@@ -65,8 +65,8 @@ def test_desktop_exec_uses_the_entry_point() -> None:
     assert argv[-1] == "%f"  # one file per instance: review opens one video
 
 
-@pytest.mark.parametrize("script", [LINUX_SH, MACOS_SH], ids=["linux", "macos"])
-def test_install_scripts_parse_and_are_strict(script: Path) -> None:
+def _strict_bash_text(script: Path) -> str:
+    """The script's text, after checking that bash parses it and that it stops on any error."""
     bash = shutil.which("bash")
     if bash is None:
         pytest.skip("no bash")
@@ -74,6 +74,12 @@ def test_install_scripts_parse_and_are_strict(script: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = script.read_text("utf-8")
     assert "set -euo pipefail" in text
+    return text
+
+
+@pytest.mark.parametrize("script", [LINUX_SH, MACOS_SH], ids=["linux", "macos"])
+def test_install_scripts_parse_and_are_strict(script: Path) -> None:
+    text = _strict_bash_text(script)
     assert "torch==2.14.1" in text and "torchvision==0.29.1" in text
     assert "--uninstall" in text
     assert script.stat().st_mode & 0o111, "installer must be executable"
@@ -185,19 +191,14 @@ def test_bundle_extra_and_runtime_dependencies() -> None:
 
 
 def test_build_bundle_script_parses_and_is_strict(tmp_path: Path) -> None:
-    bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("no bash")
-    result = subprocess.run([bash, "-n", str(BUILD_BUNDLE)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    text = BUILD_BUNDLE.read_text("utf-8")
-    assert "set -euo pipefail" in text
+    text = _strict_bash_text(BUILD_BUNDLE)
     assert "torch==2.14.1 torchvision==0.29.1" in text
     assert "uv pip" not in text and "poetry" not in text.replace("never uv/poetry", "")
     assert "env -i" in text and "--self-test" in text  # proves the bundle runs without Python
     assert "installers/pyinstaller/semioscope.spec" in text
     assert BUILD_BUNDLE.stat().st_mode & 0o111, "build script must be executable"
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    bash = str(shutil.which("bash"))
     help_run = subprocess.run([bash, str(BUILD_BUNDLE), "--help"], capture_output=True,
                               text=True, env=env, timeout=60)
     assert help_run.returncode == 0 and "--venv" in help_run.stdout

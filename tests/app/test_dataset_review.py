@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from semioscope.core.crop import TruthDetector
@@ -29,6 +29,12 @@ def project(tmp_path: Path) -> Path:
             store.set_auto_record(video_id, {**record, "status": "needs_review",
                                              "reasons": ["unstable"]})
     return tmp_path / "proj"
+
+
+def crop_badge(row):
+    from semioscope.app.dataset.window import crop_badge as badge
+
+    return badge(row)
 
 
 def make(qtbot, project: Path, **kw):
@@ -116,13 +122,27 @@ def test_filters_search_sort_and_thumbnail(qtbot, project: Path):
     first = window.proxy.data(window.proxy.index(0, 0))
     assert first == "sz3"
     window.select(1)
-    qtbot.waitUntil(lambda: window.thumbnail.pixmap() is not None
-                    and not window.thumbnail.pixmap().isNull(), timeout=5000)
-    image = window.thumbnail.pixmap().toImage()
-    assert image.width() > 0
-    greens = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
-                 if image.pixelColor(x, y).green() > 150 and image.pixelColor(x, y).red() < 80)
-    assert greens > 10   # the crop box is drawn
+    view = window.frame_view
+    qtbot.waitUntil(lambda: view.shown_frame == 0 and view.roi is not None, timeout=5000)
+    assert view.roi.isVisible() and view.roi_box() == window.store.row(1).box
+    assert view.badge.text() == crop_badge(window.store.row(1))[0]
+
+
+def test_dragging_the_box_with_the_mouse_saves_a_correction(qtbot, project: Path):
+    window = make(qtbot, project)
+    window.select(1)
+    view = window.frame_view
+    qtbot.waitUntil(lambda: view.roi is not None and view.roi.isVisible(), timeout=5000)
+    before, old_status = window.store.row(1).box, window.store.row(1).status
+    # what dragging the bottom-right handle ends with: a smaller box, inside the frame
+    view.roi.setSize(QPointF(before.w - 10, before.h - 8), finish=True)
+    row = window.store.row(1)
+    assert row.status == "corrected"
+    assert row.box == Box(before.x, before.y, before.w - 10, before.h - 8)
+    qtbot.waitUntil(lambda: "corrected" in view.badge.text(), timeout=2000)
+    window.undo_stack.undo()
+    assert window.store.row(1).box == before and window.store.row(1).status == old_status
+    qtbot.waitUntil(lambda: view.roi_box() == before, timeout=2000)
 
 
 def test_second_window_is_read_only_with_a_banner(qtbot, project: Path):
@@ -134,6 +154,9 @@ def test_second_window_is_read_only_with_a_banner(qtbot, project: Path):
     QTest.keyClick(second.table, KEY.Key_N)
     QTest.keyClick(second.table, KEY.Key_Return)
     assert second.store.row(2).status == "needs_review"
+    before = second.store.row(2).box
+    second.drag_crop(Box(1, 1, 20, 20))                 # a mouse drag in the read-only window
+    assert second.store.row(2).box == before and second.store.row(2).status == "needs_review"
     assert not first.store.read_only
 
 

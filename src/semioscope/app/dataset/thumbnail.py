@@ -1,4 +1,4 @@
-"""The first frame of the selected video with its crop box, decoded off the GUI thread.
+"""The first frame of the selected video, decoded off the GUI thread (the view draws the box).
 
 Only the latest request is served: moving quickly through the table never queues decodes.
 """
@@ -9,10 +9,7 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import QRect, QThread, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
-
-from semioscope.core.geometry import Box
+from PySide6.QtCore import QThread, Signal
 
 CACHE_SIZE = 64
 
@@ -70,21 +67,3 @@ class ThumbnailLoader(QThread):
             self._cache.popitem(last=False)
         return gray
 
-
-def render(gray: np.ndarray, box: Box | None, width: int, height: int) -> QPixmap:
-    """The frame scaled to fit ``width`` x ``height`` with the box drawn in green."""
-    h, w = gray.shape
-    image = QImage(gray.data, w, h, gray.strides[0], QImage.Format.Format_Grayscale8).copy()
-    pixmap = QPixmap.fromImage(image.convertToFormat(QImage.Format.Format_RGB32))
-    if box is not None:
-        painter = QPainter(pixmap)
-        painter.setPen(QPen(QColor(0, 220, 0), max(1, w // 160)))
-        painter.drawRect(QRect(box.x, box.y, max(1, box.w - 1), max(1, box.h - 1)))
-        painter.end()
-    return pixmap.scaled(max(1, width), max(1, height), aspectMode=_keep())
-
-
-def _keep():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    return Qt.AspectRatioMode.KeepAspectRatio

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from semioscope.app.dataset.commands import CropEditCommand
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
-from semioscope.app.dataset.thumbnail import ThumbnailLoader, render
+from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
+from semioscope.app.video_view import VideoView
+from semioscope.core.geometry import Box
 from semioscope.core.project import (
     CropState,
     ProjectStore,
@@ -41,6 +43,7 @@ from semioscope.core.project import (
     automatic,
     nudged,
     unusable,
+    with_box,
 )
 from semioscope.errors import SemioscopeError
 
@@ -73,7 +76,22 @@ ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool], ...] = (
 
 def help_text() -> str:
     """The keyboard reference, from the same table that makes the shortcuts."""
-    return "\n".join(f"{' / '.join(keys):<20} {text}" for _, text, keys, _, _ in ACTIONS)
+    rows = [f"{' / '.join(keys):<20} {text}" for _, text, keys, _, _ in ACTIONS]
+    return "\n".join([f"{'Mouse':<20} Drag the box or its handles", *rows])
+
+
+def crop_badge(row: VideoRow) -> tuple[str, str]:
+    """(text, level) of the view's badge for this video, in the review window's colours."""
+    if row.status == "corrected":
+        return "crop corrected by an annotator", "corrected"
+    if row.status == "ok":
+        return "auto crop", "ok"
+    if row.status == "needs_review":
+        reasons = ", ".join(row.reasons)
+        return "auto crop — needs review" + (f": {reasons}" if reasons else ""), "review"
+    if row.status == "unusable":
+        return f"unusable: {row.unusable_reason or 'no reason given'}", "review"
+    return "not cropped yet: run Crop all, or nudge a box from the full frame", "none"
 
 
 class DatasetWindow(QMainWindow):
@@ -118,9 +136,11 @@ class DatasetWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.thumbnail = QLabel("no video selected")
-        self.thumbnail.setMinimumSize(320, 240)
-        self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # the review window's view: first frame, crop box with handles to drag, status badge
+        self.frame_view = VideoView()
+        self.frame_view.setMinimumSize(360, 300)
+        self.frame_view.cropEdited.connect(self.drag_crop)
+        self._view_size: tuple[int, int] | None = None
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -136,9 +156,9 @@ class DatasetWindow(QMainWindow):
         left_layout.addWidget(self.table)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        for widget in (self.thumbnail, self.details, keys):
+        right_layout.addWidget(self.frame_view, 1)
+        for widget in (self.details, keys):
             right_layout.addWidget(widget)
-        right_layout.addStretch(1)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -213,11 +233,17 @@ class DatasetWindow(QMainWindow):
         row = self.current_row()
         if row is None or row.id != video_id:
             return
-        if isinstance(frame, np.ndarray):
-            self.thumbnail.setPixmap(render(frame, row.box, self.thumbnail.width(),
-                                            self.thumbnail.height()))
-        else:
-            self.thumbnail.setText(f"cannot show the first frame:\n{frame}")
+        if not isinstance(frame, np.ndarray):
+            self._view_size = None
+            self.frame_view.set_geometry(1, 1)
+            self.frame_view.set_crop(None, (f"cannot show the first frame: {frame}", "review"))
+            return
+        height, width = frame.shape[:2]
+        if self._view_size != (width, height):
+            self.frame_view.set_geometry(width, height)
+            self._view_size = (width, height)
+        self.frame_view.show_frame(0, frame)
+        self.frame_view.set_crop(row.box, crop_badge(row))
 
     # -- the review queue ----------------------------------------------------------------------------
     def _step_review(self, step: int) -> None:
@@ -268,6 +294,14 @@ class DatasetWindow(QMainWindow):
 
     def _save_failed(self, message: str) -> None:
         QMessageBox.critical(self, "semioscope: not saved", message)
+
+    def drag_crop(self, box: Box) -> None:
+        """A drag or resize of the box with the mouse ends: that box becomes the correction."""
+        row = self.current_row()
+        if row is not None and self.store.read_only:
+            self.frame_view.set_crop(row.box, crop_badge(row))   # undo the drag on screen
+            return
+        self._edit("Drag crop", lambda r: with_box(r, box))
 
     def accept(self) -> None:
         self._edit("Accept crop", accepted)

@@ -32,19 +32,31 @@ def render_preview(rgb: np.ndarray, record: CropRecord, frame: int = 0,
             continue
         colour = _COLOURS.get(det.label, _OTHER)
         _rect(img, det.box.as_tuple(), colour, 2 if i in chosen else 1)
-        cv2.putText(img, f"{det.label} {det.score:.2f}", (det.box.x * _SCALE + 3,
-                    det.box.y * _SCALE + 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1,
-                    cv2.LINE_AA)
+        _label(img, f"{det.label} {det.score:.2f}", (det.box.x * _SCALE + 2,
+               det.box.y * _SCALE + 2), colour)
     crop_colour = _CROP_OK if record.ok else _CROP_REVIEW
     _rect(img, record.box.as_tuple(), crop_colour, 3)
     status = record.status + (": " + ", ".join(record.reasons) if record.reasons else "")
     where = f"frame {result.index}" if result else ""
-    for row, text in enumerate((f"crop {record.box} ({record.source}) {where}", status)):
-        origin = (6, img.shape[0] - 10 - 20 * (1 - row))
-        cv2.putText(img, text, origin, cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 3, cv2.LINE_AA)
-        cv2.putText(img, text, origin, cv2.FONT_HERSHEY_SIMPLEX, 0.5, crop_colour, 1,
-                    cv2.LINE_AA)
+    lines = (f"crop x,y,w,h = {record.box} ({record.source}, {where})", status)
+    for row, text in enumerate(lines):
+        _label(img, text, (4, img.shape[0] - 4 - _LINE_H * (len(lines) - row)), crop_colour)
     return img
+
+
+_FONT, _FONT_SCALE = cv2.FONT_HERSHEY_DUPLEX, 0.5
+_LINE_H = 20  # pixels per line of label text, background included
+
+
+def _label(img: np.ndarray, text: str, top_left: tuple[int, int],
+           colour: tuple[int, int, int]) -> None:
+    """``text`` in ``colour`` on a dark box, so it reads over any part of the IR frame."""
+    (w, h), base = cv2.getTextSize(text, _FONT, _FONT_SCALE, 1)
+    x, y = top_left
+    x = max(0, min(x, img.shape[1] - w - 6))
+    y = max(0, min(y, img.shape[0] - _LINE_H))
+    cv2.rectangle(img, (x, y), (x + w + 6, y + _LINE_H - 2), (20, 20, 20), cv2.FILLED)
+    cv2.putText(img, text, (x + 3, y + 4 + h), _FONT, _FONT_SCALE, colour, 1, cv2.LINE_AA)
 
 
 def _rect(img: np.ndarray, box: tuple[int, int, int, int], colour: tuple[int, int, int],
