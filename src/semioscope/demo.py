@@ -273,7 +273,8 @@ def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,
         png = grab_review(layout.video, layout.root / "heldout_review.png",
                           classifier=layout.model, banner=banner_text(),
                           restore=lambda: restore_review_state(layout))
-        print(f"no display here, so the review window was not opened.\n"
+        why = "as asked (--no-gui)," if no_gui else "no display here, so"
+        print(f"{why} the review window was not opened.\n"
               f"  case report: {pdf}\n  picture of the review window: {png}\n"
               f"On a desktop, `semioscope demo` opens the window; or run "
               f"`semioscope review {layout.video}`.")

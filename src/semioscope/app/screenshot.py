@@ -37,6 +37,7 @@ def _review_window(video: Path, classifier: Path, banner: str | None = None) -> 
     from semioscope.core.crop import TruthDetector
 
     QApplication.instance() or QApplication(sys.argv[:1])
+    _quiet_offscreen_warnings()
     settings = AppSettings(classifier_path=str(classifier), allow_untrained=True, threads=2,
                            persist=False)
     window = MainWindow(settings=settings, detector_factory=lambda: TruthDetector().for_video(video),
@@ -46,6 +47,23 @@ def _review_window(video: Path, classifier: Path, banner: str | None = None) -> 
     if not window.open_video(video):
         raise SystemExit(f"screenshot: could not open {video}")
     return window
+
+
+def _quiet_offscreen_warnings() -> None:
+    """Drop the offscreen platform's "does not support propagateSizeHints()" noise."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
 
 
 def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
