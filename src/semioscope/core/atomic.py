@@ -41,6 +41,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str | None = None) -> It
     os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a saved file gets the usual umask mode
     try:
         yield tmp
+        os.chmod(tmp, _FILE_MODE)  # again: some writers (safetensors) recreate the file as 0600
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)

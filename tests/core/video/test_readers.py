@@ -126,3 +126,7 @@ def test_atomic_write_keeps_usual_permissions_and_old_file_on_failure(tmp_path: 
         raise RuntimeError("crash while saving")
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    with atomic_path(target) as tmp:      # a writer that deletes and recreates its file 0600
+        tmp.unlink()
+        os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, 0o600))
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
