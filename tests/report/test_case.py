@@ -63,6 +63,15 @@ def test_times_are_readable() -> None:
     assert fmt_time(3600.0) == "60:00.0"
 
 
+def test_window_times_from_onset_never_read_minus_zero() -> None:
+    from semioscope.report.content import _window_rows
+
+    windows = [{"index": i, "start_s": s, "end_s": s + 2, "p_tle": 0.5, "label": "FLE"}
+               for i, s in enumerate((118 / 30, 1.0, 6.0))]   # the first starts on the onset
+    rows = _window_rows({"span": {"onset_s": 3.95}, "windows": windows})
+    assert [r[2] for r in rows] == ["+0.0 s", "-3.0 s", "+2.0 s"]
+
+
 def test_deidentified_content_keeps_no_path_or_date(tmp_path) -> None:
     from semioscope.report.sample import synthetic_results
 

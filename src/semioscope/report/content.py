@@ -180,8 +180,9 @@ def _window_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]
     rows = []
     for w in results["windows"]:
         start, end = float(w["start_s"]), float(w["end_s"])
+        from_onset = round(start - onset, 1) or 0.0   # no "-0.0 s" for a window at the onset
         rows.append((str(w["index"] + 1), f"{fmt_time(start)} \u2013 {fmt_time(end)}",
-                     f"+{start - onset:.1f} s" if start >= onset else f"{start - onset:.1f} s",
+                     f"{from_onset:+.1f} s",
                      f"{float(w['p_tle']):.3f}", str(w["label"])))
     return rows
 
