@@ -74,6 +74,24 @@ def test_second_run_reuses_everything(built_demo: tuple[DemoLayout, Path, str],
     assert pdf.stat().st_size > 10_000
 
 
+def test_a_redone_step_redoes_every_later_one(built_demo: tuple[DemoLayout, Path, str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deleted model is retrained, and the held-out results then come from the new model."""
+    from semioscope import demo
+
+    layout, _, base = built_demo
+    monkeypatch.setenv("SEMIOSCOPE_CACHE_DIR", str(Path(base) / "cache"))
+    monkeypatch.setenv("SEMIOSCOPE_DATA_DIR", str(Path(base) / "data"))
+    ran: list[str] = []
+    monkeypatch.setattr(demo, "_cli", lambda args: ran.append(args[0]))
+    layout.model.rename(layout.root / "model.bak")
+    try:
+        demo.build(layout, QUICK, say=lambda _text: None)
+    finally:
+        (layout.root / "model.bak").rename(layout.model)
+    assert ran == ["train", "synth", "crop", "analyze"]
+
+
 def test_no_display_writes_report_and_window_picture(built_demo: tuple[DemoLayout, Path, str],
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      qapp: object) -> None:

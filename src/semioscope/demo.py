@@ -190,11 +190,13 @@ def build(layout: DemoLayout, size: DemoSize, say: Callable[[str], None] = print
         ("analysis of the held-out seizure", layout.results, heldout_analysis),
     ]
     log: list[str] = []
+    redone = False   # once a step is redone, every later one is too: it depends on the earlier
     for number, (title, done, make_args) in enumerate(steps, 1):
         head = f"[{number}/{len(steps)}] {title}"
-        if done.exists():
+        if done.exists() and not redone:
             say(f"{head}: already built")
             continue
+        redone = True
         if done == layout.manifest and layout.dataset.exists():
             shutil.rmtree(layout.dataset)  # an interrupted earlier run: start the dataset again
         args = make_args()
