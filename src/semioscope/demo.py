@@ -234,17 +234,14 @@ def has_display() -> bool:
 
 def restore_review_state(layout: DemoLayout) -> None:
     """Store crop, span and results for the held-out video so the window opens filled in."""
+    from semioscope.app.state import CropState
     from semioscope.core.hashing import file_sha256
     from semioscope.core.jsonfile import read_json
     from semioscope.core.video_state import VideoState, save_state
 
-    record = read_json(layout.crop, "crop record")
-    box = record["box"]
-    crop = {"box": box, "source": str(record.get("source", "auto")),
-            "status": str(record.get("status", "ok")), "reasons": list(record.get("reasons", [])),
-            "auto_box": box, "record": record}
-    save_state(VideoState(file_sha256(layout.video), crop=crop, span=_span(layout.truth),
-                          results=read_json(layout.results, "results")))
+    crop = CropState.from_record(read_json(layout.crop, "crop record"))
+    save_state(VideoState(file_sha256(layout.video), crop=crop.to_dict(),
+                          span=_span(layout.truth), results=read_json(layout.results, "results")))
 
 
 def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,

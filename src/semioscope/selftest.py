@@ -151,22 +151,12 @@ def check_report(ctx: Context) -> str:
 
 def check_window(ctx: Context) -> str:
     """The review window opens the clip, shows its first frame and its crop, then closes."""
-    from PySide6.QtCore import qInstallMessageHandler
+    from semioscope.app.qtfix import offscreen_size_hint_warnings_hidden
 
     if ctx.clip is None:
         raise CheckFailed("no clip (the clip check failed)")
-    clip = ctx.clip
-
-    def quiet(kind: Any, context: Any, message: str) -> None:
-        # the offscreen plugin warns about window hints it cannot honour; harmless, hidden
-        if "propagateSizeHints" not in message:
-            print(message, file=sys.stderr)
-
-    previous = qInstallMessageHandler(quiet)
-    try:
-        return _open_in_window(ctx, clip)
-    finally:
-        qInstallMessageHandler(previous)
+    with offscreen_size_hint_warnings_hidden():
+        return _open_in_window(ctx, ctx.clip)
 
 
 def _open_in_window(ctx: Context, clip: Path) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
@@ -28,28 +30,27 @@ class _Probe(QObject):
     sig = Signal()
 
 
-def emit_leaks_bool(trials: int = 16) -> bool:
-    """True when ``emit`` drops a reference to its bool result (and repairs the probe's loss)."""
-    probe = _Probe()
-    before = sys.getrefcount(True)
+def _loses_references(singleton: object, call: Callable[[], object], trials: int = 16) -> bool:
+    """True when ``call`` drops a reference to ``singleton`` each time (the probe's loss repaired)."""
+    before = sys.getrefcount(singleton)
     for _ in range(trials):
-        probe.sig.emit()
-    lost = before - sys.getrefcount(True)
+        call()
+    lost = before - sys.getrefcount(singleton)
     for _ in range(max(lost, 0)):
-        _incref(True)
+        _incref(singleton)
     return lost >= trials
 
 
-def void_call_leaks_none(trials: int = 16) -> bool:
+def emit_leaks_bool() -> bool:
+    """True when ``emit`` drops a reference to the ``True`` it returns."""
+    probe = _Probe()  # kept alive here: a bound signal does not keep its object alive
+    return _loses_references(True, lambda: probe.sig.emit())
+
+
+def void_call_leaks_none() -> bool:
     """True when a ``void`` Qt method drops a reference to the ``None`` it returns."""
     probe = _Probe()
-    before = sys.getrefcount(None)
-    for _ in range(trials):
-        probe.setObjectName("probe")
-    lost = before - sys.getrefcount(None)
-    for _ in range(max(lost, 0)):
-        _incref(None)
-    return lost >= trials
+    return _loses_references(None, lambda: probe.setObjectName("probe"))
 
 
 def make_none_immortal() -> None:
@@ -82,6 +83,26 @@ def repair_none() -> bool:
         return False
     make_none_immortal()
     return True
+
+
+@contextmanager
+def offscreen_size_hint_warnings_hidden() -> Iterator[None]:
+    """Hide the offscreen platform's harmless "does not support propagateSizeHints()" lines."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode: Any, context: Any, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
 
 
 NONE_REPAIRED = repair_none()

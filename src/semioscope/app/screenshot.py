@@ -37,7 +37,6 @@ def _review_window(video: Path, classifier: Path, banner: str | None = None) -> 
     from semioscope.core.crop import TruthDetector
 
     QApplication.instance() or QApplication(sys.argv[:1])
-    _quiet_offscreen_warnings()
     settings = AppSettings(classifier_path=str(classifier), allow_untrained=True, threads=2,
                            persist=False)
     window = MainWindow(settings=settings, detector_factory=lambda: TruthDetector().for_video(video),
@@ -47,23 +46,6 @@ def _review_window(video: Path, classifier: Path, banner: str | None = None) -> 
     if not window.open_video(video):
         raise SystemExit(f"screenshot: could not open {video}")
     return window
-
-
-def _quiet_offscreen_warnings() -> None:
-    """Drop the offscreen platform's "does not support propagateSizeHints()" noise."""
-    from PySide6.QtCore import qInstallMessageHandler
-
-    previous = None
-
-    def handler(mode: Any, context: Any, message: str) -> None:
-        if "propagateSizeHints" in message:
-            return
-        if previous is not None:
-            previous(mode, context, message)
-        else:
-            print(message, file=sys.stderr)
-
-    previous = qInstallMessageHandler(handler)
 
 
 def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
@@ -88,14 +70,17 @@ def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
 def grab_review(video: Path, out: Path, *, classifier: Path, banner: str | None = None,
                 restore: Callable[[], None] | None = None) -> Path:
     """Picture of the window on a video whose crop, span and results are already stored."""
+    from semioscope.app.qtfix import offscreen_size_hint_warnings_hidden
+
     if restore is not None:
         restore()
-    window = _review_window(video, classifier, banner)
-    from PySide6.QtWidgets import QApplication
+    with offscreen_size_hint_warnings_hidden():
+        window = _review_window(video, classifier, banner)
+        from PySide6.QtWidgets import QApplication
 
-    _wait(QApplication.instance(), lambda: window.session is not None
-          and window.session.results is not None, 60)
-    return _show_and_save(window, 0.55, out)
+        _wait(QApplication.instance(), lambda: window.session is not None
+              and window.session.results is not None, 60)
+        return _show_and_save(window, 0.55, out)
 
 
 def make_screenshot(out: Path, seconds: float) -> Path:
