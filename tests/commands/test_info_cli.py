@@ -51,6 +51,15 @@ def _truncated(tmp_path: Path) -> Path:
     return bad
 
 
+def _header_cut(tmp_path: Path) -> Path:
+    """Cut inside the container header: FFmpeg never learns the stream's pixel format."""
+    good = tmp_path / "good3.mkv"
+    write_ffv1(good, ramp_frames(30), fps=30)
+    bad = tmp_path / "header_cut.mkv"
+    bad.write_bytes(good.read_bytes()[:2000])
+    return bad
+
+
 def _corrupt(tmp_path: Path) -> Path:
     good = tmp_path / "good2.mkv"
     write_ffv1(good, ramp_frames(30), fps=30)
@@ -100,6 +109,7 @@ def _zero_frames(tmp_path: Path) -> Path:
     (lambda t: t / "missing.mkv", "no such file"),
     (_empty, "empty"),
     (_truncated, "truncated"),
+    (_header_cut, "truncated"),
     (_corrupt, ""),
     (_not_video, "not a readable video"),
     (_mixed_folder, "differs"),

@@ -38,7 +38,8 @@ class PyAVReader(VideoReader):
         pix_fmt = ctx.pix_fmt or ""
         if not pix_fmt:
             self.close()
-            raise VideoError(path, "unsupported or unknown pixel format")
+            raise VideoError(path, "no usable video stream found (the file may be truncated, "
+                             "damaged, or in a codec FFmpeg cannot decode)")
         self._out_format = "gray16le" if pix_fmt in GRAY16 else "gray"
         self._pts = self._scan_timestamps()
         if not self._pts:
