@@ -3,7 +3,9 @@
 The whole training set is one tensor; an epoch is a seeded permutation cut into mini-batches (no
 per-sample Python). The loss is class-weighted (see :mod:`.config`) plus the model's
 regularisation terms. Validation macro F1 (windows, threshold 0.5) is measured every
-``eval_every`` epochs and the weights of the best epoch are kept. Same data, config and seed on
+``eval_every`` epochs and the weights of the best epoch are kept. Before every validation and
+before the weights are returned, the batch-norm statistics are recomputed over the training
+windows (:mod:`.batchnorm`), so eval mode computes what was learned. Same data, config and seed on
 the same machine and thread count give the same weights.
 """
 
@@ -19,6 +21,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.utils.class_weight import compute_class_weight
 
+from semioscope.core.training.batchnorm import batchnorm_layers, recompute_batchnorm
 from semioscope.core.training.config import TrainConfig
 from semioscope.core.training.dataset import FeatureSet
 from semioscope.errors import CancelledError, SemioscopeError
@@ -38,6 +41,7 @@ class FitInfo:
     stopping: str
     note: str = ""
     losses: list[float] = field(default_factory=list)
+    batchnorm: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -131,6 +135,7 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
             total += loss.detach() * len(idx)
         losses.append(float(total) / len(yt))
         if val is not None and (epoch % config.eval_every == 0 or epoch == config.epochs):
+            recompute_batchnorm(model, Xt)
             score = float(f1_score(val[1], predict(model, val[0]) >= 0.5, average="macro",
                                    labels=[0, 1], zero_division=0))
             if best is None or score > best[0]:
@@ -139,11 +144,18 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
         if progress is not None:
             progress(epoch, config.epochs)
     if best is not None:
-        model.load_state_dict(best[2])
+        model.load_state_dict(best[2])     # its batch-norm statistics were recomputed too
+        layers = len(batchnorm_layers(model))
+    else:
+        layers = recompute_batchnorm(model, Xt)
     model.cpu()
+    note = (f"batch-norm statistics of {layers} layer(s) recomputed over the {len(yt)} "
+            "training windows" if layers else "")
     if best is not None:
-        return model, FitInfo(best[1], best[0], config.epochs, "val", losses=losses)
-    return model, FitInfo(config.epochs, None, config.epochs, "fixed", losses=losses)
+        return model, FitInfo(best[1], best[0], config.epochs, "val", losses=losses,
+                              batchnorm=note)
+    return model, FitInfo(config.epochs, None, config.epochs, "fixed", losses=losses,
+                          batchnorm=note)
 
 
 def holdout_split(data: FeatureSet, config: TrainConfig) -> tuple[np.ndarray, np.ndarray] | None:
