@@ -18,9 +18,11 @@ def test_settings_dialog_round_trip(qtbot):
     dialog.backbone.setCurrentText("s3d")
     dialog.threads.setValue(2)
     dialog.allow_untrained.setChecked(True)
+    assert dialog.device.currentText() == "auto"    # a GPU is used without being asked
+    dialog.device.setCurrentText("cpu")
     s = dialog.result_settings()
-    assert (s.classifier_path, s.backbone, s.threads, s.allow_untrained) == (
-        "/models/clf.pt", "s3d", 2, True)
+    assert (s.classifier_path, s.backbone, s.threads, s.allow_untrained, s.device) == (
+        "/models/clf.pt", "s3d", 2, True, "cpu")
     assert s.recent == ["/a.mkv"]
     s.save()
     assert AppSettings.load() == s

@@ -122,6 +122,30 @@ def test_25_fps_video_is_resampled_to_2_second_windows(media: dict[str, Path],
     assert results["video"]["fps"] == 25.0
     assert results["span"]["start_frame"] == 25 and results["span"]["end_frame"] == 85
     assert any("untrained classifier" in w for w in results["warnings"])
+    import torch
+
+    expected_device = "cuda:0" if torch.cuda.is_available() else "cpu"   # auto, not asked
+    model = results["model"]
+    assert model["runtime"] == f"torch {torch.__version__}"
+    assert model["device"].startswith(expected_device)
+    if expected_device == "cpu":
+        assert model["batch_size"] == 2          # the 2-GB CPU default
+    else:
+        assert 1 <= model["batch_size"] <= 16    # sized to the GPU's memory
+
+
+def test_cuda_requested_without_a_gpu_exits_2(media: dict[str, Path], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    code = main(["analyze", str(media["v21"]), "--allow-untrained", "--device", "cuda",
+                 "--out", str(tmp_path / "out.json")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err
+    assert err.startswith("semioscope: error: --device: cuda requested, but ")
+    assert list(tmp_path.iterdir()) == []
 
 
 def _bad(media: dict[str, Path], tmp_path: Path, name: str) -> list[str]:
@@ -144,6 +168,7 @@ def _bad(media: dict[str, Path], tmp_path: Path, name: str) -> list[str]:
         "missing_video": [str(tmp_path / "nope.mkv"), "--allow-untrained"],
         "bad_batch": [v21, "--allow-untrained", "--batch-size", "0"],
         "bad_fps": [v21, "--allow-untrained", "--fps", "-5"],
+        "bad_device": [v21, "--allow-untrained", "--device", "tpu"],
     }
     return ["analyze", *cases[name], "--out", out]
 
@@ -151,7 +176,7 @@ def _bad(media: dict[str, Path], tmp_path: Path, name: str) -> list[str]:
 BAD_CASES = ["not_a_classifier", "missing_classifier", "no_classifier", "classifier_for_s3d",
              "old_preprocessing", "crop_outside", "crop_zero", "crop_text", "crop_file_bad",
              "onset_after_offset", "onset_outside", "span_too_short", "video_too_short",
-             "missing_video", "bad_batch", "bad_fps"]
+             "missing_video", "bad_batch", "bad_fps", "bad_device"]
 
 
 @pytest.mark.parametrize("case", BAD_CASES)

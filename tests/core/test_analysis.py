@@ -18,6 +18,7 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
+from semioscope.core.models.device import Device
 from semioscope.core.preprocess import preprocess_gray
 from semioscope.core.results import validate_results
 from semioscope.core.video.base import VideoProperties, VideoReader
@@ -57,6 +58,7 @@ class MeanBackbone:
     name = "fake"
     pretrained = False
     weights_sha256 = None
+    device = Device("cpu")
 
     def __init__(self) -> None:
         self.batches: list[tuple[int, ...]] = []
@@ -173,7 +175,7 @@ def fake_backbone(monkeypatch: pytest.MonkeyPatch) -> list[MeanBackbone]:
     made: list[MeanBackbone] = []
 
     def load(name: str, weights: Any = None, *, allow_untrained: bool = False,
-             threads: int | None = None, seed: int = 0) -> MeanBackbone:
+             threads: int | None = None, seed: int = 0, device: str = "auto") -> MeanBackbone:
         made.append(MeanBackbone())
         made[-1].name = name
         return made[-1]

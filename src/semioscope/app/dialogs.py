@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from semioscope import DISCLAIMER, __version__
 from semioscope.app.actions import shortcut_rows
-from semioscope.app.settings import BACKBONES, AppSettings
+from semioscope.app.settings import BACKBONES, DEVICES, AppSettings
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
@@ -70,6 +70,10 @@ class SettingsDialog(QDialog):
         self.threads.setRange(0, 256)
         self.threads.setSpecialValueText("automatic")
         self.threads.setValue(settings.threads)
+        self.device = QComboBox()
+        self.device.addItems(DEVICES)
+        self.device.setCurrentText(settings.device)
+        self.device.setToolTip("auto runs the backbone on an NVIDIA GPU when there is one")
         self.allow_untrained = QCheckBox("allow untrained backbone (demo only, not for clinical use)")
         self.allow_untrained.setChecked(settings.allow_untrained)
         form = QFormLayout()
@@ -79,6 +83,7 @@ class SettingsDialog(QDialog):
         form.addRow("Backbone weights:", _path_row(self.backbone_weights, "Backbone", weights))
         form.addRow("Detector weights:", _path_row(self.detector_weights, "Detector", weights))
         form.addRow("CPU threads:", self.threads)
+        form.addRow("Compute device:", self.device)
         form.addRow("", self.allow_untrained)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -95,6 +100,7 @@ class SettingsDialog(QDialog):
         s.backbone_weights = self.backbone_weights.text().strip()
         s.detector_weights = self.detector_weights.text().strip()
         s.threads = self.threads.value()
+        s.device = self.device.currentText()
         s.allow_untrained = self.allow_untrained.isChecked()
         return s
 

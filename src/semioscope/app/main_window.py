@@ -361,7 +361,7 @@ class MainWindow(EditingMixin, QMainWindow):
             crop_reasons=[] if crop is None else list(crop.reasons),
             onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
-            threads=st.threads or None)
+            threads=st.threads or None, device=st.device)
 
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:

@@ -14,6 +14,7 @@ from semioscope.core.paths import data_dir
 log = logging.getLogger(__name__)
 MAX_RECENT = 10
 BACKBONES = ("i3d", "s3d")
+DEVICES = ("auto", "cpu", "cuda")   # core.models.device.DEVICE_CHOICES, without importing torch
 
 
 @dataclass
@@ -25,6 +26,7 @@ class AppSettings:
     backbone_weights: str = ""
     detector_weights: str = ""
     threads: int = 0                  # 0 = let torch decide
+    device: str = "auto"              # auto (GPU when torch sees one) | cpu | cuda
     allow_untrained: bool = False
     recent: list[str] = field(default_factory=list)
     #: False for a session's own settings (the demo's) that must not overwrite the user's file
@@ -48,6 +50,8 @@ class AppSettings:
             return cls()
         if settings.backbone not in BACKBONES:
             settings.backbone = "i3d"
+        if settings.device not in DEVICES:
+            settings.device = "auto"
         return settings
 
     def save(self) -> None:

@@ -35,9 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offset", type=float, metavar="S", help="clinical offset, seconds")
     parser.add_argument("--mapping", choices=("kinect", "percentile"), default="kinect",
                         help="16->8-bit intensity mapping (default kinect)")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE}; larger is "
-                        "a little faster and needs more memory, see bench/RESULTS.md)")
+    parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
+                        help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
+                        "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
+    parser.add_argument("--batch-size", type=int, metavar="N",
+                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
+                        "which keeps an analysis under 2 GB; on a GPU as many as half its free "
+                        "memory holds, at most 16; see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the networks")
     parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
@@ -82,7 +86,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         weights=args.weights, crop=crop, crop_source=source, crop_status=status,
         crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
         allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
-        threads=args.threads, seed=args.seed, fps=args.fps,
+        device=args.device, threads=args.threads, seed=args.seed, fps=args.fps,
     )
 
 

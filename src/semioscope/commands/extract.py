@@ -27,9 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="16->8-bit intensity mapping (default kinect)")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="use random backbone weights when none are available (demo only)")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE}; larger is "
-                        "a little faster and needs more memory, see bench/RESULTS.md)")
+    parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
+                        help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
+                        "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
+    parser.add_argument("--batch-size", type=int, metavar="N",
+                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
+                        "which keeps an analysis under 2 GB; on a GPU as many as half its free "
+                        "memory holds, at most 16; see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the network")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
 
@@ -39,17 +43,19 @@ def run(args: argparse.Namespace) -> int:
 
     from semioscope import UNTRAINED_WARNING
     from semioscope.core.models.backbone import load_backbone
+    from semioscope.core.models.device import auto_batch_size
     from semioscope.core.training.cache import extract_features
     from semioscope.core.training.manifest import load_manifest
     from semioscope.errors import SemioscopeError
 
-    if args.batch_size < 1:
+    if args.batch_size is not None and args.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {args.batch_size}")
     manifest = load_manifest(args.manifest)
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     backbone = load_backbone(args.backbone, args.weights, allow_untrained=args.allow_untrained,
-                             threads=args.threads, seed=args.seed)
+                             threads=args.threads, seed=args.seed, device=args.device)
+    batch_size = args.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         print(f"semioscope: warning: {UNTRAINED_WARNING}", file=sys.stderr)
     bar = tqdm(total=0, unit="window", desc="extracting", file=sys.stderr,
@@ -62,11 +68,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         summary = extract_features(manifest, args.cache, backbone=backbone,
-                                   mapping=args.mapping, batch_size=args.batch_size,
+                                   mapping=args.mapping, batch_size=batch_size,
                                    progress=progress)
     finally:
         bar.close()
     print(f"{summary.computed} seizure(s) extracted ({summary.windows} windows), "
           f"{summary.skipped} already cached; backbone {summary.backbone} "
-          f"(pretrained: {summary.pretrained}); cache {args.cache}")
+          f"(pretrained: {summary.pretrained}) on {backbone.device.describe()}, batch "
+          f"{batch_size}; cache {args.cache}")
     return 0

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 
 from semioscope import UNTRAINED_WARNING, __version__
-from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
+from semioscope.core.models.device import auto_batch_size, parse_device
 from semioscope.core.preprocess import PREPROCESSING_VERSION
 from semioscope.core.video import MAPPING_NAMES, open_video
 from semioscope.core.video.mapping import mapping_for
@@ -51,7 +51,8 @@ class AnalysisRequest:
     offset_s: float | None = None
     allow_untrained: bool = False
     mapping: str = "kinect"
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int | None = None       # None: the device's default (auto_batch_size)
+    device: str = "auto"                # auto | cpu | cuda | cuda:N
     threads: int | None = None
     seed: int = 0
     fps: float | None = None
@@ -159,12 +160,13 @@ def _check_backbone_match(path: Path, meta: Any, backbone: Any) -> None:
 
 
 def _check_request(request: AnalysisRequest) -> None:
-    if request.batch_size < 1:
+    if request.batch_size is not None and request.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {request.batch_size}")
     if request.threads is not None and request.threads < 1:
         raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
     if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
         raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
+    parse_device(request.device)
     if request.mapping not in MAPPING_NAMES:
         raise SemioscopeError("--mapping", f"unknown mapping {request.mapping!r}; choose one "
                               f"of {', '.join(MAPPING_NAMES)}")
@@ -254,6 +256,7 @@ class _Engine:
     backbone: Any
     model: Any
     meta: Any
+    batch_size: int
 
     @property
     def threshold(self) -> float:
@@ -272,7 +275,9 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
 
     backbone = load_backbone(request.backbone, request.weights,
                              allow_untrained=request.allow_untrained,
-                             threads=request.threads, seed=request.seed)
+                             threads=request.threads, seed=request.seed,
+                             device=request.device)
+    batch = request.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         warnings.append(UNTRAINED_WARNING)
     if loaded is None:
@@ -281,7 +286,7 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
     else:
         model, meta = loaded
         _check_backbone_match(Path(str(request.classifier)), meta, backbone)
-    return _Engine(backbone, model, meta)
+    return _Engine(backbone, model, meta, batch)
 
 
 def _resolve_crop(request: AnalysisRequest, width: int, height: int) -> Box | None:
@@ -305,12 +310,21 @@ def _model_dict(request: AnalysisRequest, engine: _Engine) -> dict[str, Any]:
     return {
         "backbone": backbone.name, "backbone_pretrained": bool(backbone.pretrained),
         "weights_sha256": backbone.weights_sha256,
+        **_provenance(backbone), "batch_size": engine.batch_size,
         "classifier_path": None if path is None else str(path),
         "classifier_sha256": None if path is None else file_sha256(path),
         "classifier_trained": bool(getattr(meta, "trained", False)),
         "preprocessing_version": PREPROCESSING_VERSION,
         "classifier_metadata": _meta_dict(meta),
     }
+
+
+def _provenance(backbone: Any) -> dict[str, str]:
+    """``runtime`` and ``device`` that computed the features (any backbone-like object)."""
+    provenance = getattr(backbone, "provenance", None)
+    if callable(provenance):
+        return dict(provenance())
+    return {"runtime": str(getattr(backbone, "runtime", "unknown")), "device": "unknown"}
 
 
 def _score_windows(
@@ -323,7 +337,7 @@ def _score_windows(
     out: list[dict[str, Any]] = []
     for window, feats in iter_window_features(
             reader, backbone=engine.backbone, crop=crop, mapping=mapping,
-            batch_size=request.batch_size,
+            batch_size=engine.batch_size,
             progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan):
         p = _predict(engine.model, feats)
         out.append({**window.to_dict(), "p_tle": p,

@@ -4,6 +4,8 @@ A backbone turns a batch of same-length clips ``(N, 3, T, 224, 224)`` in [-1, 1]
 feature sequences ``(N, T', 1024)``. Weights come from an explicit file or the one fetched by
 ``semioscope models fetch`` (never downloaded here); random weights only when the caller says so
 (smoke tests, demos), and then ``pretrained`` is False so results are flagged as not clinical.
+The network runs on the CPU or an NVIDIA GPU (:mod:`semioscope.core.models.device`); features
+always come back on the CPU, and ``runtime``/``device`` say in every result what computed them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from torch import nn
 
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models import registry
+from semioscope.core.models.device import Device, resolve_device
 from semioscope.errors import WeightsError
 
 __all__ = ["BACKBONES", "Backbone", "I3DBackbone", "S3DBackbone", "load_backbone"]
@@ -34,14 +37,23 @@ class Backbone(abc.ABC):
     feature_dim: int = 1024
     max_steps: int = 7
     min_frames: int = 10
+    #: the inference runtime, recorded in results ("torch" here; other runtimes name theirs)
+    runtime: str = "torch"
 
     def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
-                 channels_last: bool = True) -> None:
+                 channels_last: bool = True, device: Device | None = None) -> None:
         self.model = model.eval().requires_grad_(False)
         self.pretrained = pretrained
         self.weights_sha256 = weights_sha256
+        self.device = device or Device("cpu")
         self.memory_format = torch.channels_last_3d if channels_last else torch.contiguous_format
-        self.model.to(memory_format=self.memory_format)  # type: ignore[call-overload]
+        self.model.to(device=self.device.torch_device,  # type: ignore[call-overload]
+                      memory_format=self.memory_format)
+
+    def provenance(self) -> dict[str, str]:
+        """``{"runtime": "torch 2.14.1", "device": "cpu"}``: what computed the features."""
+        return {"runtime": f"{self.runtime} {torch.__version__}",
+                "device": self.device.describe()}
 
     @abc.abstractmethod
     def timesteps(self, n_frames: int) -> int:
@@ -58,10 +70,11 @@ class Backbone(abc.ABC):
         if clips.shape[2] < self.min_frames:
             raise ValueError(f"a clip needs at least {self.min_frames} frames, "
                              f"got {clips.shape[2]}")
-        x = clips.to(torch.float32).contiguous(memory_format=self.memory_format)
+        x = clips.to(device=self.device.torch_device, dtype=torch.float32).contiguous(
+            memory_format=self.memory_format)
         with torch.inference_mode():
             out = self._extract(x)
-        return out.contiguous()
+        return out.to("cpu").contiguous()
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(pretrained={self.pretrained}, "
@@ -74,13 +87,14 @@ class I3DBackbone(Backbone):
     name = "i3d"
 
     def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
-                 channels_last: bool = True, fold_bn: bool = True) -> None:
+                 channels_last: bool = True, fold_bn: bool = True,
+                 device: Device | None = None) -> None:
         from semioscope.core.models.i3d import fold_batchnorm
 
         if fold_bn:
             fold_batchnorm(model.eval())
         super().__init__(model, pretrained=pretrained, weights_sha256=weights_sha256,
-                         channels_last=channels_last)
+                         channels_last=channels_last, device=device)
 
     def timesteps(self, n_frames: int) -> int:
         from semioscope.core.models.i3d import i3d_timesteps
@@ -116,14 +130,22 @@ def _build(name: str, weights: Path | None) -> nn.Module:
 
 
 def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrained: bool = False,
-                  threads: int | None = None, seed: int = 0) -> Backbone:
-    """The named backbone, ready for inference.
+                  threads: int | None = None, seed: int = 0,
+                  device: str | Device = "auto") -> Backbone:
+    """The named backbone, ready for inference on ``device`` ("auto", "cpu", "cuda[:N]").
 
     ``weights`` None means the file fetched by ``semioscope models fetch NAME``; if there is none,
     ``allow_untrained`` gives seeded random weights (``pretrained=False``), else WeightsError.
+    Random weights are drawn on the CPU, so a seed gives the same network on every device.
     """
     if name not in BACKBONES:
         raise WeightsError(name, f"unknown backbone; choose one of {', '.join(BACKBONES)}")
+    target = device if isinstance(device, Device) else resolve_device(device)
+    if target.kind == "cuda":
+        # fp32 as on the CPU: TF32 would change features by ~1e-3, a silent change of numbers
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True  # same clip shapes again and again
     if threads is not None:
         if threads < 1:
             raise WeightsError("--threads", f"must be at least 1, got {threads}")
@@ -142,6 +164,6 @@ def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrain
         model = _build(name, path)
         sha = file_sha256(path)
     cls: type[Backbone] = I3DBackbone if name == "i3d" else S3DBackbone
-    backbone = cls(model, pretrained=path is not None, weights_sha256=sha)
+    backbone = cls(model, pretrained=path is not None, weights_sha256=sha, device=target)
     log.debug("loaded %s in %.2f s", backbone, time.monotonic() - started)
     return backbone
