@@ -21,6 +21,12 @@ class VideoProperties:
     ``fps_source`` says where the frame rate came from: ``container`` (the file says so),
     ``user`` (given on the command line) or ``assumed`` (an image folder or array with no rate:
     30 fps was assumed, and every output says so).
+
+    A variable-rate file (frames dropped against its clock) has ``variable_rate`` set; ``fps``
+    is then its mean rate (``frames / duration_s``), ``nominal_fps`` the clock's, and frames are
+    placed in time by :meth:`VideoReader.frame_times`. ``colour`` says the source was colour and
+    is read as its luma. ``truncated`` says only ``duration_s`` of ``declared_s`` seconds are
+    present (opened only when the caller allowed it).
     """
 
     path: str
@@ -33,6 +39,15 @@ class VideoProperties:
     backend: str
     fps_source: str = "container"
     pixel_format: str = ""
+    colour: bool = False
+    variable_rate: bool = False
+    nominal_fps: float | None = None
+    interval_s: tuple[float, float, float] | None = None   # mean, min, max frame interval
+    missing_frames: int = 0
+    truncated: bool = False
+    declared_s: float | None = None
+    codec: str = ""
+    index_method: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -61,6 +76,10 @@ class VideoReader(abc.ABC):
         self, start: int = 0, stop: int | None = None, chunk: int = 60
     ) -> Iterator[np.ndarray]:
         """Frames ``start..stop-1`` in order, ``chunk`` at a time (the last chunk may be short)."""
+
+    def frame_times(self) -> np.ndarray:
+        """Presentation time of every frame in seconds from the first one (float64)."""
+        return np.arange(self.properties.frames, dtype=np.float64) / self.properties.fps
 
     def iter_frames(self, start: int = 0, stop: int | None = None) -> Iterator[np.ndarray]:
         for block in self.iter_chunks(start, stop, chunk=16):

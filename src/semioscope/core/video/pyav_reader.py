@@ -1,32 +1,57 @@
-"""Containers (mp4, avi, mkv, ...) through PyAV/FFmpeg, 8- and 16-bit, with exact seeking.
+"""Containers (mp4, mkv, mov, avi, ...) through PyAV/FFmpeg, 8- and 16-bit, frame-exact.
 
-Frame ``i`` is the ``i``-th presentation timestamp of the video stream. On open we demux the
-packets once (no decoding: fast) to learn every frame's timestamp; random access then seeks to
-the keyframe at or before that timestamp and decodes forward to it, which is exact even for codecs
-whose frames depend on earlier ones (FFV1 with a GOP, H.264).
+Frame ``i`` is the ``i``-th frame in presentation order. On open the packets are demuxed once
+(no decoding) and a :class:`~semioscope.core.video.frame_index.FrameIndex` says which packet
+gives which frame; AVI files with B-frames are decoded once for it (cached by content hash).
+Random access seeks to a keyframe that precedes the frame *and* is not shown after it (open
+GOPs: leading pictures cannot be decoded from their own keyframe), decodes forward, and knows
+every decoded frame by the packet it came from; if the wanted frame does not come out it backs
+off to an earlier keyframe. It never returns a neighbouring frame.
+
+Frames are placed in time by their presentation timestamps, so a variable-rate file (frames
+dropped against its clock) is reported as such and analysed by time, and a file is complete
+when its frames cover the duration its header declares.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 
 from semioscope.core.video.base import VideoProperties, VideoReader
+from semioscope.core.video.frame_index import (
+    FrameIndex,
+    PacketTable,
+    decode_index,
+    index_without_decoding,
+    key_of,
+    load_cached,
+    packet_table,
+    save_cached,
+    source_of,
+    tag,
+)
+from semioscope.core.video.mp4 import missing_moov_message
 from semioscope.errors import VideoError
 
 GRAY16 = {"gray16le", "gray16be", "gray12le", "gray12be", "gray10le", "gray10be"}
 GRAY8 = {"gray", "gray8"}
 #: decoding forward this many frames is cheaper than a seek (FFV1 decodes ~50 frames/s)
 FORWARD_DECODE_LIMIT = 12
+#: an interval this much longer (or shorter) than the clock's means frames are missing
+VARIABLE_RATE_TOLERANCE = 0.5
 
 
 class PyAVReader(VideoReader):
-    def __init__(self, path: Path, fps: float | None = None) -> None:
+    def __init__(self, path: Path, fps: float | None = None, *,
+                 allow_truncated: bool = False) -> None:
         self._path = path
+        self._gen: Iterator[tuple[int, av.VideoFrame]] | None = None
         self._container = self._open()
         streams = self._container.streams.video
         if not streams:
@@ -35,130 +60,266 @@ class PyAVReader(VideoReader):
         self._stream = streams[0]
         self._stream.thread_type = "AUTO"
         ctx = self._stream.codec_context
+        ctx.copy_opaque = True  # every decoded frame names the packet it came from
         pix_fmt = ctx.pix_fmt or ""
         if not pix_fmt:
             self.close()
             raise VideoError(path, "no usable video stream found (the file may be truncated, "
                              "damaged, or in a codec FFmpeg cannot decode)")
         self._out_format = "gray16le" if pix_fmt in GRAY16 else "gray"
-        self._pts = self._scan_timestamps()
-        if not self._pts:
+        self._table = self._scan_packets()
+        if not len(self._table):
             self.close()
             raise VideoError(path, "no decodable frames (empty, truncated or not a video)")
-        rate, source = self._frame_rate(fps)
-        self._check_complete(rate)
-        first = self._decode_first()
+        self._index = self._frame_index()
+        if not len(self._index):
+            self.close()
+            raise VideoError(path, "no decodable frames (empty, truncated or not a video)")
+        self._frame_of = self._index.lookup()
+        self._first_of_packet = self._index.first_frame_of_packet(len(self._table))
+        self._keyframes = [i for i, key in enumerate(self._table.keyframe) if key]
+        self._packet_of_key = {key: i for i, key in enumerate(self._table.keys)}
+        self.properties = self._properties(pix_fmt, fps, allow_truncated)
+        self._last = -1          # index of the frame the open decoder gave last
+        first = self.read(0)
         height, width = first.shape
-        self.properties = VideoProperties(
-            path=str(path), frames=len(self._pts), fps=rate, width=width, height=height,
-            bit_depth=16 if self._out_format == "gray16le" else 8,
-            duration_s=len(self._pts) / rate, backend="pyav", fps_source=source,
-            pixel_format=pix_fmt,
-        )
-        self._next_index = 0  # index of the frame the open decoder would yield next
-        self._decoder: Iterator[av.VideoFrame] | None = None
+        if (width, height) != (self.properties.width, self.properties.height):
+            from dataclasses import replace
+
+            self.properties = replace(self.properties, width=width, height=height)
 
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> av.container.InputContainer:
         try:
             return av.open(str(self._path), mode="r", metadata_errors="ignore")
         except av.FFmpegError as exc:
+            moov = missing_moov_message(self._path)
+            if moov:
+                raise VideoError(self._path, moov) from exc
             raise VideoError(self._path, f"not a readable video ({_ffmpeg_reason(exc)})") from exc
 
-    def _scan_timestamps(self) -> list[int]:
-        """Presentation timestamps of every frame, from the packets alone."""
-        pts: list[int] = []
+    def _scan_packets(self) -> PacketTable:
+        """Every data packet of the video stream, in file order, from demuxing alone."""
+        packets: list[av.Packet] = []
         try:
             for packet in self._container.demux(self._stream):
-                if packet.size == 0:
+                if packet.size == 0 or packet.is_discard:
                     continue
-                stamp = packet.pts if packet.pts is not None else packet.dts
-                if stamp is None:
-                    stamp = len(pts)
-                pts.append(int(stamp))
+                packets.append(packet)
         except av.FFmpegError as exc:
-            if not pts:
+            if not packets:
+                self.close()
                 raise VideoError(self._path,
                                  f"corrupt container ({_ffmpeg_reason(exc)})") from exc
-        pts.sort()
-        return pts
+        return packet_table(packets)
 
-    def _frame_rate(self, fps: float | None) -> tuple[float, str]:
-        if fps:
-            return float(fps), "user"
-        rate = self._stream.average_rate or self._stream.guessed_rate or self._stream.base_rate
-        if rate is None or float(rate) <= 0:
-            raise VideoError(self._path, "the container does not state a frame rate; give --fps")
-        return float(rate), "container"
+    def _frame_index(self) -> FrameIndex:
+        index = index_without_decoding(self._table, self._container.format.name)
+        if index is not None:
+            return index
+        from semioscope.core.hashing import file_sha256
 
-    def _check_complete(self, rate: float) -> None:
-        """Refuse a file cut short: fewer frames than its header declares."""
-        declared = int(self._stream.frames or 0)
-        if not declared and self._container.duration:
-            declared = int(round(self._container.duration / 1_000_000 * rate))
-        if declared and len(self._pts) < declared - 1:
-            self.close()
-            raise VideoError(self._path, f"truncated: the header declares {declared} frames "
-                             f"but only {len(self._pts)} are present")
-
-    def _decode_first(self) -> np.ndarray:
+        sha = file_sha256(self._path)
+        cached = load_cached(sha, len(self._table))
+        if cached is not None:
+            return cached
         try:
-            self._container.seek(self._pts[0], stream=self._stream, backward=True)
-            for frame in self._container.decode(self._stream):
-                return self._to_array(frame)
+            index = decode_index(self._container, self._stream, self._table)
         except av.FFmpegError as exc:
+            self.close()
             raise VideoError(self._path, f"cannot decode ({_ffmpeg_reason(exc)})") from exc
-        raise VideoError(self._path, "no decodable frames (empty, truncated or not a video)")
+        save_cached(sha, index, len(self._table))
+        return index
 
-    # -- decoding ----------------------------------------------------------------------------
+    def _stated_rates(self) -> list[float]:
+        """The rates the container states: mean (average_rate), then its clock guesses."""
+        rates = (self._stream.average_rate, self._stream.guessed_rate, self._stream.base_rate)
+        return [float(r) for r in rates if r is not None and float(r) > 0]
+
+    def _container_rate(self) -> float | None:
+        rates = self._stated_rates()
+        return rates[0] if rates else None
+
+    def _properties(self, pix_fmt: str, fps: float | None,
+                    allow_truncated: bool) -> VideoProperties:
+        n = len(self._index)
+        base = dict(path=str(self._path), frames=n, width=int(self._stream.codec_context.width),
+                    height=int(self._stream.codec_context.height),
+                    bit_depth=16 if self._out_format == "gray16le" else 8, backend="pyav",
+                    pixel_format=pix_fmt, colour=pix_fmt not in GRAY16 | GRAY8,
+                    codec=self._stream.codec_context.name, index_method=self._index.method)
+        if fps:
+            self._times = np.arange(n, dtype=np.float64) / float(fps)
+            return VideoProperties(fps=float(fps), duration_s=n / float(fps), fps_source="user",
+                                   **base)  # type: ignore[arg-type]
+        rate = self._container_rate()
+        tb = self._stream.time_base or Fraction(1, int(round(rate or 30)))
+        stamps = self._index.stamp.astype(np.int64)
+        self._times = (stamps - stamps[0]).astype(np.float64) * float(tb)
+        if self._index.method == "decoded" and not np.all(np.diff(self._times) > 0):
+            if rate is None:
+                raise VideoError(self._path, "the container does not state a frame rate; "
+                                 "give --fps")
+            self._times = np.arange(n, dtype=np.float64) / rate
+        clock = _clock_rate(self._times, self._stated_rates())
+        if clock is None:
+            raise VideoError(self._path, "the container does not state a frame rate; give --fps")
+        intervals = np.diff(self._times)
+        step = 1.0 / clock
+        variable = bool(len(intervals)) and bool(
+            np.any(np.abs(intervals - step) > VARIABLE_RATE_TOLERANCE * step))
+        interval = ((float(intervals.mean()), float(intervals.min()), float(intervals.max()))
+                    if len(intervals) else None)
+        if variable:
+            duration = float(self._times[-1]) + step
+            mean_rate = n / duration
+            missing = max(0, int(round(duration * clock)) - n)
+            props = VideoProperties(fps=mean_rate, duration_s=duration, fps_source="container",
+                                    variable_rate=True, nominal_fps=clock, interval_s=interval,
+                                    missing_frames=missing, **base)  # type: ignore[arg-type]
+        else:
+            stated = rate or clock
+            props = VideoProperties(fps=stated, duration_s=n / stated, fps_source="container",
+                                    nominal_fps=clock, interval_s=interval,
+                                    **base)  # type: ignore[arg-type]
+        return self._check_complete(props, step, allow_truncated)
+
+    def _declared_seconds(self, step: float) -> float | None:
+        """How long the header says the video is (stream duration, frame count or container)."""
+        stream = self._stream
+        if stream.duration and stream.time_base:
+            return float(stream.duration * stream.time_base)
+        if stream.frames:
+            return float(stream.frames) * step
+        if self._container.duration:
+            return self._container.duration / 1_000_000
+        return None
+
+    def _check_complete(self, props: VideoProperties, step: float,
+                        allow_truncated: bool) -> VideoProperties:
+        """A file cut short covers less time than its header declares: refuse it, or mark it."""
+        declared = self._declared_seconds(step)
+        present = props.duration_s
+        if declared is None or present >= declared - 1.5 * step - 1e-3:
+            return props
+        if not allow_truncated:
+            self.close()
+            raise VideoError(self._path, f"truncated: only {present:.2f} s "
+                             f"({props.frames} frames) of the {declared:.2f} s its header "
+                             "declares are present")
+        from dataclasses import replace
+
+        return replace(props, truncated=True, declared_s=declared)
+
+    # -- locating frames ---------------------------------------------------------------------
+    def frame_times(self) -> np.ndarray:
+        return self._times.copy()
+
+    def _seek_candidates(self, index: int) -> Iterator[int]:
+        """Keyframe packets to start decoding at for frame ``index``, latest first.
+
+        A keyframe qualifies when it comes at or before the frame's packet in the file and is
+        not shown after the frame (the frame is not one of its leading pictures).
+        """
+        packet = int(self._index.packet[index])
+        pos = bisect.bisect_right(self._keyframes, packet) - 1
+        tried = 0
+        while pos >= 0:
+            key = self._keyframes[pos]
+            if self._first_of_packet[key] <= index:
+                yield key
+                tried += 1
+                if tried == 3 and pos > 0:   # a damaged stretch: start from the very beginning
+                    yield self._keyframes[0]
+                    return
+            pos -= 1
+
+    def _frames_from(self, start: int) -> Iterator[tuple[int, av.VideoFrame]]:
+        """Seek to keyframe packet ``start`` (or before) and yield ``(frame index, frame)``."""
+        target = self._table.seek_target(start)
+        try:
+            if target is None:
+                self._container.seek(0)
+            else:
+                self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        except av.FFmpegError as exc:
+            raise VideoError(self._path, f"cannot seek ({_ffmpeg_reason(exc)})") from exc
+        self._stream.codec_context.flush_buffers()
+        kind = self._table.key_kind
+        started = False
+        seen: dict[int, int] = {}
+        for packet in self._container.demux(self._stream):
+            if packet.size == 0 and packet.dts is None:
+                pass  # end of stream: flush the decoder
+            elif packet.size == 0 or packet.is_discard:
+                continue
+            else:
+                key = key_of(packet, kind) if kind != "order" else None
+                source = self._packet_of_key.get(key, -1) if key is not None else -1
+                if not started:
+                    if source < 0 or not self._table.keyframe[source]:
+                        continue  # never feed the decoder from the middle of a group
+                    started = True
+                packet.opaque = tag(source)
+            for frame in packet.decode():
+                source = source_of(frame)
+                count = seen.get(source, 0)
+                seen[source] = count + 1
+                index = self._frame_of.get((source, count))
+                if index is None and source < 0 and self._index.method == "timestamps":
+                    index = self._index_by_stamp(frame.pts)
+                if index is not None:
+                    yield index, frame
+
+    def _index_by_stamp(self, stamp: int | None) -> int | None:
+        if stamp is None:
+            return None
+        pos = int(np.searchsorted(self._index.stamp, stamp))
+        return pos if pos < len(self._index) and self._index.stamp[pos] == stamp else None
+
+    def _advance(self, wanted: int) -> np.ndarray | None:
+        """Decode forward to frame ``wanted``; None when it did not come out (passed or ended)."""
+        assert self._gen is not None
+        try:
+            for index, frame in self._gen:
+                self._last = index
+                if index == wanted:
+                    return self._to_array(frame)
+                if index > wanted:
+                    return None
+        except av.FFmpegError as exc:
+            self._gen = None
+            raise VideoError(self._path, f"corrupt data near frame {wanted} "
+                             f"({_ffmpeg_reason(exc)})") from exc
+        self._gen = None
+        return None
+
+    def read(self, index: int) -> np.ndarray:
+        index = self._check_index(index)
+        candidates = self._seek_candidates(index)
+        first = next(candidates, None)
+        if self._gen is not None and self._last < index and (
+                index - self._last <= FORWARD_DECODE_LIMIT
+                or (first is not None and first <= int(self._index.packet[self._last]))):
+            frame = self._advance(index)
+            if frame is not None:
+                return frame
+        for start in ([first] if first is not None else []) + list(candidates):
+            self._gen = self._frames_from(start)
+            self._last = -1
+            frame = self._advance(index)
+            if frame is not None:
+                return frame
+        self._gen = None
+        raise VideoError(self._path, f"frame {index} of {len(self._index)} cannot be decoded "
+                         "(the file is truncated or damaged there)")
+
     def _to_array(self, frame: av.VideoFrame) -> np.ndarray:
         try:
             arr = frame.to_ndarray(format=self._out_format)
         except (ValueError, av.FFmpegError) as exc:
             raise VideoError(self._path, f"unsupported pixel format {frame.format.name}") from exc
         return np.ascontiguousarray(arr)
-
-    def _index_of(self, frame: av.VideoFrame) -> int:
-        stamp = frame.pts if frame.pts is not None else frame.dts
-        if stamp is None:
-            return self._next_index
-        pos = bisect.bisect_left(self._pts, int(stamp))
-        return min(pos, len(self._pts) - 1)
-
-    def _restart_at(self, index: int) -> None:
-        """Seek to the keyframe at or before frame ``index`` and open a fresh decoder there."""
-        try:
-            self._container.seek(self._pts[index], stream=self._stream, backward=True,
-                                 any_frame=False)
-        except av.FFmpegError as exc:
-            raise VideoError(self._path, f"cannot seek to frame {index} "
-                             f"({_ffmpeg_reason(exc)})") from exc
-        self._decoder = self._container.decode(self._stream)
-        self._next_index = -1  # unknown until the first frame comes out
-
-    def _next_frame(self, wanted: int) -> np.ndarray:
-        """Decode forward until frame ``wanted`` comes out."""
-        assert self._decoder is not None
-        while True:
-            try:
-                frame = next(self._decoder)
-            except StopIteration:
-                raise VideoError(self._path, f"truncated: frame {wanted} of "
-                                 f"{len(self._pts)} could not be decoded") from None
-            except av.FFmpegError as exc:
-                raise VideoError(self._path, f"corrupt data near frame {wanted} "
-                                 f"({_ffmpeg_reason(exc)})") from exc
-            index = self._index_of(frame)
-            self._next_index = index + 1
-            if index >= wanted:
-                return self._to_array(frame)
-
-    def read(self, index: int) -> np.ndarray:
-        index = self._check_index(index)
-        ahead = index - self._next_index
-        if self._decoder is None or not 0 <= ahead <= FORWARD_DECODE_LIMIT:
-            self._restart_at(index)
-        return self._next_frame(index)
 
     def iter_chunks(
         self, start: int = 0, stop: int | None = None, chunk: int = 60
@@ -174,13 +335,28 @@ class PyAVReader(VideoReader):
             yield np.stack(block)
 
     def close(self) -> None:
-        self._decoder = None
+        self._gen = None
         container = getattr(self, "_container", None)
         if container is not None:
             container.close()
 
 
+def _clock_rate(times: np.ndarray, stated: list[float]) -> float | None:
+    """The rate of the clock the frames sit on: the container's, unless the timestamps disagree.
+
+    A file with dropped frames states its mean rate (24 fps for a 30-fps clock missing every
+    fifth frame); the typical (median) interval is the clock's.
+    """
+    intervals = np.diff(times)
+    median = float(np.median(intervals)) if len(intervals) else 0.0
+    if median <= 0:
+        return stated[0] if stated else None
+    for rate in stated:
+        if abs(1.0 / rate - median) <= 0.1 * median:
+            return rate
+    return 1.0 / median
+
+
 def _ffmpeg_reason(exc: Exception) -> str:
     text = getattr(exc, "strerror", None) or str(exc)
     return str(text).strip() or type(exc).__name__
-

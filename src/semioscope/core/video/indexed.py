@@ -1,0 +1,118 @@
+"""Short clips whose every frame shows its own index in large pixel blocks.
+
+Reader tests and the decode benchmark write one such clip per codec/container an EMU may export
+(H.264, HEVC, MPEG-4 Part 2, MJPEG, FFV1, raw) with PyAV, then read frames back in order and at
+random and decode the index from the pixels: a wrong frame is caught even through a lossy codec,
+because each bit is a 16x16 block of near-black or near-white.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import cast
+
+import av
+import numpy as np
+
+BLOCK = 16          # pixels per bit cell (a multiple of every codec's 8x8 transform)
+COLS, ROWS = 4, 3   # 12 bits: indices up to 4095
+WIDTH, HEIGHT = COLS * BLOCK * 2, ROWS * BLOCK * 2   # 128x96: each cell drawn 2x2 blocks
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """How to encode one clip: codec, container suffix, pixel format and codec options."""
+
+    name: str
+    codec: str
+    suffix: str
+    pix_fmt: str = "yuv420p"
+    options: dict[str, object] = field(default_factory=dict)
+    colour: bool = False       # draw bits in colour (read back as luma)
+    bit_depth: int = 8
+
+
+#: every kind of file issue #13 names; ``options`` give B-frames and long GOPs where they exist
+CLIP_SPECS: dict[str, ClipSpec] = {s.name: s for s in [
+    ClipSpec("ffv1-8", "ffv1", ".mkv", "gray", {"g": "30"}),
+    ClipSpec("ffv1-16", "ffv1", ".mkv", "gray16le", {"g": "30"}, bit_depth=16),
+    ClipSpec("h264-mp4", "libx264", ".mp4", options={"bf": "3", "g": "120", "preset": "veryfast"}),
+    ClipSpec("h264-mkv", "libx264", ".mkv", options={"bf": "3", "g": "120", "preset": "veryfast"}),
+    ClipSpec("h264-mov", "libx264", ".mov", options={"bf": "3", "g": "120", "preset": "veryfast"},
+             colour=True),
+    ClipSpec("h264-avi", "libx264", ".avi", options={"bf": "3", "g": "120", "preset": "veryfast"}),
+    ClipSpec("hevc-mp4", "libx265", ".mp4",
+             options={"preset": "ultrafast", "x265-params": "bframes=3:keyint=60:log-level=none"}),
+    ClipSpec("mpeg4-avi", "mpeg4", ".avi", options={"bf": "2", "g": "60", "qscale": "3"}),
+    ClipSpec("mjpeg-avi", "mjpeg", ".avi", "yuvj420p", {"qscale": "3"}, colour=True),
+    ClipSpec("raw-avi", "rawvideo", ".avi", "gray"),
+]}
+
+
+def index_frame(index: int, *, colour: bool = False, bit_depth: int = 8) -> np.ndarray:
+    """The frame that shows ``index``: (H, W) gray, or (H, W, 3) RGB when ``colour``."""
+    bits = [(index >> b) & 1 for b in range(COLS * ROWS)]
+    cells = np.array(bits, dtype=np.uint8).reshape(ROWS, COLS)
+    mask = np.kron(cells, np.ones((BLOCK * 2, BLOCK * 2), dtype=np.uint8)).astype(bool)
+    if colour:
+        rgb = np.empty((HEIGHT, WIDTH, 3), np.uint8)
+        rgb[mask] = (235, 205, 180)
+        rgb[~mask] = (20, 40, 70)
+        return rgb
+    top = 60000 if bit_depth == 16 else 225
+    low = 1500 if bit_depth == 16 else 30
+    return np.where(mask, top, low).astype(np.uint16 if bit_depth == 16 else np.uint8)
+
+
+def read_index(frame: np.ndarray) -> int:
+    """Decode the index a frame shows (gray or luma, 8- or 16-bit)."""
+    gray = frame.astype(np.float64)
+    if frame.dtype == np.uint16:
+        gray = gray / 257.0
+    h, w = gray.shape[:2]
+    ch, cw = h // ROWS, w // COLS
+    value = 0
+    for r in range(ROWS):
+        for c in range(COLS):
+            cell = gray[r * ch + ch // 4:(r + 1) * ch - ch // 4, c * cw + cw // 4:(c + 1) * cw - cw // 4]
+            if cell.mean() > 128:
+                value |= 1 << (r * COLS + c)
+    return value
+
+
+def write_clip(
+    path: Path, spec: ClipSpec | str, *, frames: int = 60, fps: float = 30.0,
+    indices: Sequence[int] | None = None, pts: Sequence[int] | None = None,
+) -> Path:
+    """Encode a clip of ``frames`` frames (or the frames showing ``indices``) with PyAV.
+
+    ``pts`` gives each frame's presentation timestamp in units of ``1/fps`` (a variable-rate
+    file: e.g. every 5th instant missing); by default frame ``k`` has timestamp ``k``.
+    """
+    spec = CLIP_SPECS[spec] if isinstance(spec, str) else spec
+    shown = list(range(frames)) if indices is None else list(indices)
+    stamps = list(range(len(shown))) if pts is None else list(pts)
+    rate = Fraction(fps).limit_denominator(1001)
+    container = av.open(str(path), mode="w")
+    try:
+        stream = cast(av.VideoStream, container.add_stream(spec.codec, rate=rate))
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, spec.pix_fmt
+        stream.options = dict(spec.options)
+        for index, stamp in zip(shown, stamps, strict=True):
+            image = index_frame(index, colour=spec.colour, bit_depth=spec.bit_depth)
+            if spec.colour:
+                vf = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format=spec.pix_fmt)
+            elif spec.pix_fmt.startswith("gray"):
+                vf = av.VideoFrame.from_ndarray(image, format=spec.pix_fmt)
+            else:
+                vf = av.VideoFrame.from_ndarray(image, format="gray").reformat(format=spec.pix_fmt)
+            vf.pts = int(stamp)
+            vf.time_base = 1 / rate
+            container.mux(stream.encode(vf))
+        container.mux(stream.encode())
+    finally:
+        container.close()
+    return Path(path)

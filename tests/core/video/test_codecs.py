@@ -1,0 +1,95 @@
+"""Every kind of file an EMU exports, written with PyAV, read back frame-exactly.
+
+Each frame shows its own index in 32x32-pixel blocks (``core.video.indexed``), so a neighbouring
+frame is caught even through a lossy codec; frames are read in order and at shuffled indices.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from semioscope.core.video import open_video
+from semioscope.core.video.indexed import CLIP_SPECS, ClipSpec, read_index, write_clip
+
+FRAMES = 75
+
+CASES = [(name, 30.0) for name in CLIP_SPECS] + [
+    ("h264-mp4", 25.0), ("h264-mp4", 50.0), ("h264-mkv", 25.0), ("h264-avi", 50.0),
+    ("mpeg4-avi", 25.0),
+]
+
+
+def _check_every_frame(path: Path, frames: int, seed: int = 0) -> None:
+    with open_video(path) as video:
+        assert video.properties.frames == frames
+        assert read_index(video.read(0)) == 0          # straight after opening
+        seq = [read_index(f) for chunk in video.iter_chunks(chunk=16) for f in chunk]
+        assert seq == list(range(frames))
+        order = list(range(frames))
+        random.Random(seed).shuffle(order)
+        got = [read_index(video.read(i)) for i in order]
+        assert got == order
+        # backwards one by one: the worst case for a decoder that only goes forward
+        assert [read_index(video.read(i)) for i in range(frames - 1, frames - 12, -1)] == \
+            list(range(frames - 1, frames - 12, -1))
+
+
+@pytest.mark.parametrize("name, fps", CASES, ids=[f"{n}-{f:g}fps" for n, f in CASES])
+def test_in_order_and_random_access_are_exact(tmp_path: Path, name: str, fps: float):
+    spec = CLIP_SPECS[name]
+    path = write_clip(tmp_path / f"clip{spec.suffix}", spec, frames=FRAMES, fps=fps)
+    _check_every_frame(path, FRAMES)
+    with open_video(path) as video:
+        p = video.properties
+        assert p.fps == pytest.approx(fps)
+        assert not p.variable_rate and not p.truncated
+        assert p.bit_depth == spec.bit_depth
+        assert p.colour == (not spec.pix_fmt.startswith("gray"))
+        assert p.duration_s == pytest.approx(FRAMES / fps)
+
+
+def test_colour_sources_are_read_as_luma(tmp_path: Path):
+    path = write_clip(tmp_path / "c.mov", CLIP_SPECS["h264-mov"], frames=12)
+    with open_video(path) as video:
+        frame = video.read(5)
+        assert frame.ndim == 2 and frame.dtype == np.uint8
+        assert video.properties.colour
+
+
+def test_avi_with_b_frames_is_indexed_once_and_cached(tmp_path: Path, monkeypatch):
+    from semioscope.core.video import frame_index
+
+    path = write_clip(tmp_path / "x.avi", CLIP_SPECS["mpeg4-avi"], frames=40)
+    with open_video(path) as video:
+        assert video.properties.index_method == "decoded"
+    assert list((frame_index.cache_dir() / "frame-index").glob("*.npz"))
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the cached index should have been used")
+
+    monkeypatch.setattr("semioscope.core.video.pyav_reader.decode_index", no_decoding)
+    _check_every_frame(path, 40, seed=3)
+
+
+def test_containers_with_timestamps_are_not_decoded_to_open(tmp_path: Path, monkeypatch):
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("an MP4 needs no decoding pass")
+
+    monkeypatch.setattr("semioscope.core.video.pyav_reader.decode_index", no_decoding)
+    path = write_clip(tmp_path / "x.mp4", CLIP_SPECS["h264-mp4"], frames=30)
+    with open_video(path) as video:
+        assert video.properties.index_method == "timestamps"
+        assert read_index(video.read(17)) == 17
+
+
+def test_open_gop_leading_frames_come_from_the_previous_keyframe(tmp_path: Path):
+    """x264 open GOP: frames shown before a non-IDR keyframe are decoded after it."""
+    spec = ClipSpec("h264-open-gop", "libx264", ".mkv",
+                    options={"bf": "3", "g": "12", "preset": "veryfast",
+                             "x264-params": "open-gop=1:keyint=12:min-keyint=12"})
+    path = write_clip(tmp_path / "open.mkv", spec, frames=50)
+    _check_every_frame(path, 50, seed=5)
