@@ -96,6 +96,20 @@ def test_windows_in_order_batched_by_length() -> None:
     assert np.array_equal(clip[0], expected) and np.array_equal(clip[2], expected)
 
 
+class GrayMeanBackbone(MeanBackbone):
+    accepts_gray = True
+
+
+def test_a_gray_backbone_gets_one_channel_and_the_same_features() -> None:
+    reader = ArrayReader(frames_with_ids(150))
+    rgb, gray = MeanBackbone(), GrayMeanBackbone()
+    out_rgb = list(iter_window_features(reader, backbone=rgb, crop=None, mapping=KINECT))
+    out_gray = list(iter_window_features(reader, backbone=gray, crop=None, mapping=KINECT))
+    assert [b[1] for b in rgb.batches] == [3, 3] and [b[1] for b in gray.batches] == [1, 1]
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(out_rgb, out_gray, strict=True))
+    assert np.array_equal(gray.clips[1][0], rgb.clips[1][2])
+
+
 def test_crop_and_resampled_frames_reach_the_backbone() -> None:
     reader = ArrayReader(frames_with_ids(125), fps=25.0)
     backbone = MeanBackbone()

@@ -129,13 +129,18 @@ def _prefetched(
 def _run_batch(
     backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]]
 ) -> list[tuple[Window, np.ndarray]]:
-    """Replicate gray to RGB straight into one ``(N, 3, T, 224, 224)`` buffer and run it."""
+    """Stack the gray windows into one ``(N, 1, T, 224, 224)`` buffer (``(N, 3, ...)`` RGB for a
+    backbone that needs three channels) and run it."""
     import torch
 
     frames = batch[0][1].shape[0]
-    clips = np.empty((len(batch), 3, frames, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
+    channels = 1 if getattr(backbone, "accepts_gray", False) else 3
+    clips = np.empty((len(batch), channels, frames, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
     for slot, (_, gray) in enumerate(batch):
-        to_rgb(gray, out=clips[slot])
+        if channels == 1:
+            clips[slot, 0] = gray
+        else:
+            to_rgb(gray, out=clips[slot])
     with torch.inference_mode():
         feats = backbone.features(torch.from_numpy(clips))
     if isinstance(feats, torch.Tensor):

@@ -95,3 +95,38 @@ def test_threads_are_applied() -> None:
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def _rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
+    return float((a - b).abs().max() / b.abs().max())
+
+
+def test_engine_path_equals_the_plain_network_within_1e4(tmp_path: Path) -> None:
+    """Folded BN + channels_last + one gray channel gives the features of the textbook forward
+    pass (NCDHW, BN as layers, three equal RGB channels) with non-trivial BN statistics."""
+    torch.manual_seed(11)
+    reference = InceptionI3d().eval()
+    for m in reference.modules():
+        if isinstance(m, torch.nn.BatchNorm3d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.8, 1.2)
+            m.bias.data.uniform_(-0.1, 0.1)
+    path = tmp_path / "i3d.pt"
+    torch.save(reference.state_dict(), path)
+    engine = load_backbone("i3d", path, device="cpu")
+    assert engine.accepts_gray
+    gray = clips(2, 16, 64, seed=3)[:, :1]
+    with torch.inference_mode():
+        expected = reference.extract_features(gray.expand(-1, 3, -1, -1, -1).contiguous())
+    got_gray, got_rgb = engine.features(gray), engine.features(gray.expand(-1, 3, -1, -1, -1))
+    assert got_gray.shape == expected.shape == (2, 1, 1024)
+    assert _rel_err(got_gray, expected) < 1e-4 and _rel_err(got_rgb, expected) < 1e-4
+    assert _rel_err(got_gray, got_rgb) < 1e-5
+
+
+def test_s3d_needs_three_channels() -> None:
+    b = load_backbone("s3d", allow_untrained=True, device="cpu")
+    assert not b.accepts_gray
+    with pytest.raises(ValueError, match=r"\(N, 3, T, 224, 224\), got \(1, 1,"):
+        b.features(torch.zeros(1, 1, 10, 32, 32))

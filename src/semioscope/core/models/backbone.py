@@ -39,6 +39,9 @@ class Backbone(abc.ABC):
     min_frames: int = 10
     #: the inference runtime, recorded in results ("torch" here; other runtimes name theirs)
     runtime: str = "torch"
+    #: whether ``features`` takes one gray channel ``(N, 1, T, H, W)`` as the RGB clip whose
+    #: three channels all equal it (cheaper; the engine then never builds the RGB copy)
+    accepts_gray: bool = False
 
     def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
                  channels_last: bool = True, device: Device | None = None) -> None:
@@ -64,9 +67,12 @@ class Backbone(abc.ABC):
         """The network's (N, T', 1024) for prepared clips."""
 
     def features(self, clips: torch.Tensor) -> torch.Tensor:
-        """(N, 3, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024), no gradients."""
-        if clips.ndim != 5 or clips.shape[1] != 3:
-            raise ValueError(f"expected clips (N, 3, T, 224, 224), got {tuple(clips.shape)}")
+        """(N, 3 or 1, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024), no gradients."""
+        channels = (1, 3) if self.accepts_gray else (3,)
+        if clips.ndim != 5 or clips.shape[1] not in channels:
+            gray = " or (N, 1, T, 224, 224) gray" if self.accepts_gray else ""
+            raise ValueError(f"expected clips (N, 3, T, 224, 224){gray}, got "
+                             f"{tuple(clips.shape)}")
         if clips.shape[2] < self.min_frames:
             raise ValueError(f"a clip needs at least {self.min_frames} frames, "
                              f"got {clips.shape[2]}")
@@ -85,6 +91,7 @@ class I3DBackbone(Backbone):
     """The paper's I3D (Mixed_5c + (2,7,7) average pool); 60 frames -> 7 steps."""
 
     name = "i3d"
+    accepts_gray = True   # Unit3D sums the stem's RGB weights for a one-channel clip
 
     def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
                  channels_last: bool = True, fold_bn: bool = True,

@@ -7,7 +7,9 @@ extra odd pixel at the end), computed per input size, because that is what the w
 trained with; batch norm uses eps 1e-3 as Sonnet did.
 
 For inference speed on CPU: use ``channels_last_3d`` for model and input, ``eval()`` and
-``torch.inference_mode()``, and :func:`fold_batchnorm` after loading the weights.
+``torch.inference_mode()``, :func:`fold_batchnorm` after loading the weights, and feed IR clips as
+one gray channel ``(N, 1, T, H, W)``: the stem then sums its RGB weights instead of convolving
+three identical channels (exact up to float rounding, about 10% of the network's time).
 """
 
 from __future__ import annotations
@@ -71,7 +73,13 @@ class Unit3D(nn.Module):
             padding: Any = tuple(a for a, _ in pads)
         else:
             x, padding = F.pad(x, _f_pad(pads)), 0
-        x = F.conv3d(x, self.conv3d.weight, self.conv3d.bias, self.stride, padding)
+        weight = self.conv3d.weight
+        if x.shape[1] == 1 and weight.shape[1] > 1:
+            # a gray clip into the RGB stem: its three channels would be equal, and the convolution
+            # is linear, so summing the weights over them is the same sum in another order
+            # (a third of the stem's work and of the input's memory)
+            weight = weight.sum(dim=1, keepdim=True)
+        x = F.conv3d(x, weight, self.conv3d.bias, self.stride, padding)
         if self.bn is not None:
             x = self.bn(x)
         return F.relu(x, inplace=True) if self.relu else x
