@@ -19,6 +19,7 @@ BENCHES = {
     "video": [], "crop": [], "gui": [], "project": [],
     "cv": ["--epochs", "20"],   # per fold-epoch time; 2000 epochs is hours on 2 cores
     "engine": [],
+    "pipeline": [],             # ours vs reference-style, 60 s + 20 s memory (--long: 5 min)
 }
 
 
