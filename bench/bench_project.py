@@ -58,7 +58,8 @@ def timed(fn: Callable[[], object], repeat: int = 3) -> float:
 def run(n: int) -> list[tuple[str, float]]:
     from PySide6.QtWidgets import QApplication
 
-    from semioscope.core.project import ProjectStore, nudged
+    from semioscope.core.crop.editing import nudged
+    from semioscope.core.project import ProjectStore
 
     app = QApplication.instance() or QApplication([])
     out: list[tuple[str, float]] = []
@@ -72,7 +73,7 @@ def run(n: int) -> list[tuple[str, float]]:
             row = store.row(3)
             step = iter(range(1, 1000))   # a different box each time, so every call writes
             out.append(("one audited edit (commit + fsync)",
-                        timed(lambda: store.write_crop_state(3, nudged(row, dx=next(step) % 50)),
+                        timed(lambda: store.write_crop(3, nudged(row.crop, dx=next(step) % 50)),
                               5)))
         from semioscope.app.dataset import DatasetWindow
         from semioscope.app.dataset.table import FILTERS

@@ -234,13 +234,13 @@ def has_display() -> bool:
 
 def restore_review_state(layout: DemoLayout) -> None:
     """Store crop, span and results for the held-out video so the window opens filled in."""
-    from semioscope.app.state import CropState
+    from semioscope.core.crop import sidecar
     from semioscope.core.hashing import file_sha256
     from semioscope.core.jsonfile import read_json
     from semioscope.core.video_state import VideoState, save_state
 
-    crop = CropState.from_record(read_json(layout.crop, "crop record"))
-    save_state(VideoState(file_sha256(layout.video), crop=crop.to_dict(),
+    crop = sidecar.from_record(read_json(layout.crop, "crop record"))
+    save_state(VideoState(file_sha256(layout.video), crop=sidecar.to_sidecar(crop),
                           span=_span(layout.truth), results=read_json(layout.results, "results")))
 
 

@@ -32,9 +32,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def crop_badge(row):
-    from semioscope.app.dataset.window import crop_badge as badge
+    from semioscope.core.crop.editing import badge
 
-    return badge(row)
+    return badge(row.crop)
 
 
 def make(qtbot, project: Path, **kw):
@@ -150,7 +150,7 @@ def test_second_window_is_read_only_with_a_banner(qtbot, project: Path):
     second = make(qtbot, project)
     assert second.store.read_only and "open for editing" in second.banner.text()
     assert not second.banner.isHidden()
-    assert not second.actions_by_name["accept"].isEnabled()
+    assert not second.qactions["accept_crop"].isEnabled()
     QTest.keyClick(second.table, KEY.Key_N)
     QTest.keyClick(second.table, KEY.Key_Return)
     assert second.store.row(2).status == "needs_review"

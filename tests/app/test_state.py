@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from semioscope.app.state import NO_WEIGHTS_TEXT, CropState, VideoSession, start_frame
+from semioscope.app.state import VideoSession, start_frame
+from semioscope.core.crop import sidecar
+from semioscope.core.crop.editing import NO_WEIGHTS_TEXT, badge, reset, with_box
 from semioscope.core.geometry import Box
 from semioscope.core.video import KINECT
 from semioscope.core.video.base import VideoProperties
@@ -27,18 +29,18 @@ def fake_results(p: list[float], fps: float = 30.0, onset: float = 0.0) -> dict:
 
 
 def test_crop_badges_and_reset():
-    full = CropState.full_frame(120, 96, "no_detector_weights")
-    assert full.badge == (NO_WEIGHTS_TEXT, "review")
+    full = sidecar.full_frame(120, 96, "no_detector_weights")
+    assert badge(full) == (NO_WEIGHTS_TEXT, "needs_review")
     record = {"box": {"x": 1, "y": 2, "w": 50, "h": 40}, "source": "auto",
               "status": "needs_review", "reasons": ["unstable", "low_confidence"]}
-    auto = CropState.from_record(record)
-    assert auto.badge == ("auto crop — needs review: unstable, low_confidence", "review")
-    fixed = auto.with_manual_box(Box(5, 5, 20, 20))
-    assert fixed.badge[1] == "corrected" and fixed.box == Box(5, 5, 20, 20)
-    back = fixed.reset()
+    auto = sidecar.from_record(record, (120, 96))
+    assert badge(auto) == ("auto crop — needs review: unstable, low_confidence", "needs_review")
+    fixed = with_box(auto, Box(5, 5, 20, 20))
+    assert badge(fixed)[1] == "corrected" and fixed.box == Box(5, 5, 20, 20)
+    back = reset(fixed)
     assert back.box == Box(1, 2, 50, 40) and back.source == "auto"
     assert back.reasons == ("unstable", "low_confidence")
-    assert CropState.from_dict(fixed.to_dict()) == fixed
+    assert sidecar.from_sidecar(sidecar.to_sidecar(fixed), (120, 96)) == fixed
 
 
 def test_session_persists_and_restores(qtbot):
@@ -46,8 +48,8 @@ def test_session_persists_and_restores(qtbot):
     session.set_span(1.0, 4.0)          # before the hash is known: nothing is written
     assert load_state(SHA).span is None
     session.identify(SHA)
-    session.set_crop(CropState.full_frame(120, 96, "no_detector_weights").with_manual_box(
-        Box(10, 10, 30, 30)))
+    session.set_crop(with_box(sidecar.full_frame(120, 96, "no_detector_weights"),
+                              Box(10, 10, 30, 30)))
     session.set_results(fake_results([0.2, 0.5, 0.9]))
     stored = load_state(SHA)
     assert stored.crop is not None and stored.crop["box"] == {"x": 10, "y": 10, "w": 30, "h": 30}

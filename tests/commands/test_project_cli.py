@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from semioscope.core.crop.editing import unusable, with_box
 from semioscope.core.geometry import Box
-from semioscope.core.project import ProjectStore, unusable, with_box
+from semioscope.core.project import ProjectStore
 from tests.core.project.helpers import scene_dataset
 
 
@@ -32,7 +33,7 @@ def test_create_crop_status_export(tmp_path: Path):
     assert out.returncode == 0, out.stderr
     assert "3 cropped now (3 ok)" in out.stdout and "[3/3] sz2: ok" in out.stderr
     with ProjectStore.open(proj) as store:
-        store.write_crop_state(2, unusable(store.row(2), "dark"))
+        store.write_crop(2, unusable(store.row(2).crop, "dark"))
     out = semioscope("project", "status", str(proj))
     assert out.stdout.startswith("3 videos: 2 ok, 0 needs_review, 0 corrected, 1 unusable")
     out = semioscope("project", "export", str(proj), "--out", str(tmp_path / "m.csv"))
@@ -56,8 +57,8 @@ def test_batch_killed_half_way_keeps_every_edit_and_resumes(tmp_path: Path):
     proj = tmp_path / "proj"
     assert semioscope("project", "create", str(proj), "--manifest", str(manifest)).returncode == 0
     with ProjectStore.open(proj) as store:   # a person's edits before the batch
-        store.write_crop_state(6, with_box(store.row(6), Box(3, 4, 50, 40)))
-        store.write_crop_state(5, unusable(store.row(5), "blanket"))
+        store.write_crop(6, with_box(store.row(6).crop, Box(3, 4, 50, 40)))
+        store.write_crop(5, unusable(store.row(5).crop, "blanket"))
     env = {**os.environ, "SEMIOSCOPE_TRUTH_DELAY_S": "0.4"}   # 2 frames: ~0.8 s a video
     proc = subprocess.Popen([sys.executable, "-m", "semioscope", "project", "crop", str(proj),
                              "--detector", "truth", "--frames", "2"], env=env,

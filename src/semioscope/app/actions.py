@@ -1,7 +1,8 @@
 """The one table of menu actions and keyboard shortcuts; menus and the help dialog come from it.
 
-Each row names a handler ``act_<key>`` on the main window, so adding a shortcut is one line here
-and the help dialog can never disagree with the menus.
+Each row names a handler ``act_<key>`` on a window and the windows it belongs to. The crop keys are
+rows shared by the review window and the dataset window, so a key does the same thing in both, and
+each window's Help ▸ Keyboard shortcuts lists exactly the rows it installed.
 """
 
 from __future__ import annotations
@@ -13,14 +14,44 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from semioscope.core.crop.editing import BIG_STEP_PX, STEP_PX
+
+REVIEW, DATASET = "review", "dataset"
+BOTH = (REVIEW, DATASET)
+
 
 @dataclass(frozen=True)
 class ActionSpec:
-    key: str                 # handler is ``act_<key>`` on the window
+    key: str                 # handler is ``act_<key>`` on the window (``act_nudge_crop`` for nudges)
     menu: str
     text: str
     shortcuts: tuple[str, ...] = ()
     help: str = ""
+    windows: tuple[str, ...] = (REVIEW,)
+    nudge: tuple[int, int, int, int] | None = None   # (dx, dy, dw, dh) of a crop nudge
+    edits: bool = False      # changes the crop (disabled in a read-only project)
+
+
+def _nudges() -> tuple[ActionSpec, ...]:
+    """Arrow keys on the crop box, the same in both windows: Ctrl moves, Alt resizes,
+    Shift makes the step 10 px instead of 1."""
+    specs = []
+    for shift, step in (("", STEP_PX), ("Shift+", BIG_STEP_PX)):
+        for arrow, dx, dy in (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1)):
+            name = arrow.lower() + ("10" if shift else "")
+            specs.append(ActionSpec(
+                f"crop_{name}", "&Edit", f"Move crop {arrow.lower()} {step} px",
+                (f"Ctrl+{shift}{arrow}",), f"Move the crop box {step} px", BOTH,
+                (dx * step, dy * step, 0, 0), True))
+        for arrow, dw, dh, what in (("Left", -1, 0, "narrower"), ("Right", 1, 0, "wider"),
+                                    ("Up", 0, -1, "shorter"), ("Down", 0, 1, "taller")):
+            side = "Width" if dw else "Height"
+            sign = "+" if dw + dh > 0 else "−"
+            specs.append(ActionSpec(
+                f"crop_{what}" + ("10" if shift else ""), "&Edit", f"Crop {what} {step} px",
+                (f"Alt+{shift}{arrow}",), f"{side} {sign}{step} px", BOTH,
+                (0, 0, dw * step, dh * step), True))
+    return tuple(specs)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -28,19 +59,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_report", "&File", "&Export report…", ("Ctrl+E",),
                "Write a PDF case report of the current results"),
     ActionSpec("settings", "&File", "&Settings…", ("Ctrl+,",), "Models, weights, CPU threads"),
-    ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close semioscope"),
-    ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last crop or span edit"),
-    ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Y", "Ctrl+Shift+Z"), "Redo"),
-    ActionSpec("crop_left", "&Edit", "Move crop left", ("Alt+Left",), "Move the crop box 4 px"),
-    ActionSpec("crop_right", "&Edit", "Move crop right", ("Alt+Right",), "Move the crop box 4 px"),
-    ActionSpec("crop_up", "&Edit", "Move crop up", ("Alt+Up",), "Move the crop box 4 px"),
-    ActionSpec("crop_down", "&Edit", "Move crop down", ("Alt+Down",), "Move the crop box 4 px"),
-    ActionSpec("crop_narrower", "&Edit", "Crop narrower", ("Alt+Shift+Left",), "Width −4 px"),
-    ActionSpec("crop_wider", "&Edit", "Crop wider", ("Alt+Shift+Right",), "Width +4 px"),
-    ActionSpec("crop_shorter", "&Edit", "Crop shorter", ("Alt+Shift+Up",), "Height −4 px"),
-    ActionSpec("crop_taller", "&Edit", "Crop taller", ("Alt+Shift+Down",), "Height +4 px"),
-    ActionSpec("reset_crop", "&Edit", "Reset crop to automatic", ("Ctrl+R",),
-               "Return to the detector's box (or the full frame)"),
+    ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close this window", BOTH),
+    ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last edit", BOTH),
+    ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Y", "Ctrl+Shift+Z"), "Redo", BOTH),
+    *_nudges(),
+    ActionSpec("accept_crop", "&Edit", "Accept crop", ("Return", "Enter"),
+               "The box in force becomes a person's (corrected)", BOTH, edits=True),
+    ActionSpec("reset_crop", "&Edit", "Reset crop to automatic", ("R", "Ctrl+R"),
+               "Return to the detector's box (or the full frame)", BOTH, edits=True),
+    ActionSpec("mark_unusable", "&Review", "Mark unusable…", ("U",),
+               "Say why this video cannot be used", (DATASET,), edits=True),
+    ActionSpec("next_review", "&Review", "Next needing review", ("N",),
+               "Select the next video that needs review", (DATASET,)),
+    ActionSpec("previous_review", "&Review", "Previous needing review", ("P",),
+               "Select the previous video that needs review", (DATASET,)),
+    ActionSpec("search", "&Review", "Search", ("Ctrl+F",), "Search seizure, patient, label, reason",
+               (DATASET,)),
+    ActionSpec("crop_all", "&Review", "Crop all videos", ("Ctrl+Shift+B",),
+               "Run the automatic crop on every video not cropped yet", (DATASET,), edits=True),
     ActionSpec("set_onset", "&Edit", "Set &onset here", ("I",), "Clinical onset = current frame"),
     ActionSpec("set_offset", "&Edit", "Set o&ffset here", ("O",), "Clinical offset = current frame"),
     ActionSpec("reset_span", "&Edit", "Span = whole video", ("Ctrl+Shift+R",),
@@ -59,14 +95,20 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("analyse", "&Analysis", "&Analyse span", ("Ctrl+Return",),
                "Score FLE vs TLE per 2-s window in the clinical span"),
     ActionSpec("cancel", "&Analysis", "&Cancel analysis", ("Escape",), "Stop the running analysis"),
-    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "This list"),
-    ActionSpec("about", "&Help", "&About semioscope", (), "Version and intended use"),
+    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "This list", BOTH),
+    ActionSpec("about", "&Help", "&About semioscope", (), "Version and intended use", BOTH),
 )
 
 
-def install_actions(window: QMainWindow, specs: tuple[ActionSpec, ...] = ACTIONS,
+def specs_for(window: str) -> tuple[ActionSpec, ...]:
+    """The rows of :data:`ACTIONS` that ``window`` (``review`` or ``dataset``) installs."""
+    return tuple(spec for spec in ACTIONS if window in spec.windows)
+
+
+def install_actions(window: QMainWindow, specs: tuple[ActionSpec, ...] = specs_for(REVIEW),
                     ) -> tuple[dict[str, QAction], dict[str, QMenu]]:
-    """Create menus and actions on ``window``, each triggering ``window.act_<key>``."""
+    """Create menus and actions on ``window``, each triggering ``window.act_<key>`` (a nudge
+    calls ``window.act_nudge_crop(dx, dy, dw, dh)``)."""
     actions: dict[str, QAction] = {}
     menus: dict[str, QMenu] = {}
     for spec in specs:
@@ -77,15 +119,22 @@ def install_actions(window: QMainWindow, specs: tuple[ActionSpec, ...] = ACTIONS
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(spec.help)
-        handler: Callable[[], object] = getattr(window, f"act_{spec.key}")
-        action.triggered.connect(handler)
+        action.triggered.connect(_handler(window, spec))
         menu.addAction(action)
         window.addAction(action)
         actions[spec.key] = action
     return actions, menus
 
 
-def shortcut_rows(specs: tuple[ActionSpec, ...] = ACTIONS) -> list[tuple[str, str, str]]:
+def _handler(window: QMainWindow, spec: ActionSpec) -> Callable[[], object]:
+    if spec.nudge is None:
+        handler: Callable[[], object] = getattr(window, f"act_{spec.key}")
+        return handler
+    nudge = window.act_nudge_crop
+    return lambda *_: nudge(*spec.nudge)
+
+
+def shortcut_rows(specs: tuple[ActionSpec, ...] = specs_for(REVIEW)) -> list[tuple[str, str, str]]:
     """(shortcut, action, what it does) rows for the help dialog, in table order."""
     rows = []
     for spec in specs:

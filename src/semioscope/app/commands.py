@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from semioscope.app.state import CropState, VideoSession
+from semioscope.app.state import VideoSession
+from semioscope.core.crop.editing import Crop
 
 NUDGE_ID = 1001
 
@@ -12,7 +13,7 @@ NUDGE_ID = 1001
 class SetCropCommand(QUndoCommand):
     """Replace the crop; consecutive keyboard nudges merge into one undo step."""
 
-    def __init__(self, session: VideoSession, old: CropState | None, new: CropState,
+    def __init__(self, session: VideoSession, old: Crop | None, new: Crop,
                  text: str = "Edit crop", merge: bool = False) -> None:
         super().__init__(text)
         self.session, self.old, self.new, self._merge = session, old, new, merge

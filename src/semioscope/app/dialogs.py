@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from semioscope import DISCLAIMER, __version__
-from semioscope.app.actions import shortcut_rows
+from semioscope.app.actions import ActionSpec, shortcut_rows, specs_for
 from semioscope.app.settings import BACKBONES, DEVICES, AppSettings
 
 
@@ -117,12 +117,13 @@ def show_about(parent: QWidget | None) -> None:
 
 
 class ShortcutsDialog(QDialog):
-    """Generated from the same table that builds the menus."""
+    """Generated from the same table that builds the menus (``specs``: the window's rows)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 specs: tuple[ActionSpec, ...] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows()
+        rows = shortcut_rows(specs if specs is not None else specs_for("review"))
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Keys", "Action", "What it does"])
         for r, row in enumerate(rows):

@@ -1,83 +1,28 @@
-"""Crop and span edits of the main window, each pushed as an undoable command."""
+"""Crop and span edits of the review window, each pushed as an undoable command."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoStack
 
 from semioscope.app.commands import SetCropCommand, SetSpanCommand
+from semioscope.app.crop_editing import CropEditing
 from semioscope.app.state import VideoSession
-from semioscope.core.geometry import Box
-
-NUDGE_PX = 4
+from semioscope.core.crop.editing import Crop
 
 
-def clamp_box(box: Box, width: int, height: int, min_size: int = 8) -> Box:
-    """Keep a box inside the frame and at least ``min_size`` pixels on a side."""
-    w = min(max(box.w, min_size), width)
-    h = min(max(box.h, min_size), height)
-    x = min(max(box.x, 0), width - w)
-    y = min(max(box.y, 0), height - h)
-    return Box(x, y, w, h)
-
-
-class EditingMixin:
-    """``act_*`` handlers for crop nudges, crop reset and the clinical span."""
+class EditingMixin(CropEditing):
+    """The review window's edits: the shared crop handlers on its session, and the span."""
 
     session: VideoSession | None
     undo_stack: QUndoStack
 
-    # -- crop --------------------------------------------------------------------------------
-    def edit_crop(self, box: Box, text: str = "Move crop", merge: bool = False) -> None:
-        """Apply a new crop box (from a drag, a nudge or a test) as one undoable step."""
-        session = self.session
-        if session is None or session.crop is None:
-            return
-        props = session.properties
-        box = clamp_box(box, props.width, props.height)
-        if box == session.crop.box and session.crop.source == "manual":
-            return
-        new = session.crop.with_manual_box(box)
-        self.undo_stack.push(SetCropCommand(session, session.crop, new, text, merge))
+    # -- crop ----------------------------------------------------------------------------------
+    def current_crop(self) -> Crop | None:
+        return None if self.session is None else self.session.crop
 
-    def _nudge(self, dx: int, dy: int, dw: int, dh: int) -> None:
-        if self.session is None or self.session.crop is None:
-            return
-        b = self.session.crop.box
-        text = "Resize crop" if (dw or dh) else "Move crop"
-        self.edit_crop(Box(b.x + dx, b.y + dy, b.w + dw, b.h + dh), text, merge=True)
-
-    def act_crop_left(self) -> None:
-        self._nudge(-NUDGE_PX, 0, 0, 0)
-
-    def act_crop_right(self) -> None:
-        self._nudge(NUDGE_PX, 0, 0, 0)
-
-    def act_crop_up(self) -> None:
-        self._nudge(0, -NUDGE_PX, 0, 0)
-
-    def act_crop_down(self) -> None:
-        self._nudge(0, NUDGE_PX, 0, 0)
-
-    def act_crop_narrower(self) -> None:
-        self._nudge(0, 0, -NUDGE_PX, 0)
-
-    def act_crop_wider(self) -> None:
-        self._nudge(0, 0, NUDGE_PX, 0)
-
-    def act_crop_shorter(self) -> None:
-        self._nudge(0, 0, 0, -NUDGE_PX)
-
-    def act_crop_taller(self) -> None:
-        self._nudge(0, 0, 0, NUDGE_PX)
-
-    def act_reset_crop(self) -> None:
-        session = self.session
-        if session is None or session.crop is None:
-            return
-        reset = session.crop.reset()
-        if reset != session.crop:
-            self.undo_stack.push(SetCropCommand(session, session.crop, reset,
-                                                "Reset crop to automatic"))
+    def push_crop(self, before: Crop, after: Crop, text: str, merge: bool) -> None:
+        if self.session is not None:
+            self.undo_stack.push(SetCropCommand(self.session, before, after, text, merge))
 
     # -- clinical span -----------------------------------------------------------------------
     def _push_span(self, onset: float, offset: float, text: str) -> None:
@@ -105,9 +50,3 @@ class EditingMixin:
     def act_reset_span(self) -> None:
         if self.session is not None:
             self._push_span(0.0, self.session.properties.duration_s, "Span = whole video")
-
-    def act_undo(self) -> None:
-        self.undo_stack.undo()
-
-    def act_redo(self) -> None:
-        self.undo_stack.redo()

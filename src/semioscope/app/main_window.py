@@ -32,7 +32,7 @@ from semioscope.app.editing import EditingMixin
 from semioscope.app.frames import FrameServer
 from semioscope.app.playback import Player
 from semioscope.app.settings import AppSettings
-from semioscope.app.state import CropState, VideoSession
+from semioscope.app.state import VideoSession
 from semioscope.app.timeline import Timeline
 from semioscope.app.transport import TransportBar
 from semioscope.app.verdict import VerdictPanel
@@ -44,6 +44,7 @@ from semioscope.app.workers import (
     TorchWarmup,
     default_detector_factory,
 )
+from semioscope.core.crop import editing, sidecar
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class MainWindow(EditingMixin, QMainWindow):
     # -- building ------------------------------------------------------------------------------
     def _build_ui(self) -> None:
         self.view = VideoView()
-        self.view.cropEdited.connect(lambda box: self.edit_crop(box, "Drag crop"))
+        self.view.cropEdited.connect(self.drag_crop)
         self.transport = TransportBar(self.qactions)
         self.transport.seek.connect(self.seek)
         self.transport.levels.connect(self.view.set_levels)
@@ -200,7 +201,7 @@ class MainWindow(EditingMixin, QMainWindow):
         self.setWindowTitle(f"semioscope — {path.name}")
         self._connect_session(session)
         self.view.set_geometry(props.width, props.height)
-        self.view.set_crop(None, ("identifying video…", "none"))
+        self.view.set_crop(None, ("identifying video…", "not_cropped"))
         self.transport.set_video(props.frames)
         self.timeline.set_video(props.duration_s, props.fps, props.frames)
         self.timeline.set_span(*session.span)
@@ -249,7 +250,7 @@ class MainWindow(EditingMixin, QMainWindow):
         assert self.video_path is not None and session.sha256 is not None
         factory = self._detector_factory or default_detector_factory(
             self.settings.detector_weights)
-        self.view.set_crop(None, ("finding the patient and bed…", "none"))
+        self.view.set_crop(None, ("finding the patient and bed…", "not_cropped"))
         worker = CropWorker(self.video_path, session.sha256, session.mapping, factory)
         worker.done.connect(lambda rec, s=session: self._on_crop_found(s, rec))
         worker.no_detector.connect(lambda s=session: self._full_frame(s, "no_detector_weights"))
@@ -258,12 +259,12 @@ class MainWindow(EditingMixin, QMainWindow):
 
     def _on_crop_found(self, session: VideoSession, record: dict[str, Any]) -> None:
         if session is self.session and session.crop is None:
-            session.set_crop(CropState.from_record(record))
+            session.set_crop(sidecar.from_record(record, session.frame_size))
 
     def _full_frame(self, session: VideoSession, reason: str) -> None:
         if session is self.session and session.crop is None:
             p = session.properties
-            session.set_crop(CropState.full_frame(p.width, p.height, reason))
+            session.set_crop(sidecar.full_frame(p.width, p.height, reason))
 
     def _on_crop_failed(self, session: VideoSession, message: str) -> None:
         self._full_frame(session, "detector_failed")
@@ -289,7 +290,8 @@ class MainWindow(EditingMixin, QMainWindow):
 
     def _on_crop_changed(self) -> None:
         crop = None if self.session is None else self.session.crop
-        self.view.set_crop(None if crop is None else crop.box, None if crop is None else crop.badge)
+        self.view.set_crop(None if crop is None else crop.box,
+                           None if crop is None else editing.badge(crop))
 
     def _on_results_changed(self) -> None:
         s = self.session
@@ -357,7 +359,7 @@ class MainWindow(EditingMixin, QMainWindow):
             weights=Path(st.backbone_weights) if st.backbone_weights else None,
             crop=None if full or crop is None else crop.box,
             crop_source="full-frame" if full or crop is None else crop.source,
-            crop_status="ok" if crop is None else crop.status,
+            crop_status="ok" if crop is None else crop.record_status,
             crop_reasons=[] if crop is None else list(crop.reasons),
             onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",

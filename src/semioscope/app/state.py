@@ -7,82 +7,16 @@ to the video's sidecar in the data folder (never beside the source video).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from semioscope.core.geometry import Box
+from semioscope.core.crop import sidecar
+from semioscope.core.crop.editing import Crop
 from semioscope.core.results import WindowIndex
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video.mapping import IntensityMapping
 from semioscope.core.video_state import VideoState, load_state, save_state
-
-NO_WEIGHTS_TEXT = "no detector weights — full frame; drag to set crop"
-
-
-@dataclass(frozen=True)
-class CropState:
-    """The crop shown and used: ``source`` is auto, manual (corrected) or full-frame."""
-
-    box: Box
-    source: str = "auto"
-    status: str = "ok"
-    reasons: tuple[str, ...] = ()
-    auto_box: Box | None = None          # what "reset to automatic" returns to
-    record: dict[str, Any] = field(default_factory=dict, compare=False)  # detector's record
-
-    def with_manual_box(self, box: Box) -> CropState:
-        return replace(self, box=box, source="manual", status="ok")
-
-    def reset(self) -> CropState:
-        """Back to the automatic box (or the full frame when there is none)."""
-        if self.auto_box is None:
-            return self
-        source = "full-frame" if self.record.get("source") == "full-frame" else "auto"
-        return replace(self, box=self.auto_box, source=source,
-                       status=str(self.record.get("status", "ok")),
-                       reasons=tuple(self.record.get("reasons", ())))
-
-    @property
-    def badge(self) -> tuple[str, str]:
-        """(text, level) for the badge; level is ok | review | corrected."""
-        if self.source == "manual":
-            return "crop corrected by reviewer", "corrected"
-        if self.source == "full-frame":
-            if "no_detector_weights" in self.reasons:
-                return NO_WEIGHTS_TEXT, "review"
-            return "full frame (" + ", ".join(self.reasons) + "); drag to set crop", "review"
-        if self.status == "needs_review":
-            return "auto crop — needs review: " + ", ".join(self.reasons), "review"
-        return "auto crop", "ok"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"box": self.box.to_dict(), "source": self.source, "status": self.status,
-                "reasons": list(self.reasons),
-                "auto_box": None if self.auto_box is None else self.auto_box.to_dict(),
-                "record": self.record}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CropState:
-        auto = data.get("auto_box")
-        return cls(Box.from_dict(data["box"]), str(data.get("source", "auto")),
-                   str(data.get("status", "ok")), tuple(data.get("reasons", ())),
-                   None if auto is None else Box.from_dict(auto), dict(data.get("record") or {}))
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> CropState:
-        """From a crop record dict (Crop record JSON)."""
-        box = Box.from_dict(record["box"])
-        return cls(box, str(record.get("source", "auto")), str(record.get("status", "ok")),
-                   tuple(record.get("reasons", ())), box, dict(record))
-
-    @classmethod
-    def full_frame(cls, width: int, height: int, reason: str) -> CropState:
-        box = Box.full_frame(width, height)
-        record = {"box": box.to_dict(), "source": "full-frame", "status": "needs_review",
-                  "reasons": [reason]}
-        return cls(box, "full-frame", "needs_review", (reason,), box, record)
 
 
 def window_index(results: dict[str, Any], fps: float, n_frames: int) -> WindowIndex:
@@ -102,7 +36,6 @@ class VideoSession(QObject):
     cropChanged = Signal()
     spanChanged = Signal()
     resultsChanged = Signal()
-    identified = Signal()   # the content hash is known (state restored)
 
     def __init__(self, properties: VideoProperties, mapping: IntensityMapping) -> None:
         super().__init__()
@@ -110,7 +43,7 @@ class VideoSession(QObject):
         self.mapping = mapping
         self.sha256: str | None = None
         self._frame = 0
-        self._crop: CropState | None = None
+        self._crop: Crop | None = None
         self._span: tuple[float, float] = (0.0, properties.duration_s)
         self._results: dict[str, Any] | None = None
         self.lookup: WindowIndex | None = None
@@ -123,6 +56,10 @@ class VideoSession(QObject):
     @property
     def fps(self) -> float:
         return self.properties.fps
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return self.properties.width, self.properties.height
 
     def time_of(self, frame: int) -> float:
         return frame / self.fps
@@ -146,10 +83,10 @@ class VideoSession(QObject):
 
     # -- decisions ---------------------------------------------------------------------------
     @property
-    def crop(self) -> CropState | None:
+    def crop(self) -> Crop | None:
         return self._crop
 
-    def set_crop(self, crop: CropState | None) -> None:
+    def set_crop(self, crop: Crop | None) -> None:
         self._crop = crop
         self.cropChanged.emit()
         self.persist()
@@ -186,13 +123,12 @@ class VideoSession(QObject):
             self._span = stored.span
             self.spanChanged.emit()
         if stored.crop is not None:
-            self._crop = CropState.from_dict(stored.crop)
+            self._crop = sidecar.from_sidecar(stored.crop, self.frame_size)
             self.cropChanged.emit()
         if stored.results is not None:
             self._results = stored.results
             self.lookup = window_index(stored.results, self.fps, self.n_frames)
             self.resultsChanged.emit()
-        self.identified.emit()
         return stored
 
     def persist(self) -> None:
@@ -200,5 +136,5 @@ class VideoSession(QObject):
         if self.sha256 is None:
             return
         save_state(VideoState(
-            self.sha256, crop=None if self._crop is None else self._crop.to_dict(),
+            self.sha256, crop=None if self._crop is None else sidecar.to_sidecar(self._crop),
             span=self._span, results=self._results))

@@ -11,16 +11,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from semioscope.core.crop.editing import STATUS_COLOURS, clamp
 from semioscope.core.geometry import Box
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
 
-BADGE_STYLE = {
-    "ok": "background:#2e7d32;color:white;",
-    "review": "background:#f9a825;color:black;",
-    "corrected": "background:#1565c0;color:white;",
-    "none": "background:#555;color:white;",
-}
+
+def badge_style(status: str) -> str:
+    """The badge's style for a crop status (one palette: ``core/crop/editing.py``)."""
+    return f"background:{STATUS_COLOURS[status]};color:white;padding:3px 8px;border-radius:3px;"
 
 
 class VideoView(QWidget):
@@ -31,7 +30,7 @@ class VideoView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.badge = QLabel("no video — File › Open or drop a video here")
-        self.badge.setStyleSheet(BADGE_STYLE["none"] + "padding:3px 8px;border-radius:3px;")
+        self.badge.setStyleSheet(badge_style("not_cropped"))
         self.badge.setWordWrap(True)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("#111")
@@ -68,11 +67,11 @@ class VideoView(QWidget):
 
     # -- crop ----------------------------------------------------------------------------------
     def set_crop(self, box: Box | None, badge: tuple[str, str] | None) -> None:
-        """Mirror the session's crop without echoing it back as an edit."""
+        """Mirror the crop without echoing it back as an edit; ``badge`` = (text, crop status)."""
         if badge is not None:
-            text, level = badge
+            text, status = badge
             self.badge.setText(text)
-            self.badge.setStyleSheet(BADGE_STYLE[level] + "padding:3px 8px;border-radius:3px;")
+            self.badge.setStyleSheet(badge_style(status))
         if box is None:
             if self.roi is not None:
                 self.roi.hide()
@@ -102,11 +101,8 @@ class VideoView(QWidget):
         if self.roi is None:
             return None
         pos, size = self.roi.pos(), self.roi.size()
-        width, height = self._size
-        x, y = int(round(pos.x())), int(round(pos.y()))
-        w, h = int(round(size.x())), int(round(size.y()))
-        x, y = min(max(x, 0), width - 1), min(max(y, 0), height - 1)
-        return Box(x, y, max(1, min(w, width - x)), max(1, min(h, height - y)))
+        box = Box(*(int(round(v)) for v in (pos.x(), pos.y(), size.x(), size.y())))
+        return clamp(box, self._size)
 
     def _roi_finished(self, *_: object) -> None:
         box = self.roi_box()

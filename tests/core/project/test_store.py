@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from semioscope.core.crop.editing import accepted, nudged, reset, unusable
 from semioscope.core.geometry import Box
-from semioscope.core.project import ProjectStore, accepted, automatic, nudged, schema, unusable
+from semioscope.core.project import ProjectStore, schema
 from semioscope.errors import SemioscopeError
 from tests.core.project.helpers import fake_project, fake_videos
 
@@ -36,7 +37,7 @@ def test_a_failing_transaction_rolls_every_statement_back(tmp_path: Path):
         row = store.set_auto_record(1, RECORD)
         audit_before = len(store.audit())
         with pytest.raises(RuntimeError), store.transaction():
-            store.write_crop_state(1, accepted(row))       # nested: part of this transaction
+            store.write_crop(1, accepted(row.crop))       # nested: part of this transaction
             store.set_span(1, 0.5, 2.5)
             raise RuntimeError("power cut")
         assert store.row(1).status == "needs_review" and store.row(1).onset_s is None
@@ -53,9 +54,9 @@ def test_edits_write_an_audit_trail_with_old_and_new_values(tmp_path: Path):
         row = store.set_auto_record(1, RECORD)
         assert (row.status, row.auto_box, row.reasons) == ("needs_review", Box(10, 20, 50, 40),
                                                             ("unstable",))
-        row = store.write_crop_state(1, nudged(row, dx=2, dw=-4))
+        row = store.write_crop(1, nudged(row.crop, dx=2, dw=-4))
         assert (row.status, row.box) == ("corrected", Box(12, 20, 46, 40))
-        row = store.write_crop_state(1, unusable(row, "patient off camera"))
+        row = store.write_crop(1, unusable(row.crop, "patient off camera"))
         trail = [(a.table, a.row_id, a.field, a.old, a.new) for a in store.audit("crops", 1)]
         assert ("crops", 1, "status", "not_cropped", "needs_review") in trail
         assert ("crops", 1, "manual_box", None, "12,20,46,40") in trail
@@ -65,7 +66,7 @@ def test_edits_write_an_audit_trail_with_old_and_new_values(tmp_path: Path):
         assert all(a.user == store.user and a.time.endswith("Z") for a in store.audit())
         assert store.row(1).user == store.user
         # reset to automatic brings the detector's verdict back
-        row = store.write_crop_state(1, automatic(store.row(1)))
+        row = store.write_crop(1, reset(store.row(1).crop))
         assert (row.status, row.box, row.unusable_reason) == ("needs_review", Box(10, 20, 50, 40),
                                                                None)
 
@@ -83,7 +84,7 @@ def test_audit_trail_is_append_only(tmp_path: Path):
 def test_batch_record_never_overwrites_a_persons_edit(tmp_path: Path):
     with fake_project(tmp_path / "p", 1) as store:
         row = store.set_auto_record(1, RECORD)
-        store.write_crop_state(1, accepted(row))
+        store.write_crop(1, accepted(row.crop))
         row = store.set_auto_record(1, {**RECORD, "box": {"x": 0, "y": 0, "w": 9, "h": 9},
                                         "status": "ok", "reasons": []})
         assert (row.status, row.box, row.auto_box) == ("corrected", Box(10, 20, 50, 40),
@@ -99,7 +100,7 @@ def test_second_instance_opens_read_only_and_says_who_has_it(tmp_path: Path):
         assert "process" in (second.read_only_reason or "")
         assert len(second.rows()) == 2
         with pytest.raises(SemioscopeError, match="cannot save: read-only"):
-            second.write_crop_state(1, unusable(second.row(1), "dark"))
+            second.write_crop(1, unusable(second.row(1).crop, "dark"))
         with pytest.raises(SemioscopeError, match="cannot write: .* open for editing"):
             ProjectStore.open(tmp_path / "p", require_write=True)
         # the reader sees the writer's committed edit at once

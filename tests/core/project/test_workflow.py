@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from semioscope.core.crop import TruthDetector
+from semioscope.core.crop.editing import accepted, unusable, with_box
 from semioscope.core.geometry import Box
-from semioscope.core.project import ProjectStore, accepted, create_project, unusable
+from semioscope.core.project import ProjectStore, create_project
 from semioscope.core.project.batch import crop_project
 from semioscope.core.project.export import export_manifest, import_edits
 from semioscope.core.project.relink import relink
@@ -63,7 +64,7 @@ def test_batch_crop_resumes_and_keeps_manual_edits(tmp_path: Path, dataset: Path
         assert (first.made, first.up_to_date, first.failed) == (3, 0, [])
         assert store.counts()["ok"] == 3
         row = store.row(2)
-        store.write_crop_state(2, accepted(row).__class__("corrected", Box(1, 1, 20, 20), None))
+        store.write_crop(2, with_box(row.crop, Box(1, 1, 20, 20)))
 
         class NewWeights(TruthDetector):
             weights_sha256 = "e" * 64
@@ -98,8 +99,8 @@ def test_export_only_confirmed_crops_readable_by_training(tmp_path: Path):
         rec = store.auto_record(1)
         assert rec is not None
         store.set_auto_record(1, {**rec, "status": "needs_review", "reasons": ["unstable"]})
-        store.write_crop_state(2, unusable(store.row(2), "blanket over patient"))
-        store.write_crop_state(3, accepted(store.row(3)))
+        store.write_crop(2, unusable(store.row(2).crop, "blanket over patient"))
+        store.write_crop(3, accepted(store.row(3).crop))
         out = tmp_path / "out" / "confirmed.csv"
         summary = export_manifest(store, out)
     assert summary.written == 2 and summary.excluded == {"needs_review": 1, "unusable": 1}
@@ -118,10 +119,10 @@ def test_import_takes_the_other_projects_edits_by_hash(tmp_path: Path, dataset: 
     shutil.copytree(dataset.parent, other_data)
     with create_project(tmp_path / "theirs", scan=other_data) as theirs:
         by_sid = {r.seizure_id: r for r in theirs.rows()}
-        theirs.write_crop_state(by_sid["sz0"].id, unusable(by_sid["sz0"], "dark"))
-        theirs.write_crop_state(by_sid["sz1"].id, unusable(by_sid["sz1"], "occluded"))
+        theirs.write_crop(by_sid["sz0"].id, unusable(by_sid["sz0"].crop, "dark"))
+        theirs.write_crop(by_sid["sz1"].id, unusable(by_sid["sz1"].crop, "occluded"))
     with mine:
-        mine.write_crop_state(2, unusable(mine.row(2), "my own reason"))
+        mine.write_crop(2, unusable(mine.row(2).crop, "my own reason"))
         summary = import_edits(mine, tmp_path / "theirs")
         assert (summary.imported, summary.conflicts) == (1, ["sz1"])
         assert mine.row(1).unusable_reason == "dark"

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from semioscope.app.dataset.window import ACTIONS, DatasetWindow, help_text, open_project_window
+from semioscope.app.dataset.window import DatasetWindow, help_text, open_project_window
 
-__all__ = ["ACTIONS", "DatasetWindow", "help_text", "open_project_window"]
+__all__ = ["DatasetWindow", "help_text", "open_project_window"]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from semioscope.core.project import CropState, ProjectStore, VideoRow
+from semioscope.core.crop.editing import Crop
+from semioscope.core.project import ProjectStore, VideoRow
 from semioscope.errors import SemioscopeError
 
 NUDGE_ID = 2001
@@ -21,7 +22,7 @@ NUDGE_ID = 2001
 class CropEditCommand(QUndoCommand):
     """Set one video's crop state; ``changed`` receives the row as stored after each write."""
 
-    def __init__(self, store: ProjectStore, video_id: int, before: CropState, after: CropState,
+    def __init__(self, store: ProjectStore, video_id: int, before: Crop, after: Crop,
                  text: str, changed: Callable[[VideoRow], None],
                  failed: Callable[[str], None], merge: bool = False) -> None:
         super().__init__(text)
@@ -29,10 +30,10 @@ class CropEditCommand(QUndoCommand):
         self.before, self.after = before, after
         self._changed, self._failed, self._merge = changed, failed, merge
 
-    def _write(self, state: CropState) -> None:
+    def _write(self, crop: Crop) -> None:
         # Qt swallows exceptions raised inside redo()/undo(): report them instead
         try:
-            self._changed(self.store.write_crop_state(self.video_id, state))
+            self._changed(self.store.write_crop(self.video_id, crop))
         except (SemioscopeError, sqlite3.Error) as exc:
             self._failed(f"not saved: {exc}")
 

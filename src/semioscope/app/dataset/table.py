@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from semioscope.core.crop.editing import STATUS_COLOURS
 from semioscope.core.project import VideoRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,8 +33,6 @@ FILTERS: dict[str, tuple[str, ...] | None] = {
     "Unusable": ("unusable",),
     "OK (automatic)": ("ok",),
 }
-_STATUS_COLOURS = {"needs_review": "#b35c00", "unusable": "#a00000", "corrected": "#006400",
-                   "not_cropped": "#666666"}
 
 
 def _cells(row: VideoRow) -> tuple[str, ...]:
@@ -89,7 +88,7 @@ class DatasetModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:
-            colour = _STATUS_COLOURS.get(self._rows[index.row()].status)
+            colour = STATUS_COLOURS.get(self._rows[index.row()].status)
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.UserRole:
             return self._rows[index.row()].id

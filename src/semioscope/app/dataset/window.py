@@ -1,7 +1,8 @@
 """The dataset window: every video of a project, a review queue driven from the keyboard.
 
 Every action is saved at once through the store (no Save button) and is undoable for the whole
-session. Keys come from one table, :data:`ACTIONS`, that also builds the menus and the help text.
+session. Keys come from the one action table of both windows (``app/actions.py``), and the crop
+edits are the review window's (``app/crop_editing.py`` over ``core/crop/editing.py``).
 A project already open for editing elsewhere opens read-only with a banner saying who has it.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,79 +23,35 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from semioscope.app import dialogs
+from semioscope.app.actions import DATASET, install_actions, shortcut_rows, specs_for
+from semioscope.app.crop_editing import CropEditing
 from semioscope.app.dataset.commands import CropEditCommand
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
 from semioscope.app.video_view import VideoView
+from semioscope.core.crop import editing
+from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
-from semioscope.core.project import (
-    CropState,
-    ProjectStore,
-    VideoRow,
-    accepted,
-    automatic,
-    nudged,
-    unusable,
-    with_box,
-)
-from semioscope.errors import SemioscopeError
+from semioscope.core.project import ProjectStore, VideoRow
 
 UNUSABLE_REASONS = ("patient out of view", "camera moved", "occluded (blanket, staff)",
                     "video corrupt", "not a seizure")
 
-#: (name, menu text, shortcuts, method name, edits the project)
-ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool], ...] = (
-    ("next", "Next needing review", ("N",), "next_review", False),
-    ("previous", "Previous needing review", ("P",), "previous_review", False),
-    ("accept", "Accept crop", ("Return", "Enter"), "accept", True),
-    ("reset", "Reset to automatic", ("R",), "reset_to_automatic", True),
-    ("unusable", "Mark unusable…", ("U",), "mark_unusable", True),
-    ("left", "Move box left", ("Ctrl+Left",), "move_left", True),
-    ("right", "Move box right", ("Ctrl+Right",), "move_right", True),
-    ("up", "Move box up", ("Ctrl+Up",), "move_up", True),
-    ("down", "Move box down", ("Ctrl+Down",), "move_down", True),
-    ("left10", "Move box left 10 px", ("Ctrl+Shift+Left",), "move_left10", True),
-    ("right10", "Move box right 10 px", ("Ctrl+Shift+Right",), "move_right10", True),
-    ("up10", "Move box up 10 px", ("Ctrl+Shift+Up",), "move_up10", True),
-    ("down10", "Move box down 10 px", ("Ctrl+Shift+Down",), "move_down10", True),
-    ("wider", "Widen box", ("Alt+Right",), "widen", True),
-    ("narrower", "Narrow box", ("Alt+Left",), "narrow", True),
-    ("taller", "Make box taller", ("Alt+Down",), "taller", True),
-    ("shorter", "Make box shorter", ("Alt+Up",), "shorter", True),
-    ("search", "Search", ("Ctrl+F",), "focus_search", False),
-    ("crop_all", "Crop all videos", ("Ctrl+Shift+B",), "crop_all", True),
-)
-
-
 def help_text() -> str:
-    """The keyboard reference, from the same table that makes the shortcuts."""
-    rows = [f"{' / '.join(keys):<20} {text}" for _, text, keys, _, _ in ACTIONS]
-    return "\n".join([f"{'Mouse':<20} Drag the box or its handles", *rows])
+    """The keyboard reference beside the view, from the same table that makes the shortcuts."""
+    rows = [f"{keys:<22} {text}" for keys, text, _ in shortcut_rows(specs_for(DATASET))]
+    return "\n".join([f"{'Mouse':<22} Drag the box or its handles", *rows])
 
 
-def crop_badge(row: VideoRow) -> tuple[str, str]:
-    """(text, level) of the view's badge for this video, in the review window's colours."""
-    if row.status == "corrected":
-        return "crop corrected by an annotator", "corrected"
-    if row.status == "ok":
-        return "auto crop", "ok"
-    if row.status == "needs_review":
-        reasons = ", ".join(row.reasons)
-        return "auto crop — needs review" + (f": {reasons}" if reasons else ""), "review"
-    if row.status == "unusable":
-        return f"unusable: {row.unusable_reason or 'no reason given'}", "review"
-    return "not cropped yet: run Crop all, or nudge a box from the full frame", "none"
-
-
-class DatasetWindow(QMainWindow):
+class DatasetWindow(CropEditing, QMainWindow):
     """The project's videos (table, filters, search, thumbnail) and the review queue."""
 
     def __init__(self, project_dir: str | Path, *,
@@ -109,7 +66,6 @@ class DatasetWindow(QMainWindow):
         self.worker: ProjectCropWorker | None = None
         self._detector_factory = detector_factory or _default_detector_factory
         self.ask_reason: Callable[[], str | None] = self._ask_reason
-        self.actions_by_name: dict[str, QAction] = {}
         self._build()
         self.thumbnails = ThumbnailLoader()
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
@@ -172,24 +128,13 @@ class DatasetWindow(QMainWindow):
         self.resize(1200, 700)
 
     def _build_actions(self) -> None:
-        edit_menu = self.menuBar().addMenu("&Review")
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (undo, redo):
-            edit_menu.addAction(action)
-            self.addAction(action)   # shortcuts work even where the menu bar is native
-        edit_menu.addSeparator()
-        for name, text, keys, method, edits in ACTIONS:
-            action = QAction(text, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(getattr(self, method))
-            action.setEnabled(not (edits and self.store.read_only))
-            edit_menu.addAction(action)
-            self.addAction(action)
-            self.actions_by_name[name] = action
+        self.qactions, self.menus = install_actions(self, specs_for(DATASET))
+        for spec in specs_for(DATASET):
+            self.qactions[spec.key].setEnabled(not (spec.edits and self.store.read_only))
+        for key, signal in (("undo", self.undo_stack.canUndoChanged),
+                            ("redo", self.undo_stack.canRedoChanged)):
+            self.qactions[key].setEnabled(False)
+            signal.connect(self.qactions[key].setEnabled)
 
     # -- selection ---------------------------------------------------------------------------------
     def current_row(self) -> VideoRow | None:
@@ -236,14 +181,15 @@ class DatasetWindow(QMainWindow):
         if not isinstance(frame, np.ndarray):
             self._view_size = None
             self.frame_view.set_geometry(1, 1)
-            self.frame_view.set_crop(None, (f"cannot show the first frame: {frame}", "review"))
+            self.frame_view.set_crop(None, (f"cannot show the first frame: {frame}",
+                                            "needs_review"))
             return
         height, width = frame.shape[:2]
         if self._view_size != (width, height):
             self.frame_view.set_geometry(width, height)
             self._view_size = (width, height)
         self.frame_view.show_frame(0, frame)
-        self.frame_view.set_crop(row.box, crop_badge(row))
+        self.frame_view.set_crop(row.box, editing.badge(row.crop))
 
     # -- the review queue ----------------------------------------------------------------------------
     def _step_review(self, step: int) -> None:
@@ -260,29 +206,24 @@ class DatasetWindow(QMainWindow):
                 return
         self.statusBar().showMessage("no video needs review in this list", 5000)
 
-    def next_review(self) -> None:
+    def act_next_review(self) -> None:
         self._step_review(+1)
 
-    def previous_review(self) -> None:
+    def act_previous_review(self) -> None:
         self._step_review(-1)
 
-    def focus_search(self) -> None:
+    def act_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
-    # -- edits (each an undoable command saved at once) ----------------------------------------------
-    def _edit(self, text: str, make: Callable[[VideoRow], CropState], merge: bool = False) -> None:
+    # -- edits (the shared crop handlers; each an undoable command saved at once) ---------------
+    def current_crop(self) -> Crop | None:
         row = self.current_row()
-        if row is None or self.store.read_only:
-            return
-        try:
-            after = make(row)
-        except SemioscopeError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
-            return
-        if after == row.crop_state:
-            return
-        self.undo_stack.push(CropEditCommand(self.store, row.id, row.crop_state, after, text,
+        return None if row is None or self.store.read_only else row.crop
+
+    def push_crop(self, before: Crop, after: Crop, text: str, merge: bool) -> None:
+        assert self.current_id is not None
+        self.undo_stack.push(CropEditCommand(self.store, self.current_id, before, after, text,
                                              self._row_saved, self._save_failed, merge))
 
     def _row_saved(self, row: VideoRow) -> None:
@@ -293,75 +234,38 @@ class DatasetWindow(QMainWindow):
                                      3000)
 
     def _save_failed(self, message: str) -> None:
-        QMessageBox.critical(self, "semioscope: not saved", message)
+        dialogs.show_error(self, "semioscope: not saved", message)
 
     def drag_crop(self, box: Box) -> None:
-        """A drag or resize of the box with the mouse ends: that box becomes the correction."""
         row = self.current_row()
         if row is not None and self.store.read_only:
-            self.frame_view.set_crop(row.box, crop_badge(row))   # undo the drag on screen
+            self.frame_view.set_crop(row.box, editing.badge(row.crop))   # undo the drag on screen
             return
-        self._edit("Drag crop", lambda r: with_box(r, box))
+        super().drag_crop(box)
 
-    def accept(self) -> None:
-        self._edit("Accept crop", accepted)
-
-    def reset_to_automatic(self) -> None:
-        self._edit("Reset to automatic", automatic)
-
-    def mark_unusable(self) -> None:
-        if self.current_row() is None or self.store.read_only:
+    def act_mark_unusable(self) -> None:
+        if self.current_crop() is None:
             return
         reason = self.ask_reason()
         if reason:
-            self._edit("Mark unusable", lambda row: unusable(row, reason))
+            self.apply_crop_edit(lambda crop: editing.unusable(crop, reason), "Mark unusable")
 
     def _ask_reason(self) -> str | None:
         text, ok = QInputDialog.getItem(self, "Unusable video", "Why can this video not be used?",
                                         list(UNUSABLE_REASONS), 0, True)
         return text.strip() if ok and text.strip() else None
 
-    def _nudge(self, dx: int = 0, dy: int = 0, dw: int = 0, dh: int = 0) -> None:
-        self._edit("Adjust crop", lambda row: nudged(row, dx, dy, dw, dh), merge=True)
+    def act_quit(self) -> None:
+        self.close()
 
-    def move_left(self) -> None:
-        self._nudge(dx=-1)
+    def act_shortcuts(self) -> None:
+        dialogs.ShortcutsDialog(self, specs_for(DATASET)).exec()
 
-    def move_right(self) -> None:
-        self._nudge(dx=1)
-
-    def move_up(self) -> None:
-        self._nudge(dy=-1)
-
-    def move_down(self) -> None:
-        self._nudge(dy=1)
-
-    def move_left10(self) -> None:
-        self._nudge(dx=-10)
-
-    def move_right10(self) -> None:
-        self._nudge(dx=10)
-
-    def move_up10(self) -> None:
-        self._nudge(dy=-10)
-
-    def move_down10(self) -> None:
-        self._nudge(dy=10)
-
-    def widen(self) -> None:
-        self._nudge(dw=1)
-
-    def narrow(self) -> None:
-        self._nudge(dw=-1)
-
-    def taller(self) -> None:
-        self._nudge(dh=1)
-
-    def shorter(self) -> None:
-        self._nudge(dh=-1)
+    def act_about(self) -> None:
+        dialogs.show_about(self)
 
     # -- batch crop ----------------------------------------------------------------------------------
-    def crop_all(self) -> None:
+    def act_crop_all(self) -> None:
         if self.store.read_only or (self.worker is not None and self.worker.isRunning()):
             return
         self.worker = ProjectCropWorker(self.store, self._detector_factory)

@@ -17,7 +17,7 @@ import csv
 import io
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from semioscope.core.atomic import write_text
@@ -94,11 +94,14 @@ def import_edits(store: ProjectStore, other_folder: str | Path) -> ImportSummary
         if not matches:
             summary.unmatched += 1
         for ours in matches:
-            if ours.crop_state == their.crop_state:
+            # their person's decision on our detector's proposal
+            decided = replace(ours.crop, manual_box=their.manual_box,
+                              unusable_reason=their.unusable_reason)
+            if decided == ours.crop:
                 summary.same += 1
             elif ours.status in HUMAN_STATUSES:
                 summary.conflicts.append(ours.seizure_id)
             else:
-                store.write_crop_state(ours.id, their.crop_state)
+                store.write_crop(ours.id, decided)
                 summary.imported += 1
     return summary

@@ -1,8 +1,8 @@
-"""Plain values read from and written to a project (no SQL here): videos, crop states, audit.
+"""Plain values read from and written to a project (no SQL here): videos, audit entries.
 
-The crop edits themselves are pure functions from one :class:`CropState` to the next, so the
-GUI's undo commands, the CLI import and the tests all compute an edit the same way and the store
-only has to write the resulting state.
+A row's crop is the one crop model of :mod:`semioscope.core.crop.editing` (``VideoRow.crop``);
+its edits are that module's pure functions, and the store writes the result
+(:meth:`ProjectStore.write_crop`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
 from semioscope.errors import SemioscopeError
 
@@ -31,15 +32,6 @@ def parse_box(text: str | None, subject: str = "crop") -> Box | None:
     except ValueError:
         raise SemioscopeError(subject, f"box {text!r} is not X,Y,W,H in pixels") from None
     return Box(x, y, w, h)
-
-
-@dataclass(frozen=True)
-class CropState:
-    """The editable part of a crop: what a person can change and what undo puts back."""
-
-    status: str = "not_cropped"
-    manual_box: Box | None = None
-    unusable_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +68,16 @@ class VideoRow:
         return self.manual_box or self.auto_box
 
     @property
-    def crop_state(self) -> CropState:
-        return CropState(self.status, self.manual_box, self.unusable_reason)
+    def frame(self) -> tuple[int, int] | None:
+        return (self.width, self.height) if self.width and self.height else None
+
+    @property
+    def crop(self) -> Crop:
+        """This video's crop as both windows edit it."""
+        return Crop(auto_box=self.auto_box, auto_status=self.auto_status or "not_cropped",
+                    reasons=self.reasons, manual_box=self.manual_box,
+                    unusable_reason=self.unusable_reason, frame=self.frame,
+                    subject=self.seizure_id)
 
     @property
     def name(self) -> str:
@@ -96,49 +96,7 @@ class AuditEntry:
     new: str | None
 
 
-def _clamp(box: Box, width: int | None, height: int | None) -> Box:
-    w = max(1, box.w if width is None else min(box.w, width))
-    h = max(1, box.h if height is None else min(box.h, height))
-    x = max(0, box.x if width is None else min(box.x, width - w))
-    y = max(0, box.y if height is None else min(box.y, height - h))
-    return Box(x, y, w, h)
-
-
-def accepted(row: VideoRow) -> CropState:
-    """A person confirms the box in force: status ``corrected`` with that box kept as theirs."""
-    box = row.box
-    if box is None:
-        raise SemioscopeError(row.seizure_id, "nothing to accept: the video has no crop yet")
-    return CropState("corrected", box, None)
-
-
-def with_box(row: VideoRow, box: Box) -> CropState:
-    """A person's own box (kept inside the frame when its size is known)."""
-    return CropState("corrected", _clamp(box, row.width, row.height), None)
-
-
-def nudged(row: VideoRow, dx: int = 0, dy: int = 0, dw: int = 0, dh: int = 0) -> CropState:
-    """Move by ``dx, dy`` and grow by ``dw, dh`` pixels (no box yet: start from the full frame)."""
-    box = row.box
-    if box is None:
-        if not row.width or not row.height:
-            raise SemioscopeError(row.seizure_id, "no crop and no frame size to start one from")
-        box = Box.full_frame(row.width, row.height)
-    return with_box(row, Box(box.x + dx, box.y + dy, box.w + dw, box.h + dh))
-
-
-def unusable(row: VideoRow, reason: str) -> CropState:
-    reason = reason.strip()
-    if not reason:
-        raise SemioscopeError(row.seizure_id, "say why the video is unusable")
-    return CropState("unusable", row.manual_box, reason)
-
-
-def automatic(row: VideoRow) -> CropState:
-    """Back to what the detector said (or ``not_cropped`` when it has not run)."""
-    return CropState(row.auto_status or "not_cropped", None, None)
-
-
-def state_to_columns(state: CropState) -> dict[str, Any]:
-    return {"status": state.status, "manual_box": box_text(state.manual_box),
-            "unusable_reason": state.unusable_reason}
+def crop_columns(crop: Crop) -> dict[str, Any]:
+    """The ``crops`` columns a person's edit changes."""
+    return {"status": crop.status, "manual_box": box_text(crop.manual_box),
+            "unusable_reason": crop.unusable_reason}

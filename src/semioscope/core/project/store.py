@@ -2,7 +2,7 @@
 
     store = ProjectStore.open(folder)            # read-only (with .read_only_reason) if in use
     rows = store.rows()                          # VideoRow per video, for the dataset table
-    store.write_crop_state(row.id, accepted(row))
+    store.write_crop(row.id, accepted(row.crop))  # edits: core/crop/editing.py
 
 Every change to a row also appends one audit row per changed field (table, row, field, old, new,
 user, time) in the same transaction, so the audit trail and the data can never disagree. The
@@ -21,16 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from semioscope.core.crop.editing import Crop
 from semioscope.core.project import schema
 from semioscope.core.project.lock import ProjectLock, current_user
-from semioscope.core.project.model import (
-    AuditEntry,
-    CropState,
-    VideoRow,
-    box_text,
-    parse_box,
-    state_to_columns,
-)
+from semioscope.core.project.model import AuditEntry, VideoRow, box_text, crop_columns, parse_box
 from semioscope.errors import SemioscopeError
 
 DB_NAME = "project.sqlite"
@@ -267,14 +261,12 @@ class ProjectStore:
         return json.loads(r[0]) if r else None
 
     # -- writing ---------------------------------------------------------------------------------
-    def write_crop_state(self, video_id: int, state: CropState) -> VideoRow:
+    def write_crop(self, video_id: int, crop: Crop) -> VideoRow:
         """Save a person's edit (accept, box, unusable, reset) at once; returns the new row."""
-        if state.status not in schema.CROP_STATUSES:
-            raise SemioscopeError(self.folder, f"unknown crop status {state.status!r}")
-        if state.status == "unusable" and not state.unusable_reason:
-            raise SemioscopeError(self.folder, "an unusable video needs a reason")
+        if crop.status not in schema.CROP_STATUSES:
+            raise SemioscopeError(self.folder, f"unknown crop status {crop.status!r}")
         with self.transaction():
-            self._update("crops", "video_id", video_id, state_to_columns(state))
+            self._update("crops", "video_id", video_id, crop_columns(crop))
         return self.row(video_id)
 
     def set_auto_record(self, video_id: int, record: dict[str, Any]) -> VideoRow:
