@@ -30,9 +30,10 @@ class ClipSpec:
     codec: str
     suffix: str
     pix_fmt: str = "yuv420p"
-    options: dict[str, object] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
     colour: bool = False       # draw bits in colour (read back as luma)
     bit_depth: int = 8
+    packed: bool = False       # MPEG-4 Part 2 "packed B-frames", as DivX/XviD wrote AVIs
 
 
 #: every kind of file issue #13 names; ``options`` give B-frames and long GOPs where they exist
@@ -47,6 +48,8 @@ CLIP_SPECS: dict[str, ClipSpec] = {s.name: s for s in [
     ClipSpec("hevc-mp4", "libx265", ".mp4",
              options={"preset": "ultrafast", "x265-params": "bframes=3:keyint=60:log-level=none"}),
     ClipSpec("mpeg4-avi", "mpeg4", ".avi", options={"bf": "2", "g": "60", "qscale": "3"}),
+    ClipSpec("mpeg4-packed-avi", "mpeg4", ".avi", options={"bf": "1", "g": "30", "qscale": "3"},
+             packed=True),
     ClipSpec("mjpeg-avi", "mjpeg", ".avi", "yuvj420p", {"qscale": "3"}, colour=True),
     ClipSpec("raw-avi", "rawvideo", ".avi", "gray"),
 ]}
@@ -96,11 +99,13 @@ def write_clip(
     shown = list(range(frames)) if indices is None else list(indices)
     stamps = list(range(len(shown))) if pts is None else list(pts)
     rate = Fraction(fps).limit_denominator(1001)
+    if spec.packed:
+        return _write_packed(Path(path), spec, shown, rate)
     container = av.open(str(path), mode="w")
     try:
         stream = cast(av.VideoStream, container.add_stream(spec.codec, rate=rate))
         stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, spec.pix_fmt
-        stream.options = dict(spec.options)
+        stream.options = dict(spec.options)  # type: ignore[arg-type]
         for index, stamp in zip(shown, stamps, strict=True):
             image = index_frame(index, colour=spec.colour, bit_depth=spec.bit_depth)
             if spec.colour:
@@ -116,3 +121,67 @@ def write_clip(
     finally:
         container.close()
     return Path(path)
+
+
+def _vop_type(vop: bytes) -> str:
+    start = vop.find(b"\x00\x00\x01\xb6")
+    return "IPBS"[vop[start + 4] >> 6]
+
+
+def _n_vop(b_vop: bytes, time_bits: int) -> bytes:
+    """A not-coded VOP (the placeholder a packed file keeps in a B-frame's slot)."""
+    start = b_vop.find(b"\x00\x00\x01\xb6") + 4
+    src = "".join(f"{byte:08b}" for byte in b_vop[start:start + 8])
+    ones = src.index("0", 2) - 2                 # modulo_time_base: ones then a zero
+    head = src[2:2 + ones + 1 + 1 + time_bits + 1]   # ..., marker, time increment, marker
+    bits = "01" + head + "0" + "0"                 # P type, vop_coded = 0, stuffing zero
+    bits += "1" * (-len(bits) % 8)
+    return b"\x00\x00\x01\xb6" + int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def _write_packed(path: Path, spec: ClipSpec, shown: list[int], rate: Fraction) -> Path:
+    """MPEG-4 Part 2 with one B-frame packed into its reference's AVI chunk, as DivX did.
+
+    FFmpeg has no packing filter, so the encoder's VOPs are packed here: ``[P, B]`` in one
+    chunk, then an N-VOP in the B-frame's slot; user data ``DivX503b1393p`` announces it.
+    """
+    enc = cast(av.VideoCodecContext, av.CodecContext.create("mpeg4", "w"))
+    enc.width, enc.height, enc.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+    enc.time_base, enc.framerate = 1 / rate, rate
+    enc.options = dict(spec.options)
+    enc.max_b_frames = 1
+    vops: list[bytes] = []
+    for k, index in enumerate(shown):
+        vf = av.VideoFrame.from_ndarray(index_frame(index), format="gray").reformat(
+            format="yuv420p")
+        vf.pts, vf.time_base = k, 1 / rate
+        vops += [bytes(p) for p in enc.encode(vf)]
+    vops += [bytes(p) for p in enc.encode(None)]
+    time_bits = max(1, (rate.numerator - 1).bit_length())
+    chunks: list[tuple[bytes, bool]] = []
+    k = 0
+    while k < len(vops):
+        data, key = vops[k], _vop_type(vops[k]) == "I"
+        if k == 0:
+            at = data.find(b"\x00\x00\x01\xb6")
+            data = data[:at] + b"\x00\x00\x01\xb2DivX503b1393p" + data[at:]
+        if k + 1 < len(vops) and _vop_type(vops[k + 1]) == "B":
+            chunks += [(data + vops[k + 1], key), (_n_vop(vops[k + 1], time_bits), False)]
+            k += 2
+        else:
+            chunks.append((data, key))
+            k += 1
+    container = av.open(str(path), mode="w")
+    try:
+        stream = cast(av.VideoStream, container.add_stream("mpeg4", rate=rate))
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        stream.codec_tag = "XVID"
+        container.start_encoding()
+        for slot, (data, key) in enumerate(chunks):
+            packet = av.Packet(data)
+            packet.stream, packet.pts, packet.dts, packet.time_base = stream, slot, slot, 1 / rate
+            packet.is_keyframe = key
+            container.mux(packet)
+    finally:
+        container.close()
+    return path
