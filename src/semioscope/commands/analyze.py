@@ -130,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.core.analysis import analyze
     from semioscope.core.atomic import write_json, write_text
     from semioscope.core.cancel import CancelToken
+    from semioscope.core.outputs import refuse_source_targets
 
+    refuse_source_targets([args.out, args.csv], [args.video])
     request = build_request(args)
     bar = _Bar()
     try:

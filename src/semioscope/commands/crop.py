@@ -60,15 +60,18 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from semioscope.core.crop import load_detector
+    from semioscope.core.outputs import refuse_source_targets
 
     _check_args(args)
     if args.manifest:
         from semioscope.core.crop import read_manifest
 
         rows = read_manifest(args.manifest)  # check the manifest before loading a model
+        refuse_source_targets([args.out], [row.video for row in rows])
         detector = load_detector(args.detector, args.weights,
                                  allow_untrained=args.allow_untrained, threads=args.threads)
         return _run_batch(args, rows, detector)
+    refuse_source_targets([args.out, args.preview], [args.video])
     detector = load_detector(args.detector, args.weights, allow_untrained=args.allow_untrained,
                              threads=args.threads)
     return _run_one(args, detector)

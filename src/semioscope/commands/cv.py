@@ -41,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, bool]:
     """``(manifest, config, FeatureSet, synthetic)``; refuses untrained features unless allowed."""
     from semioscope import UNTRAINED_WARNING
+    from semioscope.core.outputs import refuse_source_targets
     from semioscope.core.training.config import load_config
     from semioscope.core.training.dataset import load_dataset
     from semioscope.core.training.manifest import load_manifest
@@ -48,6 +49,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, bool]:
 
     config = load_config(args.config)
     manifest = load_manifest(args.manifest)
+    refuse_source_targets([getattr(args, "out", None)], [row.video for row in manifest.rows])
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     data = load_dataset(manifest, args.cache, backbone=args.backbone, mapping=args.mapping)

@@ -23,7 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from semioscope.core.outputs import refuse_unknown_video
     from semioscope.demo import run as run_demo
+
+    refuse_unknown_video(args.report)
 
     return run_demo(args.dir, quick=args.quick, fresh=args.fresh, report=args.report,
                     no_gui=args.no_gui)

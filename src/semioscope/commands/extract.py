@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from semioscope import UNTRAINED_WARNING
     from semioscope.core.models.backbone import load_backbone
     from semioscope.core.models.device import auto_batch_size
+    from semioscope.core.outputs import refuse_source_targets
     from semioscope.core.training.cache import extract_features
     from semioscope.core.training.manifest import load_manifest
     from semioscope.errors import SemioscopeError
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size is not None and args.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {args.batch_size}")
     manifest = load_manifest(args.manifest)
+    refuse_source_targets([args.cache], [row.video for row in manifest.rows])
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     backbone = load_backbone(args.backbone, args.weights, allow_untrained=args.allow_untrained,

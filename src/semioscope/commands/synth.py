@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.out is None or args.label is None:
         raise SemioscopeError("synth", "give OUT and --label FLE|TLE, or --dataset DIR")
+    from semioscope.core.outputs import refuse_unknown_video
+
+    refuse_unknown_video(args.out, own_marker=args.out.stem + ".truth.json")
     fmt = _format_for(args.out, args.format)
     base = (SceneOptions.random(np.random.default_rng([args.seed, 7]))
             if args.random_camera else SceneOptions())

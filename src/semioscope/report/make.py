@@ -59,6 +59,10 @@ def write_report(results: dict[str, Any], out: str | os.PathLike[str], case: Cas
         from semioscope.errors import SemioscopeError
 
         raise SemioscopeError(out, "is a folder; give a file name ending in .pdf")
+    from semioscope.core.outputs import refuse_source_targets
+
+    video = (results.get("video") or {}).get("path") if isinstance(results, dict) else None
+    refuse_source_targets([out], [video] if video else [], what="analysed video")
     report = make_report(results, case, subject=subject)
     write_bytes(out, report.pdf)
     return report

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from semioscope.core.csvfile import nonnegative, read_rows
 from semioscope.core.hashing import file_sha256
+from semioscope.core.outputs import refuse_source_targets
 from semioscope.core.project.store import NewVideo, ProjectStore
 from semioscope.errors import SemioscopeError, VideoError
 
@@ -95,6 +96,7 @@ def create_project(folder: str | Path, *, manifest: str | Path | None = None,
     if (manifest is None) == (scan is None):
         raise SemioscopeError("project create", "give either --manifest CSV or --scan FOLDER")
     rows = read_manifest_rows(Path(manifest)) if manifest is not None else scan_rows(Path(scan or ""))
+    refuse_source_targets([folder], [Path(str(row["video"])) for row in rows])
     videos: list[NewVideo] = []
     for done, row in enumerate(rows, start=1):
         video = Path(str(row.pop("video")))

@@ -50,13 +50,17 @@ def _number(value: float | None) -> str:
 
 def export_manifest(store: ProjectStore, out: str | Path) -> ExportSummary:
     """Write the manifest of confirmed crops atomically."""
+    from semioscope.core.outputs import refuse_source_targets
+
     out = Path(out)
+    rows = store.rows()
+    refuse_source_targets([out], [row.path for row in rows], what="project video")
     base = out.resolve().parent
     summary = ExportSummary()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in store.rows():
+    for row in rows:
         box = row.box
         if row.status not in CONFIRMED_STATUSES or box is None:
             summary.excluded[row.status] += 1
