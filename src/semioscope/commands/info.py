@@ -12,25 +12,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", help="video file (mkv/mp4/avi...), folder of PNG/TIFF frames, or .npy")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--fps", type=float, help="frame rate for image folders and .npy arrays")
+    parser.add_argument("--allow-truncated", action="store_true",
+                        help="describe a recording cut short instead of refusing it")
 
 
 def run(args: argparse.Namespace) -> int:
     from semioscope.core.video import open_video
 
-    with open_video(args.video, fps=args.fps) as video:
+    with open_video(args.video, fps=args.fps, allow_truncated=args.allow_truncated) as video:
         p = video.properties
     if args.json:
         print(json.dumps({
             "path": p.path, "frames": p.frames, "fps": p.fps, "width": p.width,
             "height": p.height, "bit_depth": p.bit_depth, "duration_s": round(p.duration_s, 6),
             "fps_source": p.fps_source, "pixel_format": p.pixel_format, "backend": p.backend,
+            "codec": p.codec, "colour": p.colour, "variable_rate": p.variable_rate,
+            "nominal_fps": p.nominal_fps, "missing_frames": p.missing_frames,
+            "frame_interval_ms": None if p.interval_s is None else {
+                k: round(v * 1000, 3) for k, v in zip(("mean", "min", "max"), p.interval_s,
+                                                     strict=True)},
+            "truncated": p.truncated, "declared_s": p.declared_s,
         }))
         return 0
+    codec = f"{p.codec}, " if p.codec else ""
     print(f"{p.path}\n  {p.frames} frames at {p.fps:g} fps ({p.fps_source}), "
           f"{p.duration_s:.2f} s\n  {p.width}x{p.height}, {p.bit_depth}-bit "
-          f"({p.pixel_format}, {p.backend})")
+          f"({codec}{p.pixel_format}, {p.backend})")
+    if p.colour:
+        print("  colour source: read as its luma (gray), as the IR pipeline expects")
+    if p.variable_rate and p.interval_s is not None:
+        mean, low, high = (v * 1000 for v in p.interval_s)
+        print(f"  variable frame rate: mean interval {mean:.1f} ms (min {low:.1f}, max "
+              f"{high:.1f}); {p.missing_frames} frames missing against the "
+              f"{p.nominal_fps:g} fps clock; analysis places frames by their timestamps")
+    if p.truncated and p.declared_s:
+        print(f"  TRUNCATED: only {p.duration_s:.2f} s of the {p.declared_s:.2f} s its header "
+              f"declares are present ({100 * p.duration_s / p.declared_s:.0f}%)")
     if p.fps_source == "assumed":
         print("  note: this source states no frame rate; 30 fps was assumed (give --fps)")
-    elif not p.is_nominal_rate:
+    elif not p.is_nominal_rate and not p.variable_rate:
         print(f"  note: {p.fps:g} fps is not the Kinect's 30 fps; analysis resamples to 2-s windows")
     return 0

@@ -25,7 +25,7 @@ from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models.device import auto_batch_size, parse_device
 from semioscope.core.preprocess import PREPROCESSING_VERSION
-from semioscope.core.video import MAPPING_NAMES, open_video
+from semioscope.core.video import MAPPING_NAMES, VideoProperties, open_video
 from semioscope.core.video.mapping import mapping_for
 from semioscope.core.windows import WindowPlan, plan_windows
 from semioscope.errors import SemioscopeError, WeightsError
@@ -218,7 +218,7 @@ def analyze(
     with open_video(request.video, fps=request.fps) as reader:
         props = reader.properties
         crop = _resolve_crop(request, props.width, props.height)
-        plan = plan_windows(props, request.onset_s, request.offset_s)
+        plan = plan_windows(props, request.onset_s, request.offset_s, times=reader.frame_times())
         warnings += plan.warnings
         if props.fps_source == "assumed":
             warnings.append("the video states no frame rate: 30 fps was assumed")
@@ -235,7 +235,7 @@ def analyze(
         "video": {"path": str(request.video), "sha256": file_sha256(request.video),
                   "frames": props.frames, "fps": props.fps, "fps_source": props.fps_source,
                   "width": props.width, "height": props.height, "bit_depth": props.bit_depth,
-                  "duration_s": props.duration_s},
+                  "duration_s": props.duration_s, **_timing_dict(props)},
         "mapping": mapping.to_dict(),
         "crop": _crop_dict(request, crop, props.width, props.height),
         "span": plan.span_dict(),
@@ -247,6 +247,14 @@ def analyze(
     }
     clock("done", len(windows), len(windows))
     return results
+
+
+def _timing_dict(props: VideoProperties) -> dict[str, Any]:
+    """What the results say about the video's clock: always whether it was variable-rate."""
+    out: dict[str, Any] = {"variable_rate": props.variable_rate}
+    if props.variable_rate:
+        out.update(nominal_fps=props.nominal_fps, missing_frames=props.missing_frames)
+    return out
 
 
 @dataclass

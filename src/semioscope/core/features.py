@@ -165,7 +165,7 @@ def iter_window_features(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if plan is None:
-        plan = plan_windows(reader.properties, onset_s, offset_s)
+        plan = plan_windows(reader.properties, onset_s, offset_s, times=reader.frame_times())
     total = len(plan.windows)
     done = 0
     batch: list[tuple[Window, np.ndarray]] = []

@@ -4,6 +4,8 @@ The network was trained on 60-frame samples of 30-fps video, so a window is 2 s 
 60 source frames: a video at another rate is resampled to 30 fps by taking, for each 30-fps instant,
 the source frame with the nearest index (``round(k * fps / 30)``), and the results say so.
 A leftover of 10..59 frames (at 30 fps) is kept as a short window; a shorter one is dropped.
+A variable-rate video (frames dropped against its clock) is placed on the same grid by its
+presentation timestamps: for each 30-fps instant, the frame nearest in time.
 
 Frame ranges are half-open: ``end_frame`` is one past the last source frame a window uses.
 """
@@ -11,7 +13,7 @@ Frame ranges are half-open: ``end_frame`` is one past the last source frame a wi
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +55,14 @@ class WindowPlan:
     resampled: bool
     grid_frames: int          # length of the span on the 30-fps grid
     windows: tuple[Window, ...]
+    #: presentation time of every source frame (variable-rate videos only), seconds
+    times: np.ndarray | None = field(default=None, repr=False, compare=False)
+    missing_frames: int = 0
+    nominal_fps: float | None = None
+
+    @property
+    def variable_rate(self) -> bool:
+        return self.times is not None
 
     def source_indices(self, window: Window) -> np.ndarray:
         """Source frame index of each of ``window``'s 30-fps frames (non-decreasing)."""
@@ -60,6 +70,9 @@ class WindowPlan:
         return self._grid_to_source(np.arange(first, first + window.n_frames))
 
     def _grid_to_source(self, grid: np.ndarray) -> np.ndarray:
+        if self.times is not None:
+            return _nearest_frames(self.times, self.onset_s + grid / NOMINAL_FPS,
+                                   self.start_frame, self.end_frame)
         if not self.resampled:
             return self.start_frame + grid
         idx = self.start_frame + np.rint(grid * (self.fps / NOMINAL_FPS)).astype(np.int64)
@@ -67,6 +80,11 @@ class WindowPlan:
 
     @property
     def warnings(self) -> list[str]:
+        if self.times is not None:
+            clock = f" against its {self.nominal_fps:g} fps clock" if self.nominal_fps else ""
+            return [f"video has a variable frame rate ({self.missing_frames} frames missing"
+                    f"{clock}): each 2-s window takes, for every 30-fps instant, the frame "
+                    "nearest in time"]
         if not self.resampled:
             return []
         return [f"video is {self.fps:g} fps: frames were resampled to 30 fps (nearest frame) "
@@ -100,10 +118,59 @@ def _span_frames(
     return start, end
 
 
+def _nearest_frames(times: np.ndarray, instants: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Index of the frame whose presentation time is nearest each instant, within [start, end)."""
+    span = times[start:end]
+    right = np.clip(np.searchsorted(span, instants), 1, max(1, len(span) - 1))
+    left = right - 1
+    pick = np.where(np.abs(span[np.minimum(right, len(span) - 1)] - instants)
+                    < np.abs(instants - span[left]), right, left)
+    return start + np.minimum(pick, len(span) - 1).astype(np.int64)
+
+
+def _timed_plan(props: VideoProperties, times: np.ndarray, onset_s: float | None,
+                offset_s: float | None) -> WindowPlan:
+    """The plan of a variable-rate video: 2 s of presentation time per window."""
+    _span_frames(props, onset_s, offset_s)          # the same checks of the span
+    onset = 0.0 if onset_s is None else float(onset_s)
+    offset = props.duration_s if offset_s is None else min(float(offset_s), props.duration_s)
+    start = int(_nearest_frames(times, np.array([onset]), 0, len(times))[0])
+    end = max(start + 1, int(np.searchsorted(times, offset - 1e-9, side="left")))
+    t0 = float(times[start])
+    grid = int(math.floor((offset - t0) * NOMINAL_FPS + 1e-6))
+    if grid < MIN_WINDOW_FRAMES:
+        raise SemioscopeError(props.path, f"the span {t0:.2f}-{offset:.2f} s holds {grid} frames "
+                              f"at 30 fps; at least {MIN_WINDOW_FRAMES} are needed for one window")
+    plan = WindowPlan(fps=props.fps, start_frame=start, end_frame=end, onset_s=t0,
+                      offset_s=offset, resampled=True, grid_frames=grid, windows=(),
+                      times=times, missing_frames=props.missing_frames,
+                      nominal_fps=props.nominal_fps)
+    return replace(plan, windows=_windows(plan, t0))
+
+
+def _windows(plan: WindowPlan, t0: float) -> tuple[Window, ...]:
+    windows = []
+    for index, first in enumerate(range(0, plan.grid_frames, WINDOW_FRAMES)):
+        n = min(WINDOW_FRAMES, plan.grid_frames - first)
+        if n < MIN_WINDOW_FRAMES:
+            break
+        src = plan._grid_to_source(np.array([first, first + n - 1]))
+        windows.append(Window(
+            index=index, start_frame=int(src[0]), end_frame=int(src[1]) + 1,
+            start_s=round(t0 + first / NOMINAL_FPS, 6),
+            end_s=round(t0 + (first + n) / NOMINAL_FPS, 6), n_frames=n,
+        ))
+    return tuple(windows)
+
+
 def plan_windows(
-    props: VideoProperties, onset_s: float | None = None, offset_s: float | None = None
+    props: VideoProperties, onset_s: float | None = None, offset_s: float | None = None,
+    times: np.ndarray | None = None,
 ) -> WindowPlan:
     """The windows of the span ``[onset_s, offset_s)`` (whole video by default).
+
+    ``times`` (the reader's :meth:`frame_times`) places a variable-rate video's frames in
+    time; it is ignored for a constant-rate one.
 
     Raises :class:`SemioscopeError` for a video or span shorter than 10 frames at 30 fps, an
     onset not before the offset, or an onset/offset outside the video.
@@ -113,6 +180,8 @@ def plan_windows(
     if props.frames < MIN_WINDOW_FRAMES:
         raise SemioscopeError(props.path, f"the video has {props.frames} frames; at least "
                               f"{MIN_WINDOW_FRAMES} are needed for one window")
+    if props.variable_rate and times is not None:
+        return _timed_plan(props, np.asarray(times, dtype=np.float64), onset_s, offset_s)
     start, end = _span_frames(props, onset_s, offset_s)
     resampled = not props.is_nominal_rate
     src_count = end - start
@@ -125,16 +194,4 @@ def plan_windows(
     plan = WindowPlan(fps=props.fps, start_frame=start, end_frame=end,
                       onset_s=start / props.fps, offset_s=end / props.fps,
                       resampled=resampled, grid_frames=grid, windows=())
-    t0 = start / props.fps
-    windows = []
-    for index, first in enumerate(range(0, grid, WINDOW_FRAMES)):
-        n = min(WINDOW_FRAMES, grid - first)
-        if n < MIN_WINDOW_FRAMES:
-            break
-        src = plan._grid_to_source(np.array([first, first + n - 1]))
-        windows.append(Window(
-            index=index, start_frame=int(src[0]), end_frame=int(src[1]) + 1,
-            start_s=round(t0 + first / NOMINAL_FPS, 6),
-            end_s=round(t0 + (first + n) / NOMINAL_FPS, 6), n_frames=n,
-        ))
-    return replace(plan, windows=tuple(windows))
+    return replace(plan, windows=_windows(plan, start / props.fps))

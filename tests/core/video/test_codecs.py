@@ -48,7 +48,7 @@ def test_in_order_and_random_access_are_exact(tmp_path: Path, name: str, fps: fl
         assert p.fps == pytest.approx(fps)
         assert not p.variable_rate and not p.truncated
         assert p.bit_depth == spec.bit_depth
-        assert p.colour == (not spec.pix_fmt.startswith("gray"))
+        assert p.colour == spec.colour
         assert p.duration_s == pytest.approx(FRAMES / fps)
 
 

@@ -149,7 +149,7 @@ def extract_features(
             if row.crop is not None:
                 row.crop.validate(props.width, props.height, subject=where)
             try:
-                plan = plan_windows(props, row.onset_s, row.offset_s)
+                plan = plan_windows(props, row.onset_s, row.offset_s, times=reader.frame_times())
             except SemioscopeError as exc:
                 raise SemioscopeError(where, exc.message) from None
         todo.append((row, key, spec, len(plan.windows)))

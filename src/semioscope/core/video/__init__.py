@@ -28,10 +28,14 @@ __all__ = [
 ]
 
 
-def open_video(path: str | os.PathLike[str], fps: float | None = None) -> VideoReader:
+def open_video(path: str | os.PathLike[str], fps: float | None = None, *,
+               allow_truncated: bool = False) -> VideoReader:
     """Open a video for reading without loading it; ``fps`` overrides the file's frame rate.
 
-    Raises :class:`VideoError` naming the file and the problem for anything we cannot read.
+    A recording cut short (its frames cover less time than its header declares) is refused
+    unless ``allow_truncated``; then ``properties.truncated`` is set and only the present
+    part is read. Raises :class:`VideoError` naming the file and the problem for anything we
+    cannot read.
     """
     path = Path(path)
     if not path.exists():
@@ -50,4 +54,4 @@ def open_video(path: str | os.PathLike[str], fps: float | None = None) -> VideoR
         return NpyReader(path, fps)
     from semioscope.core.video.pyav_reader import PyAVReader
 
-    return PyAVReader(path, fps)
+    return PyAVReader(path, fps, allow_truncated=allow_truncated)

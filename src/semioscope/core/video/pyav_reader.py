@@ -81,12 +81,12 @@ class PyAVReader(VideoReader):
         self._packet_of_key = {key: i for i, key in enumerate(self._table.keys)}
         self.properties = self._properties(pix_fmt, fps, allow_truncated)
         self._last = -1          # index of the frame the open decoder gave last
-        first = self.read(0)
-        height, width = first.shape
-        if (width, height) != (self.properties.width, self.properties.height):
-            from dataclasses import replace
+        frame0 = self._find(0)
+        height, width = self._to_array(frame0).shape
+        from dataclasses import replace
 
-            self.properties = replace(self.properties, width=width, height=height)
+        self.properties = replace(self.properties, width=width, height=height,
+                                  colour=self.properties.colour and _is_colour(frame0))
 
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> av.container.InputContainer:
@@ -277,14 +277,14 @@ class PyAVReader(VideoReader):
         pos = int(np.searchsorted(self._index.stamp, stamp))
         return pos if pos < len(self._index) and self._index.stamp[pos] == stamp else None
 
-    def _advance(self, wanted: int) -> np.ndarray | None:
+    def _advance(self, wanted: int) -> av.VideoFrame | None:
         """Decode forward to frame ``wanted``; None when it did not come out (passed or ended)."""
         assert self._gen is not None
         try:
             for index, frame in self._gen:
                 self._last = index
                 if index == wanted:
-                    return self._to_array(frame)
+                    return frame
                 if index > wanted:
                     return None
         except av.FFmpegError as exc:
@@ -295,7 +295,10 @@ class PyAVReader(VideoReader):
         return None
 
     def read(self, index: int) -> np.ndarray:
-        index = self._check_index(index)
+        return self._to_array(self._find(self._check_index(index)))
+
+    def _find(self, index: int) -> av.VideoFrame:
+        """The decoded frame ``index``: forward from where the decoder is, else by seeking."""
         candidates = self._seek_candidates(index)
         first = next(candidates, None)
         if self._gen is not None and self._last < index and (
@@ -339,6 +342,13 @@ class PyAVReader(VideoReader):
         container = getattr(self, "_container", None)
         if container is not None:
             container.close()
+
+
+def _is_colour(frame: av.VideoFrame) -> bool:
+    """Whether a frame carries colour, not gray stored in a colour format (neutral chroma)."""
+    rgb = frame.to_ndarray(format="rgb24").astype(np.int16)
+    spread = np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 1] - rgb[..., 2])
+    return bool(np.percentile(spread, 99) > 12)
 
 
 def _clock_rate(times: np.ndarray, stated: list[float]) -> float | None:
