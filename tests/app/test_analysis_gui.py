@@ -25,7 +25,7 @@ class FakeEngine:
         self.p, self.step_s, self.busy, self.error = p, step_s, busy, error
         self.requests: list[object] = []
 
-    def __call__(self, request, progress=None, cancel=None):
+    def __call__(self, request, progress=None, cancel=None, backbones=None, on_partial=None):
         self.requests.append(request)
         n = len(self.p)
         for i in range(n):
@@ -41,6 +41,10 @@ class FakeEngine:
                 raise SemioscopeError(str(request.video), self.error)
             if progress is not None:
                 progress(engine.Progress("features", i + 1, n, 0.1 * (i + 1), 0.1 * (n - i - 1)))
+            if on_partial is not None:
+                so_far = fake_results(self.p[: i + 1])
+                on_partial({"windows": so_far["windows"], "summary": so_far["summary"],
+                            "partial": True})
         results = fake_results(self.p)
         results["video"]["path"] = str(request.video)
         return results
@@ -70,11 +74,12 @@ def test_cancel_keeps_previous_results(qtbot, make_window, video, monkeypatch):
     first = session.results
     monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 50, step_s=0.05))
     window.qactions["analyse"].trigger()
-    wait_until(qtbot, lambda: window.analysis.bar.maximum() == 50)
+    wait_until(qtbot, lambda: window.timeline.bar_count >= 5)   # bars drawn as they come
+    assert window.analysis.running and window.analysis.bar.maximum() == 50
     assert session.results is first                      # old results stay during a run
     window.qactions["cancel"].trigger()
     wait_until(qtbot, lambda: not window.analysis.running)
-    assert session.results is first and window.timeline.bar_count == 3
+    assert session.results is first and window.timeline.bar_count == 3   # kept ones back
     assert "cancelled" in window.analysis.eta.text()
     assert window.qactions["analyse"].isEnabled()
 

@@ -27,9 +27,23 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     assert session.crop.source == "manual"
     window.qactions["undo"].trigger()
     assert session.crop.box == auto
+    # the session's engine: loaded and warmed once in the background, then reused by Analyse
+    with qtbot.waitSignal(window.statusBar().messageChanged, timeout=60000,
+                          check_params_cb=lambda text: "engine ready" in text):
+        window._start_warmup()
+    warmed = window.backbones.loaded
+    assert warmed is not None and window.backbones.loads == 1
+    partial_counts: list[int] = []
+    window.analysis.partial.connect(lambda r: partial_counts.append(len(r["windows"])))
     window.qactions["analyse"].trigger()
+    # the first bar is drawn while the rest is still being computed
+    wait_until(qtbot, lambda: window.timeline.bar_count >= 1 or not window.analysis.running,
+               timeout=55)
+    assert window.analysis.running and 1 <= window.timeline.bar_count < 3
     wait_until(qtbot, lambda: not window.analysis.running, timeout=55)
     assert dialogs.errors == []
+    assert window.backbones.loaded is warmed and window.backbones.loads == 1
+    assert partial_counts == [1, 2, 3]
     results = session.results
     assert results is not None and Path(results["video"]["path"]) == video
     assert results["crop"]["source"] == "auto"

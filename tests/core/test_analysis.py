@@ -331,3 +331,23 @@ def test_a_reader_that_ends_early_is_a_video_error() -> None:
     reader = ShortReader(frames_with_ids(200, 8, 8))
     with pytest.raises(VideoError, match="ended at frame 100"):
         list(iter_window_features(reader, backbone=MeanBackbone(), crop=None, mapping=KINECT))
+
+
+def test_session_cache_partial_results_and_an_early_first_window(
+        tmp_path: Path, fake_backbone: list[Any]) -> None:
+    from semioscope.core.models.backbone_cache import BackboneCache
+
+    video = _video(tmp_path / "v.mkv", 300)       # 10 s: 5 windows
+    cache = BackboneCache()
+    partials: list[dict[str, Any]] = []
+    request = AnalysisRequest(video=video, allow_untrained=True, batch_size=2, first_batch=1,
+                              device="cpu")
+    first = analyze(request, backbones=cache, on_partial=partials.append)
+    second = analyze(request, backbones=cache)
+    assert len(fake_backbone) == 1 and cache.loads == 1          # loaded once, used twice
+    assert [b[0] for b in fake_backbone[0].batches] == [1, 2, 2] + [1, 2, 2]
+    assert [len(p["windows"]) for p in partials] == [1, 2, 3, 4, 5]
+    assert all(p["partial"] is True for p in partials)
+    assert partials[-1]["windows"] == first["windows"] == second["windows"]
+    assert partials[0]["summary"]["threshold"] == first["summary"]["threshold"]
+    assert first["model"]["batch_size"] == 2

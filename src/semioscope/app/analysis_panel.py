@@ -19,11 +19,14 @@ class AnalysisPanel(QWidget):
     """Emits ``finished(results)``, ``failed(message)`` or ``cancelled()`` per run."""
 
     finished = Signal(object)
+    partial = Signal(object)      # the windows scored so far, while a run goes on
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
+    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None,
+                 backbones: Any = None) -> None:
         super().__init__(parent)
+        self.backbones = backbones
         self.analyse_button = QPushButton("Analyse span")
         self.analyse_button.clicked.connect(actions["analyse"].trigger)
         self.cancel_button = QPushButton("Cancel")
@@ -53,8 +56,9 @@ class AnalysisPanel(QWidget):
     def start(self, request: Any) -> None:
         if self.running:
             return
-        worker = AnalysisWorker(request)
+        worker = AnalysisWorker(request, self.backbones)
         worker.progress.connect(self._progress)
+        worker.partial.connect(self._partial)
         worker.done.connect(self._done)
         worker.failed.connect(self._failed)
         worker.cancelled.connect(self._cancelled)
@@ -84,6 +88,10 @@ class AnalysisPanel(QWidget):
         if stage == "features":
             self.eta.setText("estimating time remaining…" if eta_s < 0
                              else f"about {eta_s:.0f} s remaining")
+
+    def _partial(self, results: dict[str, Any]) -> None:
+        if self.worker is not None and not self.worker.cancel.cancelled:
+            self.partial.emit(results)
 
     def _finish(self) -> None:
         if self.worker is not None:

@@ -40,11 +40,12 @@ from semioscope.app.video_view import VideoView
 from semioscope.app.workers import (
     CropWorker,
     DetectorFactory,
+    EngineWarmup,
     HashWorker,
-    TorchWarmup,
     default_detector_factory,
 )
 from semioscope.core.crop import editing, sidecar
+from semioscope.core.models.backbone_cache import BackboneCache
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,12 @@ class MainWindow(EditingMixin, QMainWindow):
         self.settings = settings or AppSettings.load()
         self._detector_factory = detector_factory
         self._warm_torch = warm_torch
+        self._warm_engine = warm_torch     # also reload after the settings change
         self.session: VideoSession | None = None
         self.video_path: Path | None = None
         self.frames: FrameServer | None = None
         self._workers: set[QThread] = set()
+        self.backbones = BackboneCache()   # one loaded backbone for the whole session
         self.undo_stack = QUndoStack(self)
         self.qactions, self.menus = install_actions(self)
         self._build_ui()
@@ -94,9 +97,12 @@ class MainWindow(EditingMixin, QMainWindow):
         self.timeline = Timeline()
         self.timeline.seekRequested.connect(self.seek)
         self.verdict = VerdictPanel()
-        self.analysis = AnalysisPanel(self.qactions)
+        self.analysis = AnalysisPanel(self.qactions, backbones=self.backbones)
         self.analysis.finished.connect(self._on_analysis_finished)
+        self.analysis.partial.connect(self._on_analysis_partial)
         self.analysis.failed.connect(lambda m: self.show_error("Analysis failed", m))
+        for signal in (self.analysis.failed, self.analysis.cancelled):
+            signal.connect(lambda *_: self._on_results_changed())  # back to the kept results
         for signal in (self.analysis.finished, self.analysis.failed, self.analysis.cancelled):
             signal.connect(lambda *_: self._update_enabled())
         left = QWidget()
@@ -166,11 +172,18 @@ class MainWindow(EditingMixin, QMainWindow):
             self._warm_torch = False
             QTimer.singleShot(500, self._start_warmup)
 
+    def backbone_args(self) -> dict[str, Any]:
+        """What :meth:`BackboneCache.get` needs, from the settings (as the request uses them)."""
+        st = self.settings
+        return {"name": st.backbone, "weights": st.backbone_weights or None,
+                "allow_untrained": st.allow_untrained, "threads": st.threads or None,
+                "seed": 0, "device": st.device}
+
     def _start_warmup(self) -> None:
         self.statusBar().showMessage("loading the analysis engine in the background…")
-        worker = TorchWarmup()
-        worker.done.connect(lambda s: self.statusBar().showMessage(
-            f"analysis engine ready ({s:.1f} s)", 5000))
+        worker = EngineWarmup(self.backbones, self.backbone_args())
+        worker.done.connect(lambda s, text: self.statusBar().showMessage(
+            f"{text} ({s:.1f} s)", 8000))
         self._run_worker(worker)
 
     def _run_worker(self, worker: QThread) -> None:
@@ -363,7 +376,8 @@ class MainWindow(EditingMixin, QMainWindow):
             crop_reasons=[] if crop is None else list(crop.reasons),
             onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
-            threads=st.threads or None, device=st.device)
+            threads=st.threads or None, device=st.device,
+            first_batch=1)   # the first bar after one window's work, not a batch's
 
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:
@@ -378,6 +392,11 @@ class MainWindow(EditingMixin, QMainWindow):
 
     def act_cancel(self) -> None:
         self.analysis.cancel()
+
+    def _on_analysis_partial(self, partial: dict[str, Any]) -> None:
+        """Bars for the windows scored so far; the kept results come back on cancel or error."""
+        if self.session is not None and self.analysis.running:
+            self.timeline.set_results(partial, None)
 
     def _on_analysis_finished(self, results: dict[str, Any]) -> None:
         s = self.session
@@ -410,6 +429,8 @@ class MainWindow(EditingMixin, QMainWindow):
                 self.settings.save()
             except OSError as exc:
                 self.show_error("Cannot save settings", str(exc))
+            if self._warm_engine and not self.analysis.running:
+                self._start_warmup()   # the new backbone/device, loaded before Analyse
 
     def act_quit(self) -> None:
         self.close()

@@ -1,4 +1,4 @@
-"""Background work in QThreads: hashing, automatic crop, analysis, and warming up torch.
+"""Background work in QThreads: hashing, automatic crop, analysis, and warming up the engine.
 
 Each worker reports through signals only (delivered on the GUI thread) and turns every exception
 into a message, so a failure becomes a dialog and never takes the window down.
@@ -79,16 +79,19 @@ class CropWorker(QThread):
 
 
 class AnalysisWorker(QThread):
-    """Runs ``analyze``; ``progress(done, total, eta_s or -1, stage)``."""
+    """Runs ``analyze``; ``progress(done, total, eta_s or -1, stage)``; ``partial(results so
+    far)`` after each window. ``backbones`` is the window's session cache (loaded once)."""
 
     progress = Signal(int, int, float, str)
+    partial = Signal(object)
     done = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, request: Any) -> None:
+    def __init__(self, request: Any, backbones: Any = None) -> None:
         super().__init__()
         self.request = request
+        self.backbones = backbones
         self.cancel = CancelToken()
 
     def _report(self, p: Any) -> None:
@@ -99,7 +102,8 @@ class AnalysisWorker(QThread):
         try:
             from semioscope.core.analysis import analyze
 
-            results = analyze(self.request, progress=self._report, cancel=self.cancel)
+            results = analyze(self.request, progress=self._report, cancel=self.cancel,
+                              backbones=self.backbones, on_partial=self.partial.emit)
         except CancelledError:
             self.cancelled.emit()
             return
@@ -113,18 +117,34 @@ class AnalysisWorker(QThread):
             self.done.emit(results)
 
 
-class TorchWarmup(QThread):
-    """Imports torch after the window is shown, so the first analysis does not stall on it."""
+class EngineWarmup(QThread):
+    """After the window is shown: import torch, load the backbone the settings name into the
+    session cache and run one small forward pass, so Analyse starts computing at once.
 
-    done = Signal(float)
+    ``done(seconds, text)``: text says what is ready, or why nothing was loaded (no weights and
+    no permission for random ones: the analysis itself will then say so in a dialog).
+    """
+
+    done = Signal(float, str)
+
+    def __init__(self, backbones: Any, load_args: dict[str, Any]) -> None:
+        super().__init__()
+        self.backbones, self.load_args = backbones, load_args
 
     def run(self) -> None:
         t0 = time.perf_counter()
         try:
             import torch  # noqa: F401
+
+            backbone = self.backbones.get(**self.load_args)
+            self.backbones.warm_up(backbone)
+            text = f"analysis engine ready: {backbone.name} on {backbone.device.describe()}"
+        except SemioscopeError as exc:
+            text = f"analysis engine not loaded ({exc.message})"
         except Exception:  # noqa: BLE001 - analysis will report it properly
-            log.debug("torch warm-up failed", exc_info=True)
-        self.done.emit(time.perf_counter() - t0)
+            log.debug("engine warm-up failed", exc_info=True)
+            text = "analysis engine not loaded"
+        self.done.emit(time.perf_counter() - t0, text)
 
 
 def default_detector_factory(weights: str | None) -> DetectorFactory:

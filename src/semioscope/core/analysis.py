@@ -23,6 +23,7 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
+from semioscope.core.models.backbone_cache import BackboneCache
 from semioscope.core.models.device import auto_batch_size, parse_device
 from semioscope.core.preprocess import PREPROCESSING_VERSION
 from semioscope.core.video import MAPPING_NAMES, VideoProperties, open_video
@@ -52,6 +53,7 @@ class AnalysisRequest:
     allow_untrained: bool = False
     mapping: str = "kinect"
     batch_size: int | None = None       # None: the device's default (auto_batch_size)
+    first_batch: int | None = None      # 1: the first window alone, for an early first result
     device: str = "auto"                # auto | cpu | cuda | cuda:N
     threads: int | None = None
     seed: int = 0
@@ -70,6 +72,8 @@ class Progress:
 
 
 ProgressSink = Callable[[Progress], None]
+#: receives the windows scored so far (see :func:`analyze`)
+PartialSink = Callable[[dict[str, Any]], None]
 
 
 def label_for(p: float, threshold: float, band: tuple[float, float]) -> str:
@@ -162,6 +166,8 @@ def _check_backbone_match(path: Path, meta: Any, backbone: Any) -> None:
 def _check_request(request: AnalysisRequest) -> None:
     if request.batch_size is not None and request.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {request.batch_size}")
+    if request.first_batch is not None and request.first_batch < 1:
+        raise SemioscopeError("first batch", f"must be at least 1, got {request.first_batch}")
     if request.threads is not None and request.threads < 1:
         raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
     if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
@@ -202,9 +208,15 @@ class _Clock:
 
 def analyze(
     request: AnalysisRequest, progress: ProgressSink | None = None,
-    cancel: CancelToken | None = None,
+    cancel: CancelToken | None = None, *, backbones: BackboneCache | None = None,
+    on_partial: PartialSink | None = None,
 ) -> dict[str, Any]:
-    """Score every 2-s window of the video's span; return the results JSON object."""
+    """Score every 2-s window of the video's span; return the results JSON object.
+
+    ``backbones`` (the GUI's session cache) supplies an already loaded backbone; ``on_partial``
+    receives ``{"windows": [...so far], "summary": {threshold, uncertain_band}, "partial":
+    True}`` after every window, so a timeline can draw bars while the rest is computed.
+    """
     from semioscope.core.models.classifier import load_classifier
 
     _check_request(request)
@@ -225,10 +237,11 @@ def analyze(
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
             _check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
-        engine = _load_engine(request, loaded, warnings)
+        engine = _load_engine(request, loaded, warnings, backbones)
         if cancel is not None:
             cancel.raise_if_cancelled()
-        windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel)
+        windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel,
+                                 on_partial)
     results = {
         "software_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -276,15 +289,14 @@ class _Engine:
 
 
 def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
-                 warnings: list[str]) -> _Engine:
+                 warnings: list[str], backbones: BackboneCache | None = None) -> _Engine:
     """The backbone (refused if untrained without permission) and the classifier to use."""
     from semioscope.core.models.backbone import load_backbone
     from semioscope.core.models.classifier import random_classifier
 
-    backbone = load_backbone(request.backbone, request.weights,
-                             allow_untrained=request.allow_untrained,
-                             threads=request.threads, seed=request.seed,
-                             device=request.device)
+    load = load_backbone if backbones is None else backbones.get
+    backbone = load(request.backbone, request.weights, allow_untrained=request.allow_untrained,
+                    threads=request.threads, seed=request.seed, device=request.device)
     batch = request.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         warnings.append(UNTRAINED_WARNING)
@@ -338,18 +350,22 @@ def _provenance(backbone: Any) -> dict[str, str]:
 def _score_windows(
     reader: Any, request: AnalysisRequest, plan: WindowPlan, engine: _Engine, crop: Box | None,
     mapping: Any, clock: _Clock, cancel: CancelToken | None,
+    on_partial: PartialSink | None = None,
 ) -> list[dict[str, Any]]:
     """Features then classifier, window by window, streaming."""
     total = len(plan.windows)
     clock("features", 0, total)
     out: list[dict[str, Any]] = []
+    rule = {"threshold": engine.threshold, "uncertain_band": list(engine.band)}
     for window, feats in iter_window_features(
             reader, backbone=engine.backbone, crop=crop, mapping=mapping,
-            batch_size=engine.batch_size,
+            batch_size=engine.batch_size, first_batch=request.first_batch,
             progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan):
         p = _predict(engine.model, feats)
         out.append({**window.to_dict(), "p_tle": p,
                     "label": label_for(p, engine.threshold, engine.band)})
+        if on_partial is not None:
+            on_partial({"windows": list(out), "summary": dict(rule), "partial": True})
     return out
 
 

@@ -154,16 +154,19 @@ def iter_window_features(
     mapping: IntensityMapping, onset_s: float | None = None, offset_s: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE, progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None, plan: WindowPlan | None = None, prefetch: int = 2,
+    first_batch: int | None = None,
 ) -> Generator[tuple[Window, np.ndarray], None, None]:
     """``(window, features (T', 1024))`` for every 2-s window of the span, in order.
 
     Windows of equal length are batched together (``batch_size`` at most); the short leftover
-    window runs alone. ``plan`` (from :func:`~semioscope.core.windows.plan_windows`) may be given
+    window runs alone. ``first_batch`` (e.g. 1) makes the first batch smaller, so the first
+    result comes after one window's work instead of a whole batch's (the review window's
+    first bar). ``plan`` (from :func:`~semioscope.core.windows.plan_windows`) may be given
     to reuse an already validated span; otherwise ``onset_s``/``offset_s`` define it. Raises
     :class:`~semioscope.errors.CancelledError` between batches once ``cancel`` is set.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if batch_size < 1 or (first_batch is not None and first_batch < 1):
+        raise ValueError(f"batch sizes must be at least 1, got {batch_size}, {first_batch}")
     if plan is None:
         plan = plan_windows(reader.properties, onset_s, offset_s, times=reader.frame_times())
     total = len(plan.windows)
@@ -181,7 +184,7 @@ def iter_window_features(
                 batch = []
                 _report(progress, done, total)
             batch.append(item)
-            if len(batch) == batch_size:
+            if len(batch) == (batch_size if done or first_batch is None else first_batch):
                 yield from _flush(backbone, batch, cancel)
                 done += len(batch)
                 batch = []
