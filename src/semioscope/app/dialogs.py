@@ -33,6 +33,14 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.critical(parent, title, message)
 
 
+def confirm(parent: QWidget | None, title: str, message: str) -> bool:
+    """A yes/no question, No by default (tests patch QMessageBox.question)."""
+    answer = QMessageBox.question(parent, title, message,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def _path_row(edit: QLineEdit, caption: str, filters: str) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)

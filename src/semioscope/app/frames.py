@@ -81,7 +81,7 @@ class FrameServer(QThread):
 
     def run(self) -> None:
         try:
-            reader = open_video(self._path)
+            reader = open_video(self._path, allow_truncated=True)  # the window warned
         except SemioscopeError as exc:
             self.failed.emit(str(exc))
             return

@@ -135,6 +135,12 @@ class MainWindow(EditingMixin, QMainWindow):
                                   "font-weight:bold;padding:4px 8px;")
         self.banner.setVisible(bool(self._banner_text))
         layout.addWidget(self.banner)
+        self.video_warning = QLabel("")   # what is unusual about the open video (truncated, VFR)
+        self.video_warning.setWordWrap(True)
+        self.video_warning.setStyleSheet("background:#ffe0b2;color:#7a2e00;border:1px solid "
+                                         "#e65100;font-weight:bold;padding:4px 8px;")
+        self.video_warning.setVisible(False)
+        layout.addWidget(self.video_warning)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
         self.disclaimer = QLabel(DISCLAIMER)
@@ -199,7 +205,7 @@ class MainWindow(EditingMixin, QMainWindow):
 
         path = Path(path)
         try:
-            with open_video(path) as reader:
+            with open_video(path, allow_truncated=True) as reader:
                 props = reader.properties
                 mapping = mapping_for(reader, "kinect")
         except SemioscopeError as exc:
@@ -212,6 +218,7 @@ class MainWindow(EditingMixin, QMainWindow):
         session = VideoSession(props, mapping)
         self.session, self.video_path = session, path
         self.setWindowTitle(f"semioscope — {path.name}")
+        self._show_video_warning(props)
         self._connect_session(session)
         self.view.set_geometry(props.width, props.height)
         self.view.set_crop(None, ("identifying video…", "not_cropped"))
@@ -234,6 +241,20 @@ class MainWindow(EditingMixin, QMainWindow):
         self._rebuild_recent()
         self._update_enabled()
         return True
+
+    def _show_video_warning(self, props: Any) -> None:
+        lines = []
+        if props.truncated and props.declared_s:
+            lines.append(f"TRUNCATED RECORDING: only {props.duration_s:.2f} s of the "
+                         f"{props.declared_s:.2f} s its header declares are present "
+                         f"({100 * props.duration_s / props.declared_s:.0f}%). Analysing it "
+                         "needs your confirmation and is marked in the results.")
+        if props.variable_rate:
+            lines.append(f"Variable frame rate: {props.missing_frames} frames missing against "
+                         f"the {props.nominal_fps:g} fps clock; frames are placed by their "
+                         "timestamps.")
+        self.video_warning.setText("\n".join(lines))
+        self.video_warning.setVisible(bool(lines))
 
     def _connect_session(self, session: VideoSession) -> None:
         session.frameChanged.connect(self._on_frame_changed)
@@ -377,10 +398,18 @@ class MainWindow(EditingMixin, QMainWindow):
             onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
             threads=st.threads or None, device=st.device,
-            first_batch=1)   # the first bar after one window's work, not a batch's
+            first_batch=1,   # the first bar after one window's work, not a batch's
+            allow_truncated=s.properties.truncated)
 
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:
+            return
+        p = self.session.properties
+        if p.truncated and not dialogs.confirm(
+                self, "Truncated recording",
+                f"Only {p.duration_s:.2f} s of the {p.declared_s or 0:.2f} s this recording's "
+                "header declares are present. Analyse only the present part? The results will "
+                "say so."):
             return
         try:
             request = self.build_request()

@@ -68,7 +68,7 @@ class CropWorker(QThread):
             from semioscope.core.crop import auto_crop
             from semioscope.core.video import open_video
 
-            with open_video(self.path) as reader:
+            with open_video(self.path, allow_truncated=True) as reader:
                 record = auto_crop(reader, detector, mapping=self.mapping,
                                    video_sha256=self.sha256, cancel=self.cancel)
             self.done.emit(record.to_dict())

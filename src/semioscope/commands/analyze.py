@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "memory holds, at most 16; see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the networks")
     parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
+    parser.add_argument("--allow-truncated", action="store_true",
+                        help="analyse only the present part of a recording cut short (refused "
+                        "otherwise); the results say so")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="run with random weights when none are available (demo only)")
@@ -87,6 +90,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
         allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
         device=args.device, threads=args.threads, seed=args.seed, fps=args.fps,
+        allow_truncated=args.allow_truncated,
     )
 
 

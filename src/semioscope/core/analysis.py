@@ -58,6 +58,7 @@ class AnalysisRequest:
     threads: int | None = None
     seed: int = 0
     fps: float | None = None
+    allow_truncated: bool = False       # analyse the present part of a recording cut short
 
 
 @dataclass(frozen=True)
@@ -227,8 +228,11 @@ def analyze(
     if request.classifier is not None:  # cheap, and the likeliest mistake: check it first
         loaded = load_classifier(request.classifier)
         _check_classifier(Path(request.classifier), loaded[1], request)
-    with open_video(request.video, fps=request.fps) as reader:
+    with open_video(request.video, fps=request.fps,
+                    allow_truncated=request.allow_truncated) as reader:
         props = reader.properties
+        if props.truncated:
+            warnings.append(truncated_warning(props))
         crop = _resolve_crop(request, props.width, props.height)
         plan = plan_windows(props, request.onset_s, request.offset_s, times=reader.frame_times())
         warnings += plan.warnings
@@ -264,10 +268,20 @@ def analyze(
 
 def _timing_dict(props: VideoProperties) -> dict[str, Any]:
     """What the results say about the video's clock: always whether it was variable-rate."""
-    out: dict[str, Any] = {"variable_rate": props.variable_rate}
+    out: dict[str, Any] = {"variable_rate": props.variable_rate, "truncated": props.truncated}
     if props.variable_rate:
         out.update(nominal_fps=props.nominal_fps, missing_frames=props.missing_frames)
+    if props.truncated:
+        out.update(declared_s=props.declared_s)
     return out
+
+
+def truncated_warning(props: VideoProperties) -> str:
+    """The line every output of a truncated recording carries."""
+    declared = props.declared_s or props.duration_s
+    return (f"truncated recording: only {props.duration_s:.2f} s of the {declared:.2f} s its "
+            f"header declares are present ({100 * props.duration_s / declared:.0f}%); only the "
+            "present part was analysed")
 
 
 @dataclass

@@ -36,7 +36,7 @@ from semioscope.core.video.frame_index import (
     source_of,
     tag,
 )
-from semioscope.core.video.mp4 import missing_moov_message
+from semioscope.core.video.structure import diagnose
 from semioscope.errors import VideoError
 
 GRAY16 = {"gray16le", "gray16be", "gray12le", "gray12be", "gray10le", "gray10be"}
@@ -52,6 +52,7 @@ class PyAVReader(VideoReader):
                  allow_truncated: bool = False) -> None:
         self._path = path
         self._gen: Iterator[tuple[int, av.VideoFrame]] | None = None
+        self._cut_inside_frame = False
         self._container = self._open()
         streams = self._container.streams.video
         if not streams:
@@ -93,9 +94,9 @@ class PyAVReader(VideoReader):
         try:
             return av.open(str(self._path), mode="r", metadata_errors="ignore")
         except av.FFmpegError as exc:
-            moov = missing_moov_message(self._path)
-            if moov:
-                raise VideoError(self._path, moov) from exc
+            problem = diagnose(self._path)
+            if problem:
+                raise VideoError(self._path, problem) from exc
             raise VideoError(self._path, f"not a readable video ({_ffmpeg_reason(exc)})") from exc
 
     def _scan_packets(self) -> PacketTable:
@@ -111,6 +112,9 @@ class PyAVReader(VideoReader):
                 self.close()
                 raise VideoError(self._path,
                                  f"corrupt container ({_ffmpeg_reason(exc)})") from exc
+        while packets and packets[-1].is_corrupt:   # a frame cut in half at the end of a file
+            packets.pop()
+            self._cut_inside_frame = True
         return packet_table(packets)
 
     def _frame_index(self) -> FrameIndex:
@@ -185,15 +189,18 @@ class PyAVReader(VideoReader):
         return self._check_complete(props, step, allow_truncated)
 
     def _declared_seconds(self, step: float) -> float | None:
-        """How long the header says the video is (stream duration, frame count or container)."""
+        """How long the headers say the video is: the longest of the stream's duration, its
+        frame count (AVI's header; FFmpeg estimates the duration of a cut AVI from what is
+        there) and the container's duration."""
         stream = self._stream
+        stated = []
         if stream.duration and stream.time_base:
-            return float(stream.duration * stream.time_base)
+            stated.append(float(stream.duration * stream.time_base))
         if stream.frames:
-            return float(stream.frames) * step
+            stated.append(float(stream.frames) * step)
         if self._container.duration:
-            return self._container.duration / 1_000_000
-        return None
+            stated.append(self._container.duration / 1_000_000)
+        return max(stated) if stated else None
 
     def _check_complete(self, props: VideoProperties, step: float,
                         allow_truncated: bool) -> VideoProperties:
@@ -201,12 +208,15 @@ class PyAVReader(VideoReader):
         declared = self._declared_seconds(step)
         present = props.duration_s
         if declared is None or present >= declared - 1.5 * step - 1e-3:
-            return props
+            if not self._cut_inside_frame:
+                return props
+            declared = max(declared or 0.0, present + step)  # the cut frame was there too
         if not allow_truncated:
             self.close()
             raise VideoError(self._path, f"truncated: only {present:.2f} s "
                              f"({props.frames} frames) of the {declared:.2f} s its header "
-                             "declares are present")
+                             "declares are present (the review window opens it with a warning;"
+                             " --allow-truncated analyses the present part)")
         from dataclasses import replace
 
         return replace(props, truncated=True, declared_s=declared)
