@@ -76,11 +76,11 @@ def test_bad_manifest_row_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["extract", str(tmp_path / "m.csv"), "--cache", str(tmp_path / "c"),
                  "--allow-untrained"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"semioscope: error: {tmp_path / 'm.csv'} row 2: video nope.mkv does not exist"
+    assert err == f"semioscope: error: {tmp_path / 'm.csv'} line 2: video nope.mkv does not exist"
 
 
 def test_training_without_extracted_features_exits_2(
         dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", str(dataset / "manifest.csv"), "--cache", str(dataset / "none"),
                  "--out", str(dataset / "m.safetensors")]) == 2
-    assert "row 2: no cached features" in capsys.readouterr().err
+    assert "line 2: no cached features" in capsys.readouterr().err

@@ -55,25 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the windows as CSV")
 
 
-def read_crop_file(path: Path) -> tuple[Any, str, str, list[str]]:
-    """``(Box, source, status, reasons)`` from a crop record JSON (docs "Crop record JSON")."""
-    from semioscope.core.geometry import Box
-    from semioscope.core.jsonfile import read_json
-    from semioscope.errors import SemioscopeError
-
-    data = read_json(path, "crop record")
-    try:
-        box = Box.from_dict(data["box"])
-    except (KeyError, TypeError, ValueError):
-        raise SemioscopeError(path, "not a crop record: needs box {x, y, w, h}") from None
-    source = data.get("source", "manual")
-    if source not in ("auto", "manual"):
-        raise SemioscopeError(path, f"unknown crop source {source!r} (auto or manual)")
-    status = str(data.get("status", "ok"))
-    reasons = [str(r) for r in data.get("reasons", []) or []]
-    return box, source, status, reasons
-
-
 def build_request(args: argparse.Namespace) -> AnalysisRequest:
     from semioscope.core.analysis import AnalysisRequest
     from semioscope.core.geometry import Box
@@ -83,7 +64,11 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
     if args.crop:
         crop, source = Box.parse(args.crop), "given"
     elif args.crop_file:
-        crop, source, status, reasons = read_crop_file(args.crop_file)
+        from semioscope.core.crop.record import read_crop_file
+
+        given = read_crop_file(args.crop_file)
+        crop, source, status = given.box, given.source, given.record_status
+        reasons = list(given.reasons)
     return AnalysisRequest(
         video=args.video, classifier=args.classifier, backbone=args.backbone,
         weights=args.weights, crop=crop, crop_source=source, crop_status=status,

@@ -12,10 +12,10 @@ from tests.core.crop.scenes import write_scene
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("video,label\nv.mkv,FLE\n", "missing column"),
+    ("seizure_id,label\ns1,FLE\n", "missing column.s. video"),
     ("video,seizure_id\nv.mkv,a/b\n", "cannot name a file"),
     ("video,seizure_id\nv.mkv,s1\nw.mkv,s1\n", "line 3: seizure_id 's1' repeats line 2"),
-    ("video,seizure_id\n,s1\n", "line 2: empty"),
+    ("video,seizure_id\n,s1\n", "line 2: video is empty"),
     ("video,seizure_id\n", "no videos"),
 ])
 def test_bad_manifests(tmp_path: Path, text: str, message: str):

@@ -90,11 +90,11 @@ def test_killed_run_resumes(dataset: Path, tmp_path: Path) -> None:
 
 
 def test_missing_features_name_the_row(dataset: Path, tmp_path: Path) -> None:
-    with pytest.raises(SemioscopeError, match=r"row 2: no cached features.*extract"):
+    with pytest.raises(SemioscopeError, match=r"line 2: no cached features.*extract"):
         load_dataset(load_manifest(dataset), tmp_path / "empty")
 
 
 def test_bad_crop_names_the_row(dataset: Path, tmp_path: Path) -> None:
     dataset.write_text(dataset.read_text().replace('"0,0,40,32"', '"0,0,400,32"', 1))
-    with pytest.raises(SemioscopeError, match="row 2.*outside"):
+    with pytest.raises(SemioscopeError, match="line 2.*outside"):
         extract_features(load_manifest(dataset), tmp_path / "c", backbone=FakeBackbone())

@@ -39,16 +39,16 @@ def test_valid_manifest_resolves_relative_paths_and_crops(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("rows", "fragment"), [
-    (["videos/a.mkv,P1,S1,FLE", "videos/nope.mkv,P2,S2,TLE"], "row 3: video videos/nope.mkv"),
-    (["videos/a.mkv,P1,S1,FLE", "videos/b.mkv,P2,S2,MTLE"], "row 3: unknown label 'MTLE'"),
-    (["videos/a.mkv,P1,S1,FLE", "videos/b.mkv,P2,S1,TLE"], "row 3: duplicate seizure_id 'S1'"),
+    (["videos/a.mkv,P1,S1,FLE", "videos/nope.mkv,P2,S2,TLE"], "line 3: video videos/nope.mkv"),
+    (["videos/a.mkv,P1,S1,FLE", "videos/b.mkv,P2,S2,MTLE"], "line 3: unknown label 'MTLE'"),
+    (["videos/a.mkv,P1,S1,FLE", "videos/b.mkv,P2,S1,TLE"], "line 3: seizure_id 'S1' repeats line 2"),
     (["videos/a.mkv,P1,S1,FLE", "videos/b.mkv,P2,S2,FLE"], "no seizures of class TLE"),
-    (["videos/a.mkv,P1,S1,FLE,5,2", "videos/b.mkv,P2,S2,TLE"], "row 2: onset_s 5 is not before"),
-    (["videos/a.mkv,P1,S1,FLE,x", "videos/b.mkv,P2,S2,TLE"], "row 2: onset_s 'x'"),
-    (["videos/a.mkv,P1,S1,FLE,,,\"1,2\"", "videos/b.mkv,P2,S2,TLE"], "row 2: crop '1,2'"),
+    (["videos/a.mkv,P1,S1,FLE,5,2", "videos/b.mkv,P2,S2,TLE"], "line 2: onset_s 5 is not before"),
+    (["videos/a.mkv,P1,S1,FLE,x", "videos/b.mkv,P2,S2,TLE"], "line 2: onset_s 'x'"),
+    (["videos/a.mkv,P1,S1,FLE,,,\"1,2\"", "videos/b.mkv,P2,S2,TLE"], "line 2: crop '1,2'"),
     (["videos/a.mkv,P1,S1,FLE,,,,missing.json", "videos/b.mkv,P2,S2,TLE"],
-     "row 2: crop_file missing.json does not exist"),
-    (["videos/a.mkv,,S1,FLE", "videos/b.mkv,P2,S2,TLE"], "row 2: patient_id is empty"),
+     "line 2: crop_file missing.json does not exist"),
+    (["videos/a.mkv,,S1,FLE", "videos/b.mkv,P2,S2,TLE"], "line 2: patient_id is empty"),
 ])
 def test_bad_rows_are_named(tmp_path: Path, rows: list[str], fragment: str) -> None:
     with pytest.raises(SemioscopeError) as info:

@@ -7,7 +7,6 @@ detector and weights from the same video bytes.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,49 +16,20 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.auto import auto_crop
 from semioscope.core.crop.detection import Detector
 from semioscope.core.crop.record import CropRecord
-from semioscope.core.csvfile import read_rows
 from semioscope.core.hashing import file_sha256
+from semioscope.core.manifest import ManifestRow
+from semioscope.core.manifest import read_manifest as read_manifest_rows
 from semioscope.core.video import mapping_for, open_video
 from semioscope.errors import SemioscopeError
 
-REQUIRED_COLUMNS = ("video", "seizure_id")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
 #: progress(position (1-based), total, row, what happened: "ok" | "needs_review" | "skipped ..." |
 #: "failed: ...")
-BatchProgress = Callable[[int, int, "ManifestRow", str], None]
-
-
-@dataclass(frozen=True)
-class ManifestRow:
-    video: Path
-    seizure_id: str
-    patient_id: str
-    label: str
-    line: int
+BatchProgress = Callable[[int, int, ManifestRow, str], None]
 
 
 def read_manifest(path: str | Path) -> list[ManifestRow]:
-    """Rows of a dataset manifest; video paths are relative to the manifest's folder."""
-    path = Path(path)
-    rows: list[ManifestRow] = []
-    seen: dict[str, int] = {}
-    for line, raw in read_rows(path, REQUIRED_COLUMNS):
-        video = (raw.get("video") or "").strip()
-        sid = (raw.get("seizure_id") or "").strip()
-        if not video or not sid:
-            raise SemioscopeError(path, f"line {line}: empty video or seizure_id")
-        if not _SAFE_ID.match(sid):
-            raise SemioscopeError(path, f"line {line}: seizure_id {sid!r} cannot name a file "
-                                  "(use letters, digits, '.', '_', '-')")
-        if sid in seen:
-            raise SemioscopeError(path, f"line {line}: seizure_id {sid!r} repeats line {seen[sid]}")
-        seen[sid] = line
-        rows.append(ManifestRow((path.parent / video), sid, (raw.get("patient_id") or "").strip(),
-                                (raw.get("label") or "").strip(), line))
-    if not rows:
-        raise SemioscopeError(path, "the manifest lists no videos")
-    return rows
+    """The manifest's rows (``core/manifest.py``); a missing video is reported by the batch."""
+    return read_manifest_rows(path, videos_must_exist=False)
 
 
 @dataclass

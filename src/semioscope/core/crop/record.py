@@ -15,6 +15,8 @@ from typing import Any
 
 from semioscope.core.atomic import write_json
 from semioscope.core.crop.detection import Detection
+from semioscope.core.crop.editing import Crop
+from semioscope.core.crop.sidecar import from_record
 from semioscope.core.geometry import Box
 from semioscope.core.jsonfile import read_json
 from semioscope.errors import SemioscopeError
@@ -177,3 +179,22 @@ class CropRecord:
         path = Path(path)
         data = read_json(path, "crop record")
         return cls.from_dict(data, subject=str(path))
+
+
+def read_crop_file(path: str | os.PathLike[str]) -> Crop:
+    """The crop a user hands us (``analyze --crop-file``, a manifest's ``crop_file``): a full
+    record or a hand-written ``{"box": {...}}`` (then ``source`` is ``manual``). Only the box and
+    its provenance are read; the detections, if any, are kept as evidence but not checked."""
+    path = Path(path)
+    data = read_json(path, "crop record")
+    try:
+        box = Box.from_dict(data["box"])
+    except (KeyError, TypeError, ValueError):
+        raise SemioscopeError(path, "not a crop record: needs box {x, y, w, h}") from None
+    data = {**data, "source": data.get("source", "manual"), "box": box.to_dict(),
+            "reasons": [str(r) for r in data.get("reasons") or []]}
+    if data["source"] not in SOURCES:
+        raise SemioscopeError(path, f"unknown crop source {data['source']!r} (auto or manual)")
+    if str(data.get("status", "ok")) not in STATUSES:
+        raise SemioscopeError(path, f"unknown crop status {data['status']!r}")
+    return from_record(data)

@@ -11,8 +11,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from semioscope.core.csvfile import nonnegative, read_rows
 from semioscope.core.hashing import file_sha256
+from semioscope.core.manifest import read_manifest
 from semioscope.core.outputs import refuse_source_targets
 from semioscope.core.project.store import NewVideo, ProjectStore
 from semioscope.errors import SemioscopeError, VideoError
@@ -24,30 +24,10 @@ CreateProgress = Callable[[int, int, Path], None]
 
 
 def read_manifest_rows(path: Path) -> list[dict[str, object]]:
-    """The manifest's rows, checked: video present and existing, seizure ids unique."""
-    rows: list[dict[str, object]] = []
-    seen: dict[str, int] = {}
-    for line, raw in read_rows(path, ("video",)):
-        where = f"{path} line {line}"
-        if not raw.get("video"):
-            raise SemioscopeError(where, "the video is empty")
-        video = Path(raw["video"])
-        video = video if video.is_absolute() else path.parent / video
-        if not video.exists():
-            raise SemioscopeError(where, f"video {raw['video']} does not exist")
-        sid = raw.get("seizure_id") or video.stem
-        if sid in seen:
-            raise SemioscopeError(where, f"seizure_id {sid!r} repeats line {seen[sid]}")
-        seen[sid] = line
-        onset = nonnegative(raw.get("onset_s", ""), "onset_s", where)
-        offset = nonnegative(raw.get("offset_s", ""), "offset_s", where)
-        if onset is not None and offset is not None and onset >= offset:
-            raise SemioscopeError(where, f"onset_s {onset:g} is not before offset_s {offset:g}")
-        rows.append({"video": video, "seizure_id": sid, "patient_id": raw.get("patient_id", ""),
-                     "label": raw.get("label", "").upper(), "onset_s": onset, "offset_s": offset})
-    if not rows:
-        raise SemioscopeError(path, "the manifest lists no videos")
-    return rows
+    """The manifest's rows (``core/manifest.py``'s rules), as :func:`describe` takes them."""
+    return [{"video": r.video, "seizure_id": r.seizure_id, "patient_id": r.patient_id,
+             "label": r.label, "onset_s": r.onset_s, "offset_s": r.offset_s}
+            for r in read_manifest(path)]
 
 
 def scan_rows(folder: Path) -> list[dict[str, object]]:

@@ -25,7 +25,9 @@ import numpy as np
 from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.atomic import atomic_path, write_json
 from semioscope.core.hashing import file_sha256
-from semioscope.core.training.manifest import Manifest, ManifestRow
+from semioscope.core.manifest import ManifestRow
+from semioscope.core.manifest import where as line_of
+from semioscope.core.training.manifest import Manifest
 from semioscope.errors import SemioscopeError
 
 INDEX = "index.json"
@@ -145,7 +147,7 @@ def extract_features(
             continue
         with open_video(row.video) as reader:
             props = reader.properties
-            where = f"{manifest.path} row {row.line}"
+            where = line_of(manifest.path, row.line)
             if row.crop is not None:
                 row.crop.validate(props.width, props.height, subject=where)
             try:

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.manifest import LABELS, where
 from semioscope.core.training.cache import FeatureCache, entry_key, seizure_spec
-from semioscope.core.training.manifest import LABELS, Manifest
+from semioscope.core.training.manifest import Manifest
 from semioscope.errors import SemioscopeError
 
 STEPS = 7
@@ -69,7 +70,7 @@ def load_dataset(manifest: Manifest, cache_dir: str | Path, *, backbone: str | N
                 if cache.entry_file(k).exists()
                 and (backbone is None or entries[k]["backbone"] == backbone)]
         if not keys:
-            raise SemioscopeError(f"{manifest.path} row {row.line}", "no cached features for "
+            raise SemioscopeError(where(manifest.path, row.line), "no cached features for "
                                   f"this seizure in {cache_dir} (run semioscope extract first)")
         here = {(entries[k]["backbone"], entries[k]["weights_sha256"]) for k in keys}
         choices = here if choices is None else choices & here
