@@ -153,44 +153,6 @@ def build_model(name: str, *, seed: int = 0, min_size: int | None = None) -> tor
     return model.eval()
 
 
-def _read_state_dict(path: Path) -> dict[str, Any]:
-    import torch
-
-    if not path.is_file():
-        raise WeightsError(path, "no such weights file")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # corrupt, truncated, a pickle of something else
-        first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-        raise WeightsError(path, f"cannot be read as a PyTorch weights file ({first})") from None
-    if isinstance(state, dict) and isinstance(state.get("model"), dict):
-        state = state["model"]
-    if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
-        raise WeightsError(path, "is not a state dict (a mapping of layer names to tensors)")
-    return state
-
-
-def load_weights_into(model: torch.nn.Module, path: Path, architecture: str) -> None:
-    """Strict load, except for BatchNorm step counters (absent from old official files)."""
-    state = _read_state_dict(path)
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state and not k.endswith("num_batches_tracked")]
-    unexpected = [k for k in state if k not in expected]
-    if missing or unexpected:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing keys (e.g. {', '.join(missing[:3])})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected keys (e.g. {', '.join(unexpected[:3])})")
-        raise WeightsError(path, f"not {architecture} weights: " + "; ".join(parts))
-    try:
-        model.load_state_dict(state, strict=False)
-    except RuntimeError as exc:
-        lines = [ln.strip() for ln in str(exc).splitlines() if "size mismatch" in ln]
-        raise WeightsError(path, f"not {architecture} weights: "
-                           + ("; ".join(lines[:2]) or str(exc)[:200])) from None
-
-
 def load_detector(name: str = "maskrcnn", weights: str | Path | None = None, *,
                   allow_untrained: bool = False, threads: int | None = None,
                   min_size: int | None = None, seed: int = 0) -> Detector:
@@ -217,7 +179,7 @@ def load_detector(name: str = "maskrcnn", weights: str | Path | None = None, *,
     if path is None:
         warnings.append(UNTRAINED_WARNING)
     else:
-        load_weights_into(model, Path(path), entry.architecture)
+        registry.load_state_dict_file(model, Path(path), entry.architecture)
         sha = file_sha256(path)
         if not sha.startswith(entry.sha256):
             warnings.append(f"{name} weights are not the official file (SHA-256 {sha[:12]}...)")

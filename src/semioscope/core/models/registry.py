@@ -107,7 +107,8 @@ def _few(items: list[str], n: int = 4) -> str:
 
 
 def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = False) -> None:
-    """Load a state dict file into ``model`` with strict key and shape matching.
+    """Load a state dict file into ``model`` with strict key and shape matching: the one
+    loader of every network's weights (backbones, classifier-free detectors).
 
     Loads with ``weights_only=True`` (never arbitrary pickle). A missing ``num_batches_tracked``
     (files saved by old PyTorch) is accepted, as PyTorch itself does. Anything else that does not
@@ -126,8 +127,9 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
         first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
         raise WeightsError(path, f"not a readable PyTorch weights file for {what} "
                                  f"({type(exc).__name__}: {first})") from None
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
-        state = state["state_dict"]
+    for wrapper in ("state_dict", "model"):   # a training checkpoint around the weights
+        if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
+            state = state[wrapper]
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise WeightsError(path, f"does not hold a state dict of tensors for {what} "
                                  f"(found {type(state).__name__})")
