@@ -106,6 +106,25 @@ def _few(items: list[str], n: int = 4) -> str:
     return ", ".join(items[:n]) + more
 
 
+def without_frozen_bn_counters(state: dict[str, Any], expected: Any) -> dict[str, Any]:
+    """``state`` less the BatchNorm step counters of layers that keep none here.
+
+    torchvision freezes batch norms (``FrozenBatchNorm2d``: weight, bias and running
+    statistics, no ``num_batches_tracked``) and drops the counters a file saved from a model
+    built with plain ``BatchNorm2d`` carries (what its own training scripts save). We do the
+    same, and only for such layers: every other unexpected key is still refused.
+    """
+    counter = "num_batches_tracked"
+    kept = dict(state)
+    for key in state:
+        if key.endswith("." + counter) and key not in expected:
+            prefix = key[: -len(counter)]
+            if all(prefix + name in expected
+                   for name in ("weight", "bias", "running_mean", "running_var")):
+                del kept[key]
+    return kept
+
+
 def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = False) -> None:
     """Load a state dict file into ``model`` with strict key and shape matching: the one
     loader of every network's weights (backbones, classifier-free detectors).
@@ -113,7 +132,9 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
     Loads with ``weights_only=True`` (never arbitrary pickle). A missing ``num_batches_tracked``
     (files saved by old PyTorch) is accepted, as PyTorch itself does. Anything else that does not
     fit raises :class:`WeightsError` naming the file and a few missing/unexpected/mis-shaped keys.
-    ``assign`` adopts the file's tensors (for a model built on the meta device: no wasted init).
+    Counters of layers frozen here are dropped, as torchvision does
+    (:func:`without_frozen_bn_counters`). ``assign`` adopts the file's tensors (for a model
+    built on the meta device: no wasted init).
     """
     import torch
 
@@ -134,6 +155,7 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
         raise WeightsError(path, f"does not hold a state dict of tensors for {what} "
                                  f"(found {type(state).__name__})")
     expected = model.state_dict()
+    state = without_frozen_bn_counters(state, expected)
     optional = {k for k in expected if k.endswith("num_batches_tracked")}
     missing = [k for k in expected if k not in state and k not in optional]
     unexpected = [k for k in state if k not in expected]
