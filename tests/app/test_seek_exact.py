@@ -1,0 +1,57 @@
+"""The review window shows exactly the frame it was scrubbed to, for H.264 with B-frames in MP4
+and MPEG-4 Part 2 in AVI (where a keyframe seek alone lands on a neighbour); a truncated
+recording opens under a warning and is analysed only after the user agrees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from semioscope.core.video.indexed import read_index, write_clip
+from tests.app.conftest import wait_until
+
+ORDER = [95, 22, 60, 0, 59, 58, 99, 23, 57]
+
+
+@pytest.mark.parametrize("name, suffix", [("h264-mp4", ".mp4"), ("mpeg4-avi", ".avi")])
+def test_scrubbing_shows_frame_k(qtbot, make_window, dialogs, tmp_path: Path, name: str,
+                                 suffix: str):
+    video = write_clip(tmp_path / f"clip{suffix}", name, frames=100)
+    window = make_window(detector=None)
+    assert window.open_video(video)
+    wait_until(qtbot, lambda: window.view.shown_frame == 0)
+    for k in ORDER:
+        window.transport.slider.setValue(k)
+        assert window.session.frame == k
+        wait_until(qtbot, lambda k=k: window.view.shown_frame == k)
+        assert read_index(window.view.image.image) == k
+    assert dialogs.errors == []
+
+
+def test_truncated_recording_opens_with_a_warning_and_asks_before_analysing(
+        qtbot, make_window, dialogs, tmp_path: Path, monkeypatch):
+    good = write_clip(tmp_path / "full.mkv", "ffv1-8", frames=90)
+    bad = tmp_path / "cut.mkv"
+    bad.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    window = make_window(detector=None)
+    assert window.open_video(bad)
+    assert window.video_warning.isVisible()
+    assert "TRUNCATED RECORDING" in window.video_warning.text()
+    assert "of the 3.00 s its header declares are present" in window.video_warning.text()
+    wait_until(qtbot, lambda: window.view.shown_frame == 0)
+    asked: list[str] = []
+
+    def answer_no(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer_no))
+    window.act_analyse()
+    assert asked and "Analyse only the present part" in asked[0]
+    assert not window.analysis.running
+    assert window.build_request().allow_truncated
+    assert dialogs.errors == []
+    window.open_video(good)
+    assert not window.video_warning.isVisible()
