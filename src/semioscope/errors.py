@@ -22,6 +22,10 @@ class SemioscopeError(Exception):
     def __str__(self) -> str:
         return f"{self.subject}: {self.message}" if self.subject else self.message
 
+    def __reduce__(self) -> tuple[type, tuple[str | None, str]]:
+        # picklable with both arguments, so the error crosses process boundaries (Ray workers)
+        return type(self), (self.subject, self.message)
+
 
 class VideoError(SemioscopeError):
     """A video cannot be opened or read."""

@@ -1,7 +1,8 @@
 """`semioscope extract`: cache the backbone features of every seizure in a training manifest.
 
 A rerun skips seizures already cached (same video bytes, crop, span, mapping, backbone weights
-and preprocessing); a run killed half-way resumes with the next unfinished video.
+and preprocessing); a run killed half-way resumes with the next unfinished video. With
+``--engine ray`` the videos are Ray tasks (core/cluster/extract.py) writing the same cache.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from semioscope.commands.engine import add_engine_arguments, check_engine_arguments
 from semioscope.core import DEFAULT_BATCH_SIZE
 
 HELP = "compute and cache backbone features for every seizure of a training manifest"
+CHUNK_WINDOWS = 32
+RETRIES = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "memory holds, at most 16; see bench/RESULTS.md)")
     parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the network")
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
+    ray = add_engine_arguments(parser, what="one task per video")
+    ray.add_argument("--chunk-windows", type=int, metavar="N",
+                        help=f"with --engine ray: split longer videos into tasks of N windows "
+                             f"(default {CHUNK_WINDOWS})")
+    ray.add_argument("--retries", type=int, metavar="N",
+                        help=f"with --engine ray: resubmit a failed task up to N times "
+                             f"(default {RETRIES})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.batch_size is not None and args.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {args.batch_size}")
+    check_engine_arguments(args, ("chunk_windows", "retries"))
+    if args.engine == "ray":
+        from semioscope.core.cluster import require_ray
+
+        require_ray()   # before loading anything: a missing extra is a one-line error
     manifest = load_manifest(args.manifest)
     refuse_source_targets([args.cache], [row.video for row in manifest.rows])
     for warning in manifest.warnings:
@@ -69,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
         bar.refresh()
 
     try:
+        if args.engine == "ray":
+            from semioscope.commands.extract_ray import run_ray
+
+            return run_ray(args, manifest, backbone, progress, bar)
         summary = extract_features(manifest, args.cache, backbone=backbone,
                                    mapping=args.mapping, batch_size=batch_size,
                                    progress=progress)

@@ -1,13 +1,18 @@
 """`semioscope search`: random hyper-parameter search in the paper's ranges, nested CV.
 
 Writes DIR/search.json (every trial, the nested estimate, the selected config), DIR/best.toml
-(usable with ``--config``) and DIR/summary.md.
+(usable with ``--config``) and DIR/summary.md. With ``--engine ray`` the trials run as a Ray Tune
+experiment in DIR/tune (core/cluster/search.py), same draws, same report; rerunning an
+interrupted search resumes it.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
+
+from semioscope.commands.engine import add_engine_arguments, check_engine_arguments
 
 HELP = "random hyper-parameter search (paper's ranges) scored by nested cross-validation"
 
@@ -23,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inner-folds", type=int, default=3, metavar="K", help="inner folds")
     parser.add_argument("--max-epochs", type=int, metavar="N",
                         help="cap the drawn epochs (50-2000) to save time")
+    add_engine_arguments(parser, what="one Ray Tune trial per configuration, resumable")
 
 
 def _summary(result: dict, out: Path) -> str:
@@ -38,6 +44,31 @@ def _summary(result: dict, out: Path) -> str:
         f"{sel['label']}); its config is in {out / 'best.toml'}.", ""])
 
 
+def _search_ray(args: argparse.Namespace, data: Any, config: Any,
+                options: dict[str, Any]) -> dict[str, Any]:
+    import sys
+
+    from semioscope.core.cluster.search import SearchInterrupted, nested_search_ray
+    from semioscope.core.cluster.session import choose_device, ray_session
+
+    experiment = args.out / "tune"
+    with ray_session(args.address, debug=bool(getattr(args, "debug", False)), tune=True) as info:
+        device = choose_device(args.ray_device or "auto", info)
+        where = "local Ray instance" if info.started_local and not args.address else \
+            f"Ray cluster {info.address}"
+        print(f"semioscope: {where} "
+              f"({info.cpus} CPUs, {info.gpus} GPUs, ready in {info.start_s:.1f} s): trials on "
+              f"{device}, {config.threads} thread(s) each; experiment {experiment}",
+              file=sys.stderr)
+        try:
+            return nested_search_ray(data, config, experiment=experiment, workers=args.workers,
+                                     device=device, **options)
+        except SearchInterrupted as exc:
+            print(f"semioscope: search stopped ({exc}); run the same command again to resume "
+                  f"from {experiment}", file=sys.stderr)
+            raise
+
+
 def run(args: argparse.Namespace) -> int:
     from semioscope.commands.cv import epoch_bar, load_inputs
     from semioscope.core.atomic import write_json, write_text
@@ -48,15 +79,23 @@ def run(args: argparse.Namespace) -> int:
     for name in ("trials", "folds", "inner_folds"):
         if getattr(args, name) < (1 if name == "trials" else 2):
             raise SemioscopeError(f"--{name.replace('_', '-')}", "is too small")
+    check_engine_arguments(args)
+    if args.engine == "ray":
+        from semioscope.core.cluster import require_ray
+
+        require_ray(tune=True)   # before loading anything: a missing extra is a one-line error
     _, config, data, _ = load_inputs(args)
     config = config.replace(seed=args.seed)
     bar = epoch_bar("searching")
     bar.unit = "fit"
+    options = {"trials": args.trials, "seed": args.seed, "outer_folds": args.folds,
+               "inner_folds": args.inner_folds, "max_epochs": args.max_epochs,
+               "progress": lambda d, n: (setattr(bar, "total", n), bar.update(d - bar.n))}
     try:
-        result = nested_search(
-            data, config, trials=args.trials, seed=args.seed, outer_folds=args.folds,
-            inner_folds=args.inner_folds, max_epochs=args.max_epochs,
-            progress=lambda d, n: (setattr(bar, "total", n), bar.update(d - bar.n)))
+        if args.engine == "ray":
+            result = _search_ray(args, data, config, options)
+        else:
+            result = nested_search(data, config, **options)
     finally:
         bar.close()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -54,10 +54,13 @@ def iter_preprocessed(
 ) -> Iterator[tuple[Window, np.ndarray]]:
     """``(window, (T, 224, 224) float32 gray)`` for each window, decoding the span once, in order.
 
-    Only the frames of the current window (plus one chunk) are held in memory.
+    Only the frames of the current window (plus one chunk) are held in memory. Decoding starts
+    at the first planned window, so a plan cut to some of its windows (a cluster task's chunk)
+    reads only their frames.
     """
-    chunks = reader.iter_chunks(plan.start_frame, plan.end_frame, chunk=WINDOW_FRAMES)
-    buf_start = plan.start_frame           # source index of buf[0]
+    first = plan.windows[0].start_frame if plan.windows else plan.start_frame
+    chunks = reader.iter_chunks(first, plan.end_frame, chunk=WINDOW_FRAMES)
+    buf_start = first                      # source index of buf[0]
     buf: np.ndarray | None = None
     for window in plan.windows:
         if cancel is not None:

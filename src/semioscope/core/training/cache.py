@@ -79,25 +79,39 @@ class FeatureCache:
     def save_index(self) -> None:
         write_json(self.index_path, self.index)
 
+    def record(self, key: str, info: dict[str, Any], n_windows: int) -> None:
+        """Enter a finished entry file in the index and save it (the driver's job only)."""
+        self.index["entries"][key] = {**info, "n_windows": n_windows,
+                                      "created": datetime.now(UTC).isoformat(timespec="seconds")}
+        self.save_index()
+
     def put(self, key: str, info: dict[str, Any], windows: list[dict[str, Any]],
             feats: list[np.ndarray]) -> None:
         """Write one seizure's features atomically, then record it in the index."""
-        lengths = np.array([f.shape[0] for f in feats], dtype=np.int32)
-        arrays: dict[str, Any] = {
-            "features": np.concatenate(feats).astype(np.float32),
-            "lengths": lengths,
-            **{name: np.array([w[name] for w in windows]) for name in
-               ("index", "start_frame", "end_frame", "start_s", "end_s", "n_frames")},
-        }
-        with atomic_path(self.entry_file(key), suffix=".npz") as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-        self.index["entries"][key] = {**info, "n_windows": len(windows),
-                                      "created": datetime.now(UTC).isoformat(timespec="seconds")}
-        self.save_index()
+        write_arrays(self.entry_file(key), entry_arrays(windows, feats))
+        self.record(key, info, len(windows))
 
     def get(self, key: str) -> dict[str, np.ndarray]:
         with np.load(self.entry_file(key)) as data:
             return {name: data[name] for name in data.files}
+
+
+WINDOW_FIELDS = ("index", "start_frame", "end_frame", "start_s", "end_s", "n_frames")
+
+
+def entry_arrays(windows: list[dict[str, Any]], feats: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays of one entry file: features concatenated over windows, per-window fields."""
+    return {
+        "features": np.concatenate(feats).astype(np.float32),
+        "lengths": np.array([f.shape[0] for f in feats], dtype=np.int32),
+        **{name: np.array([w[name] for w in windows]) for name in WINDOW_FIELDS},
+    }
+
+
+def write_arrays(path: Path, arrays: dict[str, Any]) -> None:
+    """One ``.npz`` file, atomically (a reader never sees a partial file)."""
+    with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
 
 
 def seizure_spec(cache: FeatureCache, row: ManifestRow, mapping: str) -> dict[str, Any]:
@@ -123,25 +137,31 @@ class ExtractSummary:
     pretrained: bool
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A seizure whose features are not cached yet: its entry key and window count."""
+
+    row: ManifestRow
+    key: str
+    spec: dict[str, Any]
+    n_windows: int
+
+
 #: ``progress(done_windows, total_windows)`` over the videos still to compute
 ExtractProgress = Callable[[int, int], None]
 
 
-def extract_features(
-    manifest: Manifest, cache_dir: str | Path, *, backbone: Any, mapping: str = "kinect",
-    batch_size: int = DEFAULT_BATCH_SIZE, progress: ExtractProgress | None = None,
-    cancel: Any = None,
-) -> ExtractSummary:
-    """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
+def plan_extraction(manifest: Manifest, cache: FeatureCache, *, backbone: str,
+                    weights_sha256: str | None, mapping: str) -> tuple[list[Pending], int]:
+    """``(seizures to compute, number already cached)``; checks every crop and span first."""
     from semioscope.core.video import open_video
     from semioscope.core.windows import plan_windows
 
-    cache = FeatureCache(cache_dir)
-    todo: list[tuple[ManifestRow, str, dict[str, Any], int]] = []
+    todo: list[Pending] = []
     skipped = 0
     for row in manifest.rows:
         spec = seizure_spec(cache, row, mapping)
-        key = entry_key(spec, backbone.name, backbone.weights_sha256)
+        key = entry_key(spec, backbone, weights_sha256)
         if cache.has(key):
             skipped += 1
             continue
@@ -154,38 +174,67 @@ def extract_features(
                 plan = plan_windows(props, row.onset_s, row.offset_s, times=reader.frame_times())
             except SemioscopeError as exc:
                 raise SemioscopeError(where, exc.message) from None
-        todo.append((row, key, spec, len(plan.windows)))
+        todo.append(Pending(row, key, spec, len(plan.windows)))
     cache.save_index()  # keep the hash memo even if nothing is computed
-    total = sum(n for *_, n in todo)
+    return todo, skipped
+
+
+def extract_features(
+    manifest: Manifest, cache_dir: str | Path, *, backbone: Any, mapping: str = "kinect",
+    batch_size: int = DEFAULT_BATCH_SIZE, progress: ExtractProgress | None = None,
+    cancel: Any = None,
+) -> ExtractSummary:
+    """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
+    cache = FeatureCache(cache_dir)
+    todo, skipped = plan_extraction(manifest, cache, backbone=backbone.name,
+                                    weights_sha256=backbone.weights_sha256, mapping=mapping)
+    total = sum(p.n_windows for p in todo)
     done = 0
-    for row, key, spec, n in todo:
+    for item in todo:
         def report(k: int, _n: int, base: int = done) -> None:
             if progress is not None:
                 progress(base + k, total)
-        _extract_one(cache, row, key, spec, backbone, mapping, batch_size, cancel, report)
-        done += n
+        windows, feats, effective = compute_windows(item.row, backbone, mapping, batch_size,
+                                                    cancel=cancel, progress=report)
+        cache.put(item.key, entry_info(cache, item, backbone, effective), windows, feats)
+        done += item.n_windows
     return ExtractSummary(len(todo), skipped, total, backbone.name, bool(backbone.pretrained))
 
 
-def _extract_one(cache: FeatureCache, row: ManifestRow, key: str, spec: dict[str, Any],
-                 backbone: Any, mapping: str, batch_size: int, cancel: Any,
-                 progress: Callable[[int, int], None]) -> None:
+def compute_windows(
+    row: ManifestRow, backbone: Any, mapping: str, batch_size: int, *, cancel: Any = None,
+    progress: Callable[[int, int], None] | None = None, first: int = 0,
+    count: int | None = None,
+) -> tuple[list[dict[str, Any]], list[np.ndarray], dict[str, Any]]:
+    """``(window dicts, features per window, effective mapping)`` of windows ``first`` to
+    ``first + count`` of one seizure (all by default): what the local loop and each cluster task
+    compute, so both give the same arrays."""
+    from dataclasses import replace
+
     from semioscope.core.features import iter_window_features
     from semioscope.core.video import open_video
     from semioscope.core.video.mapping import mapping_for
+    from semioscope.core.windows import plan_windows
 
     windows: list[dict[str, Any]] = []
     feats: list[np.ndarray] = []
     with open_video(row.video) as reader:
         effective = mapping_for(reader, mapping)
+        plan = plan_windows(reader.properties, row.onset_s, row.offset_s)
+        stop = len(plan.windows) if count is None else first + count
+        plan = replace(plan, windows=plan.windows[first:stop])
         for window, f in iter_window_features(
-                reader, backbone=backbone, crop=row.crop, mapping=effective,
-                onset_s=row.onset_s, offset_s=row.offset_s, batch_size=batch_size,
-                progress=progress, cancel=cancel):
+                reader, backbone=backbone, crop=row.crop, mapping=effective, plan=plan,
+                batch_size=batch_size, progress=progress, cancel=cancel):
             windows.append(window.to_dict())
             feats.append(np.asarray(f, dtype=np.float32))
-    info = {"seizure_id": row.seizure_id, "spec": spec, "backbone": backbone.name,
+    return windows, feats, effective.to_dict()
+
+
+def entry_info(cache: FeatureCache, item: Pending, backbone: Any,
+               mapping_effective: dict[str, Any]) -> dict[str, Any]:
+    """The index record of one entry (without its window count and creation time)."""
+    return {"seizure_id": item.row.seizure_id, "spec": item.spec, "backbone": backbone.name,
             "weights_sha256": backbone.weights_sha256, "pretrained": bool(backbone.pretrained),
-            "mapping_effective": effective.to_dict(), "file": os.path.relpath(
-                cache.entry_file(key), cache.root)}
-    cache.put(key, info, windows, feats)
+            "mapping_effective": mapping_effective,
+            "file": os.path.relpath(cache.entry_file(item.key), cache.root)}

@@ -11,6 +11,7 @@ selected-on-the-same-folds and therefore labelled optimistic.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,17 +55,22 @@ def sample_configs(base: TrainConfig, trials: int, seed: int,
     return out
 
 
-def cv_score(data: FeatureSet, config: TrainConfig, folds: int, seed: int,
-             model_factory: ModelFactory | None, tick: Callable[[], None]) -> float:
-    """Mean window macro F1 over patient-grouped folds of ``data``."""
+def inner_splits(data: FeatureSet, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Patient-grouped folds of ``data`` whose every training part holds both classes."""
     splits, _ = patient_folds(data.y, data.patient, folds, seed)
     if any(len(np.unique(data.y[tr])) < 2 for tr, _ in splits):
         raise SemioscopeError("search", f"too few patients per class for {folds} inner folds "
                               f"inside {len(set(data.patient))} training patients: some "
                               "training part would hold one class only; use fewer folds or "
                               "more patients")
+    return splits
+
+
+def cv_score(data: FeatureSet, config: TrainConfig, folds: int, seed: int,
+             model_factory: ModelFactory | None, tick: Callable[[], None]) -> float:
+    """Mean window macro F1 over patient-grouped folds of ``data``."""
     scores = []
-    for tr, va in splits:
+    for tr, va in inner_splits(data, folds, seed):
         model, _ = fit_procedure(data.subset(tr), config, evaluated=data.subset(va),
                                  model_factory=model_factory)
         scores.append(f1_score(data.y[va], predict(model, data.X[va]) >= 0.5, average="macro",
@@ -73,41 +79,75 @@ def cv_score(data: FeatureSet, config: TrainConfig, folds: int, seed: int,
     return float(np.mean(scores))
 
 
-def nested_search(data: FeatureSet, base: TrainConfig, *, trials: int, seed: int = 0,
-                  outer_folds: int = 5, inner_folds: int = 3, max_epochs: int | None = None,
-                  model_factory: ModelFactory | None = None,
-                  progress: SearchProgress | None = None) -> dict[str, Any]:
-    """Run the search; return the report object (search.json)."""
+@dataclass(frozen=True)
+class SearchPlan:
+    """The drawn configurations and the outer folds: the same for every engine."""
+
+    configs: list[TrainConfig]
+    outer: list[tuple[np.ndarray, np.ndarray]]
+    method: str
+    outer_folds: int
+    inner_folds: int
+    seed: int
+    max_epochs: int | None
+
+    @property
+    def total_fits(self) -> int:
+        return len(self.outer) * (len(self.configs) * self.inner_folds + 1) \
+            + len(self.configs) * self.outer_folds
+
+
+def plan_search(data: FeatureSet, base: TrainConfig, *, trials: int, seed: int = 0,
+                outer_folds: int = 5, inner_folds: int = 3,
+                max_epochs: int | None = None) -> SearchPlan:
+    """Draw the trials and the outer folds; refuse data too small for the inner folds."""
     configs = sample_configs(base, trials, seed, max_epochs)
     outer, method = patient_folds(data.y, data.patient, outer_folds, seed)
-    total = len(outer) * (trials * inner_folds + 1) + trials * outer_folds
-    done = [0]
+    for tr, _ in outer:
+        inner_splits(data.subset(tr), inner_folds, seed)
+    return SearchPlan(configs, outer, method, outer_folds, inner_folds, seed, max_epochs)
 
-    def tick() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
 
-    folds: list[dict[str, Any]] = []
-    for k, (tr, va) in enumerate(outer):
-        train, val = data.subset(tr), data.subset(va)
-        inner = [cv_score(train, c, inner_folds, seed, model_factory, tick) for c in configs]
-        best = int(np.argmax(inner))
-        model, _ = fit_procedure(train, configs[best], evaluated=val, model_factory=model_factory)
-        tick()
-        p = predict(model, val.X)
-        levels = level_scores(p, val.y, val.seizure, val.patient, base.aggregation)
-        folds.append({"fold": k, "train_patients": sorted(set(train.patient)),
-                      "val_patients": sorted(set(val.patient)), "inner_scores": inner,
-                      "chosen_trial": best,
-                      "metrics": {lv: binary_metrics(y, s) for lv, (_, y, s) in levels.items()}})
-    overall = [cv_score(data, c, outer_folds, seed, model_factory, tick) for c in configs]
+def trial_inner_score(data: FeatureSet, plan: SearchPlan, config: TrainConfig, fold: int,
+                      model_factory: ModelFactory | None, tick: Callable[[], None]) -> float:
+    """One trial's inner-CV score inside the training patients of outer fold ``fold``."""
+    return cv_score(data.subset(plan.outer[fold][0]), config, plan.inner_folds, plan.seed,
+                    model_factory, tick)
+
+
+def trial_overall_score(data: FeatureSet, plan: SearchPlan, config: TrainConfig,
+                        model_factory: ModelFactory | None, tick: Callable[[], None]) -> float:
+    """One trial's CV score over all patients (what picks the configuration finally advised)."""
+    return cv_score(data, config, plan.outer_folds, plan.seed, model_factory, tick)
+
+
+def outer_fold_result(data: FeatureSet, plan: SearchPlan, fold: int, inner: list[float],
+                      aggregation: str, model_factory: ModelFactory | None) -> dict[str, Any]:
+    """Refit the trial best inside outer fold ``fold`` and score it once on that fold."""
+    tr, va = plan.outer[fold]
+    train, val = data.subset(tr), data.subset(va)
+    best = int(np.argmax(inner))
+    model, _ = fit_procedure(train, plan.configs[best], evaluated=val,
+                             model_factory=model_factory)
+    p = predict(model, val.X)
+    levels = level_scores(p, val.y, val.seizure, val.patient, aggregation)
+    return {"fold": fold, "train_patients": sorted(set(train.patient)),
+            "val_patients": sorted(set(val.patient)), "inner_scores": list(inner),
+            "chosen_trial": best,
+            "metrics": {lv: binary_metrics(y, s) for lv, (_, y, s) in levels.items()}}
+
+
+def search_report(plan: SearchPlan, folds: list[dict[str, Any]],
+                  overall: list[float]) -> dict[str, Any]:
+    """The report object (search.json) from the outer folds and every trial's overall CV."""
     best = int(np.argmax(overall))
+    configs = plan.configs
     return {
         "method": "nested cross-validation (outer folds for the estimate, inner CV on the outer "
                   "training patients for selection)",
-        "fold_method": method, "outer_folds": outer_folds, "inner_folds": inner_folds,
-        "trials": [c.to_dict() for c in configs], "max_epochs": max_epochs,
+        "fold_method": plan.method, "outer_folds": plan.outer_folds,
+        "inner_folds": plan.inner_folds,
+        "trials": [c.to_dict() for c in configs], "max_epochs": plan.max_epochs,
         "folds": folds,
         "nested_estimate": {lv: mean_std([f["metrics"][lv] for f in folds])
                             for lv in ("window", "seizure", "patient")},
@@ -115,8 +155,31 @@ def nested_search(data: FeatureSet, base: TrainConfig, *, trials: int, seed: int
                      "cv_f1_macro_window": overall[best],
                      "label": "selected on the same folds (optimistic, as in the paper); "
                               "quote the nested estimate instead"},
-        "all_trials_cv_f1_macro_window": overall,
+        "all_trials_cv_f1_macro_window": list(overall),
     }
+
+
+def nested_search(data: FeatureSet, base: TrainConfig, *, trials: int, seed: int = 0,
+                  outer_folds: int = 5, inner_folds: int = 3, max_epochs: int | None = None,
+                  model_factory: ModelFactory | None = None,
+                  progress: SearchProgress | None = None) -> dict[str, Any]:
+    """Run the search in this process; return the report object (search.json)."""
+    plan = plan_search(data, base, trials=trials, seed=seed, outer_folds=outer_folds,
+                       inner_folds=inner_folds, max_epochs=max_epochs)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], plan.total_fits)
+
+    folds = []
+    for k in range(len(plan.outer)):
+        inner = [trial_inner_score(data, plan, c, k, model_factory, tick) for c in plan.configs]
+        folds.append(outer_fold_result(data, plan, k, inner, base.aggregation, model_factory))
+        tick()
+    overall = [trial_overall_score(data, plan, c, model_factory, tick) for c in plan.configs]
+    return search_report(plan, folds, overall)
 
 
 def config_toml(config: TrainConfig) -> str:

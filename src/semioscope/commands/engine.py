@@ -1,0 +1,42 @@
+"""The ``--engine`` options shared by `extract` and `search` (not a subcommand).
+
+``--engine local`` (the default) is the plain path and never imports Ray; ``--engine ray`` runs
+the same work on a Ray cluster (``--address``) or on a local instance started for the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from semioscope.errors import SemioscopeError
+
+RAY_ONLY = ("address", "workers", "ray_device")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser, *, what: str) -> Any:
+    """Add the options; return their group so a command can add its own Ray options."""
+    group = parser.add_argument_group("distributed engine (optional extra: semioscope[cluster])")
+    group.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help=f"where to run: this process (default) or Ray ({what}); see "
+                            "docs/CLUSTER.md")
+    group.add_argument("--address", metavar="ADDR",
+                       help="Ray cluster to join (e.g. HEAD:6379, or auto for one started on "
+                            "this machine); default: start a local Ray instance for this run")
+    group.add_argument("--workers", type=int, metavar="N",
+                       help="Ray tasks at once (default: one per GPU, or the cluster's CPUs "
+                            "over the threads per task)")
+    group.add_argument("--ray-device", choices=("auto", "cpu", "gpu"), default=None,
+                       help="Ray workers on GPUs or CPUs (default auto: GPUs when the cluster "
+                            "has them)")
+    return group
+
+
+def check_engine_arguments(args: argparse.Namespace, extra: tuple[str, ...] = ()) -> None:
+    """Ray-only options given without ``--engine ray`` are a mistake, not silently ignored."""
+    if args.engine == "ray":
+        return
+    for name in (*RAY_ONLY, *extra):
+        if getattr(args, name, None) is not None:
+            flag = "--" + name.replace("_", "-")
+            raise SemioscopeError(flag, "only applies with --engine ray")

@@ -1,0 +1,62 @@
+"""One local Ray instance for all cluster tests (2 CPUs, no dashboard), stopped at the end.
+
+Its workers get their own user folders (never the real weights cache: a fetched I3D there
+would make workers' weights differ from the tests' untrained ones).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from semioscope.core.video.writer import write_ffv1
+
+
+@pytest.fixture(scope="session")
+def ray_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    import ray
+
+    base = tmp_path_factory.mktemp("ray-user")
+    env = {"SEMIOSCOPE_CACHE_DIR": str(base / "cache"), "SEMIOSCOPE_DATA_DIR": str(base / "data")}
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": env})
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def write_dataset(folder: Path, lengths: list[int], patients: int | None = None) -> Path:
+    """Tiny 16-bit videos (one per entry of ``lengths``, in frames) and their manifest."""
+    rows = []
+    for i, n in enumerate(lengths):
+        rng = np.random.default_rng(i)
+        frames = [(rng.integers(0, 2000, (40, 48)) + 1000 * (1 + i % 5)).astype(np.uint16)
+                  for _ in range(n)]
+        write_ffv1(folder / f"v{i}.mkv", frames, fps=30)
+        p = i if patients is None else i % patients
+        rows.append(f"v{i}.mkv,P{p},S{i},{'TLE' if p % 2 else 'FLE'},,,\"0,0,48,40\"")
+    path = folder / "manifest.csv"
+    path.write_text("video,patient_id,seizure_id,label,onset_s,offset_s,crop\n"
+                    + "\n".join(rows) + "\n")
+    return path
+
+
+def ray_task_pids(title: str) -> list[int]:
+    """Processes whose title Ray set to ``ray::<title>`` (a worker running that task)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if cmdline.startswith(f"ray::{title}".encode()) and int(entry.name) != os.getpid():
+            pids.append(int(entry.name))
+    return pids
