@@ -220,7 +220,8 @@ def compute_windows(
     feats: list[np.ndarray] = []
     with open_video(row.video) as reader:
         effective = mapping_for(reader, mapping)
-        plan = plan_windows(reader.properties, row.onset_s, row.offset_s)
+        plan = plan_windows(reader.properties, row.onset_s, row.offset_s,
+                            times=reader.frame_times())
         stop = len(plan.windows) if count is None else first + count
         plan = replace(plan, windows=plan.windows[first:stop])
         for window, f in iter_window_features(
