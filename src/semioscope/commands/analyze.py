@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="results JSON to write")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the windows as CSV")
+    parser.add_argument("--saliency", action="store_true",
+                        help="also compute where each window's score looked (Grad-CAM over the "
+                        "backbone's last 3D map), stored beside --out as <stem>.saliency.npz")
 
 
 def build_request(args: argparse.Namespace) -> AnalysisRequest:
@@ -61,6 +64,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
 
     crop, source, status = None, "full-frame", "ok"
     reasons: list[str] = []
+    subject = None
     if args.crop:
         crop, source = Box.parse(args.crop), "given"
     elif args.crop_file:
@@ -69,6 +73,11 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         given = read_crop_file(args.crop_file)
         crop, source, status = given.box, given.source, given.record_status
         reasons = list(given.reasons)
+        if getattr(args, "saliency", False):
+            from semioscope.core.explain import subject_box
+            from semioscope.core.jsonfile import read_json
+
+            subject = subject_box(read_json(args.crop_file, "crop record"))
     return AnalysisRequest(
         video=args.video, classifier=args.classifier, backbone=args.backbone,
         weights=args.weights, crop=crop, crop_source=source, crop_status=status,
@@ -76,6 +85,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
         device=args.device, threads=args.threads, seed=args.seed, fps=args.fps,
         allow_truncated=args.allow_truncated,
+        saliency=bool(getattr(args, "saliency", False)), subject=subject,
     )
 
 
@@ -116,18 +126,27 @@ class _Bar:
 
 def run(args: argparse.Namespace) -> int:
     from semioscope import UNTRAINED_WARNING
-    from semioscope.core.analysis import analyze
+    from semioscope.core.analysis import analyze_explained
     from semioscope.core.atomic import write_json, write_text
     from semioscope.core.cancel import CancelToken
     from semioscope.core.outputs import refuse_source_targets
 
     refuse_source_targets([args.out, args.csv], [args.video])
+    if args.saliency:
+        from semioscope.core.explain import sidecar_path
+
+        refuse_source_targets([sidecar_path(args.out)], [args.video])
     request = build_request(args)
     bar = _Bar()
     try:
-        results = analyze(request, progress=bar, cancel=CancelToken())
+        results, saliency = analyze_explained(request, progress=bar, cancel=CancelToken())
     finally:
         bar.close()
+    sidecar = None
+    if saliency is not None:
+        from semioscope.core.explain import attach_saliency
+
+        sidecar = attach_saliency(results, saliency, args.out)
     write_json(args.out, results)
     if args.csv:
         write_text(args.csv, windows_csv(results))
@@ -136,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
           f"{summary['confidence']:.2f}); {summary['n_windows']} windows: {summary['n_fle']} FLE, "
           f"{summary['n_tle']} TLE, {summary['n_uncertain']} uncertain")
     print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    if sidecar is not None:
+        marked = sum(w["outside_subject"] for w in results["saliency"]["windows"])
+        print(f"saliency (Grad-CAM per window) written to {sidecar}"
+              + (f"; {marked} window(s) look mostly outside the patient/bed box" if marked
+                 else ""))
     for warning in results["warnings"]:
         text = warning.upper() if warning == UNTRAINED_WARNING or "untrained" in warning \
             else warning

@@ -59,6 +59,8 @@ class AnalysisRequest:
     seed: int = 0
     fps: float | None = None
     allow_truncated: bool = False       # analyse the present part of a recording cut short
+    saliency: bool = False              # also Grad-CAM per window (see core/explain)
+    subject: Box | None = None          # patient ∪ bed box (no margin), for the saliency check
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,20 @@ def analyze(
     receives ``{"windows": [...so far], "summary": {threshold, uncertain_band}, "partial":
     True}`` after every window, so a timeline can draw bars while the rest is computed.
     """
+    return analyze_explained(request, progress, cancel, backbones=backbones,
+                             on_partial=on_partial)[0]
+
+
+def analyze_explained(
+    request: AnalysisRequest, progress: ProgressSink | None = None,
+    cancel: CancelToken | None = None, *, backbones: BackboneCache | None = None,
+    on_partial: PartialSink | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """:func:`analyze`, plus each window's saliency when ``request.saliency`` (else None).
+
+    The saliency (a :class:`~semioscope.core.explain.SaliencySet`) is saved by the caller,
+    beside the results, with :func:`semioscope.core.explain.attach_saliency`.
+    """
     from semioscope.core.models.classifier import load_classifier
 
     _check_request(request)
@@ -244,8 +260,15 @@ def analyze(
         engine = _load_engine(request, loaded, warnings, backbones)
         if cancel is not None:
             cancel.raise_if_cancelled()
+        recorder = None
+        if request.saliency:
+            from semioscope.core.explain import SaliencyRecorder
+
+            recorder = SaliencyRecorder(engine.backbone, engine.model, engine.threshold,
+                                        crop or Box.full_frame(props.width, props.height),
+                                        request.subject)
         windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel,
-                                 on_partial)
+                                 on_partial, recorder)
     results = {
         "software_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -263,7 +286,7 @@ def analyze(
         "warnings": warnings,
     }
     clock("done", len(windows), len(windows))
-    return results
+    return results, None if recorder is None else recorder.saliency
 
 
 def _timing_dict(props: VideoProperties) -> dict[str, Any]:
@@ -364,18 +387,20 @@ def _provenance(backbone: Any) -> dict[str, str]:
 def _score_windows(
     reader: Any, request: AnalysisRequest, plan: WindowPlan, engine: _Engine, crop: Box | None,
     mapping: Any, clock: _Clock, cancel: CancelToken | None,
-    on_partial: PartialSink | None = None,
+    on_partial: PartialSink | None = None, recorder: Any = None,
 ) -> list[dict[str, Any]]:
-    """Features then classifier, window by window, streaming."""
+    """Features then classifier, window by window, streaming (and saliency if recording)."""
     total = len(plan.windows)
     clock("features", 0, total)
     out: list[dict[str, Any]] = []
     rule = {"threshold": engine.threshold, "uncertain_band": list(engine.band)}
     for window, feats in iter_window_features(
-            reader, backbone=engine.backbone, crop=crop, mapping=mapping,
-            batch_size=engine.batch_size, first_batch=request.first_batch,
+            reader, backbone=engine.backbone if recorder is None else recorder, crop=crop,
+            mapping=mapping, batch_size=engine.batch_size, first_batch=request.first_batch,
             progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan):
         p = _predict(engine.model, feats)
+        if recorder is not None:
+            recorder.explain(window.index)
         out.append({**window.to_dict(), "p_tle": p,
                     "label": label_for(p, engine.threshold, engine.band)})
         if on_partial is not None:

@@ -1,0 +1,146 @@
+"""Saliency of a whole analysis: small maps plus their placement, in a sidecar ``.npz``.
+
+The results JSON (``semioscope analyze --saliency --out r.json``) gets one optional section,
+``saliency``, naming the sidecar ``r.saliency.npz`` (beside it, with its SHA-256) and giving per
+window the class explained, the unnormalised peak and the share of evidence on the patient/bed
+box. The sidecar holds one uint8 map per window (0..255 = 0..1 of that window's maximum) over
+the crop box: about 500 bytes a window instead of full frames.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from semioscope.core.atomic import write_bytes
+from semioscope.core.explain.placement import PlacedMap
+from semioscope.core.geometry import Box
+from semioscope.core.hashing import file_sha256
+from semioscope.errors import SemioscopeError
+
+FORMAT = "semioscope-saliency/1"
+METHOD = "Grad-CAM"
+TARGET_RULE = ("each window's predicted class: P(TLE) for a TLE window, 1 - P(TLE) for an FLE "
+               "window (threshold of the classifier)")
+#: a window whose share of evidence on the patient/bed box is below this is marked
+ON_SUBJECT_MIN = 0.5
+
+
+@dataclass
+class SaliencySet:
+    """Every window's placed map, and what it explains."""
+
+    box: Box                                  # source-frame box every map covers (the crop)
+    layer: str
+    backbone: str
+    subject: Box | None = None                # patient ∪ bed (no margin), when known
+    indices: list[int] = field(default_factory=list)
+    maps: list[np.ndarray] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+
+    def add(self, index: int, placed: PlacedMap, target: str, peak: float) -> None:
+        if placed.box != self.box:
+            raise ValueError(f"map placed on {placed.box}, the set covers {self.box}")
+        self.indices.append(int(index))
+        self.maps.append(placed.values.astype(np.float32))
+        self.targets.append(target)
+        self.peaks.append(float(peak))
+
+    def placed(self, index: int) -> PlacedMap | None:
+        """The map of window ``index`` (None when it has none)."""
+        try:
+            at = self.indices.index(int(index))
+        except ValueError:
+            return None
+        return PlacedMap(self.maps[at], self.box)
+
+    def on_subject(self, index: int) -> float | None:
+        placed = self.placed(index)
+        if placed is None or self.subject is None:
+            return None
+        return placed.fraction_inside(self.subject)
+
+    def section(self, file: str, sha256: str) -> dict[str, Any]:
+        """The results JSON's ``saliency`` section."""
+        windows = []
+        for index, target, peak in zip(self.indices, self.targets, self.peaks, strict=True):
+            share = self.on_subject(index)
+            windows.append({"index": index, "target": target, "peak": peak,
+                            "on_subject": share,
+                            "outside_subject": share is not None and share < ON_SUBJECT_MIN})
+        rows, cols = self.maps[0].shape if self.maps else (0, 0)
+        return {"file": file, "sha256": sha256, "format": FORMAT, "method": METHOD,
+                "layer": f"{self.backbone} {self.layer}", "target": TARGET_RULE,
+                "box": self.box.to_dict(), "shape": [rows, cols],
+                "subject_box": None if self.subject is None else self.subject.to_dict(),
+                "on_subject_min": ON_SUBJECT_MIN, "windows": windows}
+
+
+def sidecar_path(results_path: str | Path) -> Path:
+    """``r.json`` -> ``r.saliency.npz`` beside it."""
+    p = Path(results_path)
+    return p.with_name(f"{p.stem}.saliency.npz")
+
+
+def save_saliency(path: str | Path, saliency: SaliencySet) -> str:
+    """Write the sidecar atomically; returns its SHA-256."""
+    shapes = {m.shape for m in saliency.maps}
+    if len(shapes) > 1:
+        raise ValueError(f"maps of different shapes {sorted(shapes)}")
+    maps = (np.stack(saliency.maps) if saliency.maps else np.zeros((0, 1, 1), np.float32))
+    buf = io.BytesIO()
+    np.savez_compressed(
+        buf, format=np.array(FORMAT), maps=np.round(np.clip(maps, 0, 1) * 255).astype(np.uint8),
+        indices=np.array(saliency.indices, np.int32), peaks=np.array(saliency.peaks, np.float32),
+        targets=np.array(saliency.targets, dtype="U3"),
+        box=np.array(saliency.box.as_tuple(), np.int32),
+        subject=np.array(saliency.subject.as_tuple() if saliency.subject else (-1,) * 4, np.int32),
+        layer=np.array(saliency.layer), backbone=np.array(saliency.backbone))
+    write_bytes(path, buf.getvalue())
+    return file_sha256(path)
+
+
+def load_saliency(path: str | Path) -> SaliencySet:
+    """Read a sidecar; a missing or foreign file is a :class:`SemioscopeError` naming it."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["format"]) != FORMAT:
+                raise SemioscopeError(path, f"saliency file of another format {data['format']}")
+            subject = tuple(int(v) for v in data["subject"])
+            out = SaliencySet(Box(*(int(v) for v in data["box"])), str(data["layer"]),
+                              str(data["backbone"]),
+                              None if subject[2] <= 0 else Box(*subject))
+            out.indices = [int(i) for i in data["indices"]]
+            out.maps = [m.astype(np.float32) / 255.0 for m in data["maps"]]
+            out.targets = [str(t) for t in data["targets"]]
+            out.peaks = [float(p) for p in data["peaks"]]
+    except FileNotFoundError:
+        raise SemioscopeError(path, "no such saliency file (analyse again with "
+                              "--saliency)") from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise SemioscopeError(path, f"not a semioscope saliency file ({exc})") from None
+    return out
+
+
+def saliency_for_results(results: dict[str, Any], results_path: str | Path) -> SaliencySet | None:
+    """The sidecar a results JSON names (None when it has no saliency section)."""
+    section = results.get("saliency")
+    if not isinstance(section, dict) or not section.get("file"):
+        return None
+    return load_saliency(Path(results_path).parent / str(section["file"]))
+
+
+def attach_saliency(results: dict[str, Any], saliency: SaliencySet,
+                    results_path: str | Path) -> Path:
+    """Write the sidecar beside ``results_path`` and add the ``saliency`` section to ``results``
+    (call before writing the results JSON, so the JSON never names a missing file)."""
+    path = sidecar_path(results_path)
+    digest = save_saliency(path, saliency)
+    results["saliency"] = saliency.section(path.name, digest)
+    return path

@@ -1,0 +1,135 @@
+"""Saliency (core/explain): the map explains the score shown, and passes the sanity checks of
+Adebayo et al. 2018 that can be run without a learned backbone (parameter randomisation, input
+dependence), plus finiteness, normalisation and placement inside the crop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from semioscope.core.explain import (
+    SaliencySet,
+    feature_maps,
+    grad_cam,
+    load_saliency,
+    place,
+    pool_maps,
+    save_saliency,
+    subject_box,
+)
+from semioscope.core.geometry import Box
+from semioscope.core.models.backbone import load_backbone
+from semioscope.core.models.classifier import pad_features, random_classifier
+from semioscope.errors import SemioscopeError
+
+SIDE, FRAMES = 112, 16          # 4x4 maps over 2 steps: small enough for seconds per test
+
+
+@pytest.fixture(scope="module")
+def i3d():
+    return load_backbone("i3d", allow_untrained=True, threads=2, seed=0)
+
+
+def scene(moving: bool, frames: int = FRAMES, seed: int = 0) -> torch.Tensor:
+    """(1, 3, T, S, S) in [-1, 1]: a warm body on a bed; with ``moving`` one 'arm' (a bar in
+    the upper-left quarter) swings from frame to frame, everything else is still."""
+    rng = np.random.default_rng(seed)
+    clip = np.full((frames, SIDE, SIDE), -0.6, np.float32)
+    clip[:, 30:90, 40:72] = 0.3                                  # trunk
+    for t in range(frames):
+        dx = int(round(14 * np.sin(2 * np.pi * t / 6))) if moving else 0
+        clip[t, 12:22, 8 + dx:40 + dx] = 0.5                     # the arm
+    clip += rng.normal(0, 0.02, clip.shape).astype(np.float32)
+    return torch.from_numpy(np.repeat(clip[None, None], 3, axis=1).clip(-1, 1))
+
+
+def test_pooled_maps_are_exactly_the_features_the_analysis_scores(i3d) -> None:
+    x = scene(True)
+    maps = feature_maps(i3d, x)
+    assert maps.shape[:2] == (1, 1024)
+    torch.testing.assert_close(pool_maps(maps), i3d.features(x), rtol=1e-5, atol=1e-6)
+    s3d = load_backbone("s3d", allow_untrained=True, threads=2, seed=0)
+    torch.testing.assert_close(pool_maps(feature_maps(s3d, x)), s3d.features(x),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_the_map_explains_the_score_shown_and_is_finite_normalised_non_negative(i3d) -> None:
+    model, _ = random_classifier(3, "i3d")
+    x = scene(True)
+    cam = grad_cam(model, feature_maps(i3d, x)[0])
+    with torch.no_grad():
+        shown = float(model(pad_features(i3d.features(x)[0])[None])[0])
+    assert cam.p_tle == pytest.approx(shown, abs=1e-6)
+    assert cam.target == ("TLE" if shown >= 0.5 else "FLE")
+    assert np.isfinite(cam.cam).all() and (cam.cam >= 0).all()
+    assert cam.peak > 0 and cam.cam.max() == pytest.approx(1.0)
+
+
+def test_parameter_randomisation_changes_the_maps(i3d) -> None:
+    """Adebayo et al.'s model-parameter randomisation test, on the classifier's weights."""
+    maps = feature_maps(i3d, scene(True))[0]
+    base, _ = random_classifier(1, "i3d")
+    same = grad_cam(base, maps).cam
+    again = grad_cam(base, maps).cam
+    np.testing.assert_array_equal(same, again)                   # deterministic
+    for seed in (2, 3, 4):
+        other, _ = random_classifier(seed, "i3d")
+        changed = grad_cam(other, maps).cam
+        assert np.abs(changed - same).mean() > 0.05, seed
+
+
+def test_a_still_window_and_a_moving_limb_window_give_different_maps(i3d) -> None:
+    model, _ = random_classifier(5, "i3d")
+    still = grad_cam(model, feature_maps(i3d, scene(False))[0])
+    moving = grad_cam(model, feature_maps(i3d, scene(True))[0])
+    assert np.abs(still.cam - moving.cam).mean() > 0.1
+    assert still.p_tle != moving.p_tle
+
+
+def test_placement_covers_exactly_the_crop_of_the_source_frame() -> None:
+    cam = np.zeros((7, 7), np.float32)
+    cam[1, 1] = 1.0                                          # evidence at the top left
+    crop = Box(40, 100, 400, 200)                            # wide: padded top and bottom
+    placed = place(cam, crop)
+    assert placed.box == crop and placed.values.shape == (16, 32)
+    assert np.isfinite(placed.values).all() and placed.values.min() >= 0
+    assert placed.values.max() == pytest.approx(1.0)
+    frame = placed.to_frame(512, 424)
+    assert frame[:crop.y].sum() == 0 and frame[:, :crop.x].sum() == 0
+    assert frame[crop.y2:].sum() == 0 and frame[:, crop.x2:].sum() == 0
+    ys, xs = np.nonzero(frame > 0.5)
+    assert xs.mean() < crop.x + crop.w / 3 and ys.mean() < crop.y + crop.h / 2
+    assert placed.fraction_inside(Box(crop.x, crop.y, crop.w // 2, crop.h)) > 0.9
+    assert placed.fraction_inside(Box(crop.x + crop.w // 2, crop.y, crop.w // 2, crop.h)) < 0.1
+
+
+def test_subject_box_is_the_union_of_the_best_person_and_bed() -> None:
+    record = {"frames": [
+        {"detections": [{"label": "person", "score": 0.4, "box": {"x": 0, "y": 0, "w": 5, "h": 5}}]},
+        {"detections": [
+            {"label": "person", "score": 0.9, "box": {"x": 50, "y": 60, "w": 40, "h": 80}},
+            {"label": "person", "score": 0.5, "box": {"x": 0, "y": 0, "w": 10, "h": 10}},
+            {"label": "bed", "score": 0.8, "box": {"x": 30, "y": 90, "w": 200, "h": 100}}]}]}
+    assert subject_box(record) == Box(30, 60, 200, 130)
+    assert subject_box({"frames": []}) is None
+
+
+def test_sidecar_round_trip_and_a_foreign_file_is_refused(tmp_path) -> None:
+    crop = Box(10, 20, 300, 150)
+    saliency = SaliencySet(crop, "Mixed_5c", "i3d", subject=Box(20, 30, 100, 100))
+    rng = np.random.default_rng(0)
+    for index in range(3):
+        saliency.add(index, place(rng.random((7, 7)).astype(np.float32), crop), "TLE", 0.5)
+    path = tmp_path / "r.saliency.npz"
+    digest = save_saliency(path, saliency)
+    back = load_saliency(path)
+    assert back.box == crop and back.subject == saliency.subject and back.indices == [0, 1, 2]
+    np.testing.assert_allclose(back.maps[2], saliency.maps[2], atol=1 / 255)
+    section = saliency.section(path.name, digest)
+    assert [w["index"] for w in section["windows"]] == [0, 1, 2]
+    assert all(0 <= w["on_subject"] <= 1 for w in section["windows"])
+    assert path.stat().st_size < 3 * 1000 + 2000           # compact: no frames inside
+    (tmp_path / "x.npz").write_bytes(b"not a saliency file")
+    with pytest.raises(SemioscopeError, match="x.npz: not a semioscope saliency file"):
+        load_saliency(tmp_path / "x.npz")
