@@ -133,9 +133,11 @@ def _run_batch(
     backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]]
 ) -> list[tuple[Window, np.ndarray]]:
     """Stack the gray windows into one ``(N, 1, T, 224, 224)`` buffer (``(N, 3, ...)`` RGB for a
-    backbone that needs three channels) and run it."""
-    import torch
+    backbone that needs three channels) and run it.
 
+    A backbone whose ``runtime`` is not "torch" (OpenVINO) takes the numpy buffer as it is, so the
+    clinician runtime never imports torch here.
+    """
     frames = batch[0][1].shape[0]
     channels = 1 if getattr(backbone, "accepts_gray", False) else 3
     clips = np.empty((len(batch), channels, frames, INPUT_SIZE, INPUT_SIZE), dtype=np.float32)
@@ -144,10 +146,15 @@ def _run_batch(
             clips[slot, 0] = gray
         else:
             to_rgb(gray, out=clips[slot])
-    with torch.inference_mode():
-        feats = backbone.features(torch.from_numpy(clips))
-    if isinstance(feats, torch.Tensor):
-        feats = feats.detach().cpu().float().numpy()
+    if getattr(backbone, "runtime", "torch") != "torch":
+        feats = backbone.features(clips)
+    else:
+        import torch
+
+        with torch.inference_mode():
+            feats = backbone.features(torch.from_numpy(clips))
+        if isinstance(feats, torch.Tensor):
+            feats = feats.detach().cpu().float().numpy()
     feats = np.asarray(feats, dtype=np.float32)
     return [(window, feats[slot]) for slot, (window, _) in enumerate(batch)]
 

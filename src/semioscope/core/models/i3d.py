@@ -14,7 +14,6 @@ three identical channels (exact up to float rounding, about 10% of the network's
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from semioscope.core.models.registry import WEIGHT_FILES, WeightFile, load_state_dict_file
+from semioscope.core.models.timesteps import i3d_timesteps
 
 __all__ = [
     "I3D_WEIGHTS", "I3DWeights", "InceptionI3d", "InceptionModule", "MaxPool3dSame", "Unit3D",
@@ -191,14 +191,6 @@ class InceptionI3d(nn.Module):
         y = self.trunk(x)
         y = F.avg_pool3d(y, (2, min(7, y.shape[3]), min(7, y.shape[4])), stride=1)
         return self.logits(self.dropout(y)).mean(dim=(2, 3, 4))
-
-
-def i3d_timesteps(n_frames: int) -> int:
-    """Feature steps for a clip of ``n_frames`` (SAME: ceil /2 three times, then -1)."""
-    t = n_frames
-    for _ in range(3):
-        t = math.ceil(t / 2)
-    return max(t - 1, 0)
 
 
 @torch.no_grad()

@@ -16,11 +16,9 @@ import torch
 from torchvision.models.video.s3d import S3D
 
 from semioscope.core.models.registry import WEIGHT_FILES, WeightFile, load_state_dict_file
+from semioscope.core.models.timesteps import S3D_MIN_FRAMES, s3d_timesteps
 
 __all__ = ["S3D_WEIGHTS", "S3DFeatures", "S3DWeights", "s3d", "s3d_timesteps"]
-
-#: the shortest clip the layers accept (stride-2 stem, two stride-2 pools, (2,7,7) avg-pool)
-S3D_MIN_FRAMES = 13
 
 
 @dataclass(frozen=True)
@@ -68,15 +66,6 @@ class S3DFeatures(S3D):
         if y.shape[3] != 1 or y.shape[4] != 1:
             raise ValueError(f"input {tuple(x.shape[3:])} is larger than 224x224")
         return y.flatten(2).transpose(1, 2)
-
-
-def s3d_timesteps(n_frames: int) -> int:
-    """Feature steps for a clip of ``n_frames`` (floor-style padding: 60 frames -> 6)."""
-    t = max(n_frames, S3D_MIN_FRAMES)
-    t = (t - 1) // 2 + 1        # stem: kernel 7, stride 2, padding 3
-    t = (t - 1) // 2 + 1        # MaxPool 3x3x3, stride 2, padding 1
-    t = (t - 2) // 2 + 1        # MaxPool 2x2x2, stride 2
-    return max(t - 1, 0)        # avgpool kernel 2, stride 1
 
 
 def s3d(*, weights: Path | None = None, **kwargs: Any) -> S3DFeatures:

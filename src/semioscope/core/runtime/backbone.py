@@ -1,0 +1,81 @@
+"""The backbone on OpenVINO: the same interface as the torch ``Backbone``, numpy in and out.
+
+Loads an IR written by :mod:`semioscope.core.export.backbone` (``<name>.xml`` + ``.bin``); the
+facts the engine needs about it (name, pretrained, weights hash, shortest clip) come from the
+model pack's manifest, not from the IR. Works without torch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from semioscope.core.models.timesteps import timesteps
+from semioscope.core.runtime.ov import compile_ir
+
+__all__ = ["OpenVINOBackbone"]
+
+log = logging.getLogger(__name__)
+
+
+class OpenVINOBackbone:
+    """A frozen video network compiled for the CPU in fp32: (N,3,T,H,W) -> (N,T',1024).
+
+    ``extend_to``: clips shorter than this are lengthened by repeating their last frame before
+    inference (S3D's layers need 13 frames, and the torch path does the same). ``channels`` 1:
+    the IR takes the gray clip ``(N, 1, T, H, W)`` (``accepts_gray``, as the torch I3D does).
+    """
+
+    runtime = "openvino"
+    feature_dim: int = 1024
+    max_steps: int = 7
+    min_frames: int = 10
+
+    def __init__(self, xml: str | Path, *, name: str, pretrained: bool,
+                 weights_sha256: str | None, threads: int | None = None,
+                 extend_to: int | None = None, channels: int = 3) -> None:
+        started = time.monotonic()
+        self.channels = channels
+        self.accepts_gray = channels == 1
+        self.name = name
+        self.pretrained = pretrained
+        self.weights_sha256 = weights_sha256
+        self.extend_to = extend_to
+        self.xml = Path(xml)
+        self._compiled = compile_ir(self.xml, threads=threads)
+        self._request = self._compiled.create_infer_request()
+        log.debug("compiled %s in %.2f s", self, time.monotonic() - started)
+
+    def timesteps(self, n_frames: int) -> int:
+        """How many feature steps a clip of ``n_frames`` frames gives."""
+        return timesteps(self.name, n_frames)
+
+    def features(self, clips: Any) -> np.ndarray:
+        """(N, channels, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024) float32."""
+        x = np.ascontiguousarray(np.asarray(clips, dtype=np.float32))
+        if x.ndim != 5 or x.shape[1] != self.channels:
+            raise ValueError(f"expected clips (N, {self.channels}, T, 224, 224), got "
+                             f"{tuple(x.shape)}")
+        if x.shape[2] < self.min_frames:
+            raise ValueError(f"a clip needs at least {self.min_frames} frames, got {x.shape[2]}")
+        if self.extend_to is not None and x.shape[2] < self.extend_to:
+            tail = np.repeat(x[:, :, -1:], self.extend_to - x.shape[2], axis=2)
+            x = np.concatenate([x, tail], axis=2)
+        self._request.infer({0: x})
+        out = np.array(self._request.get_output_tensor(0).data, dtype=np.float32, copy=True)
+        return out
+
+    def provenance(self) -> dict[str, str]:
+        """What results record as the features' ``runtime`` and ``device``."""
+        from semioscope.core.runtime.ov import import_openvino
+
+        version = str(import_openvino().__version__).split("-")[0]
+        return {"runtime": f"openvino {version}", "device": "cpu"}
+
+    def __repr__(self) -> str:
+        return (f"OpenVINOBackbone({self.name}, pretrained={self.pretrained}, "
+                f"weights_sha256={self.weights_sha256 and self.weights_sha256[:12]})")
