@@ -20,6 +20,7 @@ BENCHES = {
     "cv": ["--epochs", "20"],   # per fold-epoch time; 2000 epochs is hours on 2 cores
     "engine": [],
     "pipeline": [],             # ours vs reference-style, 60 s + 20 s memory (--long: 5 min)
+    "cluster": [],              # extract: local vs --engine ray with 1 and 2 local workers
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from semioscope.errors import SemioscopeError
 
-RAY_ONLY = ("address", "workers", "ray_device")
+RAY_ONLY = ("address", "workers")
 
 
 def add_engine_arguments(parser: argparse.ArgumentParser, *, what: str) -> Any:
@@ -26,9 +26,6 @@ def add_engine_arguments(parser: argparse.ArgumentParser, *, what: str) -> Any:
     group.add_argument("--workers", type=int, metavar="N",
                        help="Ray tasks at once (default: one per GPU, or the cluster's CPUs "
                             "over the threads per task)")
-    group.add_argument("--ray-device", choices=("auto", "cpu", "gpu"), default=None,
-                       help="Ray workers on GPUs or CPUs (default auto: GPUs when the cluster "
-                            "has them)")
     return group
 
 

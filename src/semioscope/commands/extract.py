@@ -42,11 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
     ray = add_engine_arguments(parser, what="one task per video")
     ray.add_argument("--chunk-windows", type=int, metavar="N",
-                        help=f"with --engine ray: split longer videos into tasks of N windows "
-                             f"(default {CHUNK_WINDOWS})")
+                     help=f"with --engine ray: split longer videos into tasks of N windows "
+                          f"(default {CHUNK_WINDOWS}); --device auto uses the cluster's GPUs "
+                          "when it has them (one task per GPU)")
     ray.add_argument("--retries", type=int, metavar="N",
-                        help=f"with --engine ray: resubmit a failed task up to N times "
-                             f"(default {RETRIES})")
+                     help=f"with --engine ray: resubmit a failed task up to N times "
+                          f"(default {RETRIES})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,8 +72,10 @@ def run(args: argparse.Namespace) -> int:
     refuse_source_targets([args.cache], [row.video for row in manifest.rows])
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
+    # with --engine ray the driver's copy only names the weights (keys); workers pick devices
     backbone = load_backbone(args.backbone, args.weights, allow_untrained=args.allow_untrained,
-                             threads=args.threads, seed=args.seed, device=args.device)
+                             threads=args.threads, seed=args.seed,
+                             device="cpu" if args.engine == "ray" else args.device)
     batch_size = args.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         print(f"semioscope: warning: {UNTRAINED_WARNING}", file=sys.stderr)

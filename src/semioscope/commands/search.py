@@ -53,7 +53,7 @@ def _search_ray(args: argparse.Namespace, data: Any, config: Any,
 
     experiment = args.out / "tune"
     with ray_session(args.address, debug=bool(getattr(args, "debug", False)), tune=True) as info:
-        device = choose_device(args.ray_device or "auto", info)
+        device = choose_device(config.device, info, flag="config device =")
         where = "local Ray instance" if info.started_local and not args.address else \
             f"Ray cluster {info.address}"
         print(f"semioscope: {where} "

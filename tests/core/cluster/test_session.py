@@ -15,9 +15,12 @@ def test_auto_picks_gpus_only_when_the_cluster_has_them() -> None:
     assert choose_device("auto", CPU_ONLY) == "cpu"
     assert choose_device("auto", WITH_GPUS) == "gpu"
     assert choose_device("cpu", WITH_GPUS) == "cpu"
-    assert choose_device("gpu", WITH_GPUS) == "gpu"
-    with pytest.raises(SemioscopeError, match="no GPUs"):
-        choose_device("gpu", CPU_ONLY)
+    assert choose_device("cuda", WITH_GPUS) == "gpu"
+    assert choose_device("cuda:1", WITH_GPUS) == "gpu"
+    with pytest.raises(SemioscopeError, match="cuda: the Ray cluster has no GPUs"):
+        choose_device("cuda", CPU_ONLY)
+    with pytest.raises(SemioscopeError, match="choose auto, cpu or cuda"):
+        choose_device("tpu", CPU_ONLY)
 
 
 def test_workers_and_threads() -> None:

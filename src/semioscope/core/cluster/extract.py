@@ -51,7 +51,7 @@ class BackboneSpec:
     allow_untrained: bool
     seed: int
     threads: int
-    device: str                    # "cpu" or "gpu"
+    device: str                    # "cpu" or "gpu" (the GPU Ray gave the task)
     weights_sha256: str | None
 
 
@@ -86,19 +86,6 @@ RetryCallback = Callable[[str, int, str], None]
 _WORKER_BACKBONE: dict[BackboneSpec, Any] = {}
 
 
-class _OnDevice:
-    """A backbone whose network lives on a GPU: clips go there, features come back."""
-
-    def __init__(self, backbone: Any, device: str) -> None:
-        self.inner, self.device = backbone, device
-        self.name, self.pretrained = backbone.name, backbone.pretrained
-        self.weights_sha256 = backbone.weights_sha256
-        backbone.model.to(device)
-
-    def features(self, clips: Any) -> Any:
-        return self.inner.features(clips.to(self.device, non_blocking=True))
-
-
 def worker_backbone(spec: BackboneSpec) -> Any:
     """The backbone of ``spec``, built once per worker process and checked against the driver's."""
     if spec not in _WORKER_BACKBONE:
@@ -106,7 +93,8 @@ def worker_backbone(spec: BackboneSpec) -> Any:
 
         _WORKER_BACKBONE.clear()
         backbone = load_backbone(spec.name, spec.weights, allow_untrained=spec.allow_untrained,
-                                 threads=spec.threads, seed=spec.seed)
+                                 threads=spec.threads, seed=spec.seed,
+                                 device="cuda" if spec.device == "gpu" else "cpu")
         if backbone.weights_sha256 != spec.weights_sha256:
             import socket
 
@@ -114,7 +102,7 @@ def worker_backbone(spec: BackboneSpec) -> Any:
                                   f"{spec.name} weights differ from the driver's "
                                   f"({backbone.weights_sha256} != {spec.weights_sha256}); give "
                                   "--weights on shared storage or fetch the same file everywhere")
-        _WORKER_BACKBONE[spec] = _OnDevice(backbone, "cuda") if spec.device == "gpu" else backbone
+        _WORKER_BACKBONE[spec] = backbone
     return _WORKER_BACKBONE[spec]
 
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from semioscope.core.cluster import require_ray
 from semioscope.errors import SemioscopeError
 
-DEVICES = ("auto", "cpu", "gpu")
-
 
 @dataclass(frozen=True)
 class ClusterInfo:
@@ -72,16 +70,20 @@ def _node_cpus(ray: object) -> int:
                default=0)
 
 
-def choose_device(choice: str, info: ClusterInfo) -> str:
-    """``"gpu"`` when asked, or on ``auto`` when the cluster has GPUs; else ``"cpu"``."""
-    if choice not in DEVICES:
-        raise SemioscopeError("--ray-device", f"choose one of {', '.join(DEVICES)}")
-    if choice == "gpu" and info.gpus == 0:
-        raise SemioscopeError("--ray-device gpu", "the Ray cluster has no GPUs "
-                              f"(resources: {info.cpus} CPUs); use --ray-device cpu or auto")
+def choose_device(choice: str, info: ClusterInfo, *, flag: str = "--device") -> str:
+    """``"gpu"`` or ``"cpu"`` for the Ray workers, from the local path's device setting:
+    ``auto`` takes GPUs when the cluster has them, ``cuda[:N]`` insists on them (Ray assigns each
+    task its GPU, so an index means nothing here), ``cpu`` forces the CPUs."""
     if choice == "cpu":
         return "cpu"
-    return "gpu" if info.gpus > 0 else "cpu"
+    if choice == "auto":
+        return "gpu" if info.gpus > 0 else "cpu"
+    if choice == "cuda" or choice.startswith("cuda:"):
+        if info.gpus == 0:
+            raise SemioscopeError(f"{flag} {choice}", "the Ray cluster has no GPUs "
+                                  f"({info.cpus} CPUs); use auto or cpu")
+        return "gpu"
+    raise SemioscopeError(flag, f"{choice!r}: choose auto, cpu or cuda")
 
 
 def plan_workers(info: ClusterInfo, device: str, workers: int | None,
