@@ -1,11 +1,16 @@
-"""Decode throughput of 16-bit FFV1 512x424 video, and peak memory reading a long video.
+"""Decode throughput of 16-bit FFV1 512x424 video, and peak memory reading a long video;
+with ``--codecs``, sequential decode and random seeks for every codec/container issue #13 reads.
 
     python bench/bench_video.py [--quick] [--out bench/results/video.md]
+    python bench/bench_video.py --codecs [--quick] [--out bench/results/video-codecs.md]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -16,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import emit, machine, run_child  # noqa: E402
 from semioscope.core.video import open_video  # noqa: E402
+from semioscope.core.video.indexed import CLIP_SPECS, encode_clip  # noqa: E402
 from semioscope.core.video.writer import write_ffv1  # noqa: E402
 
 
@@ -66,13 +72,56 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
+def _timed_open(path: Path) -> float:
+    t0 = time.perf_counter()
+    with open_video(path):
+        pass
+    return time.perf_counter() - t0
+
+
+def codec_rows(work: Path, seconds: float, seeks: int, reps: int) -> list[str]:
+    """One row per kind of file: open (first and cached), sequential decode, random seeks."""
+    n = int(seconds * 30)
+    rows = ["| file (512x424, 30 fps, IR-like noise) | frame index | first open | later open "
+            f"| sequential decode, frames/s (median of {reps}, range) | random seek, median / "
+            f"p95 ({seeks} seeks) |", "|---|---|---|---|---|---|"]
+    for name, spec in CLIP_SPECS.items():
+        spec = dataclasses.replace(spec, colour=False)
+        path = work / f"bench_{name}_{seconds:g}s{spec.suffix}"
+        if not path.exists():
+            images = (f if spec.bit_depth == 16 else (f >> 8).astype(np.uint8)
+                      for f in ir_frames(n))
+            encode_clip(path, spec, images, fps=30, count=n)
+        first = _timed_open(path)        # an AVI with B-frames decodes once here (then cached)
+        later = _timed_open(path)
+        rates = [sequential_fps(path) for _ in range(reps)]
+        med, p95 = random_access_ms(path, seeks)
+        with open_video(path) as video:
+            method = video.properties.index_method
+        options = ", ".join(f"{k}={v}" for k, v in spec.options.items() if k in ("bf", "g"))
+        rows.append(f"| {name} ({spec.codec}{', ' + options if options else ''}) | {method} "
+                    f"| {first * 1000:.0f} ms | {later * 1000:.0f} ms | "
+                    f"{statistics.median(rates):.0f} ({min(rates):.0f}-{max(rates):.0f}) | "
+                    f"{med:.0f} ms / {p95:.0f} ms |")
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--codecs", action="store_true", help="the per-codec table instead")
     ap.add_argument("--out")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
     args = ap.parse_args()
     work = Path(args.workdir)
+    if args.codecs:
+        os.environ["SEMIOSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="semioscope-bench-cache-")
+        seconds, seeks, reps = (4, 10, 1) if args.quick else (20, 60, 3)
+        rows = codec_rows(work, seconds, seeks, reps)
+        emit(f"### Video decoding per codec\n\nMachine: {machine()}\n\n" + "\n".join(rows),
+             args.out)
+        return
     short_s, long_s = (5, 10) if args.quick else (60, 180)
     short = write(work / f"bench_ir_{short_s}s.mkv", short_s)
     long = write(work / f"bench_ir_{long_s}s.mkv", long_s)

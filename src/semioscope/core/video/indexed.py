@@ -8,7 +8,7 @@ because each bit is a 16x16 block of near-black or near-white.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import cast
 
 import av
 import numpy as np
+
+from semioscope.core.video.writer import FFV1_OPTIONS
 
 BLOCK = 16          # pixels per bit cell (a multiple of every codec's 8x8 transform)
 COLS, ROWS = 4, 3   # 12 bits: indices up to 4095
@@ -38,8 +40,8 @@ class ClipSpec:
 
 #: every kind of file issue #13 names; ``options`` give B-frames and long GOPs where they exist
 CLIP_SPECS: dict[str, ClipSpec] = {s.name: s for s in [
-    ClipSpec("ffv1-8", "ffv1", ".mkv", "gray", {"g": "30"}),
-    ClipSpec("ffv1-16", "ffv1", ".mkv", "gray16le", {"g": "30"}, bit_depth=16),
+    ClipSpec("ffv1-8", "ffv1", ".mkv", "gray", FFV1_OPTIONS),
+    ClipSpec("ffv1-16", "ffv1", ".mkv", "gray16le", FFV1_OPTIONS, bit_depth=16),
     ClipSpec("h264-mp4", "libx264", ".mp4", options={"bf": "3", "g": "120", "preset": "veryfast"}),
     ClipSpec("h264-mkv", "libx264", ".mkv", options={"bf": "3", "g": "120", "preset": "veryfast"}),
     ClipSpec("h264-mov", "libx264", ".mov", options={"bf": "3", "g": "120", "preset": "veryfast"},
@@ -97,17 +99,30 @@ def write_clip(
     """
     spec = CLIP_SPECS[spec] if isinstance(spec, str) else spec
     shown = list(range(frames)) if indices is None else list(indices)
-    stamps = list(range(len(shown))) if pts is None else list(pts)
+    images = (index_frame(i, colour=spec.colour, bit_depth=spec.bit_depth) for i in shown)
+    return encode_clip(path, spec, images, fps=fps, pts=pts, count=len(shown))
+
+
+def encode_clip(
+    path: Path, spec: ClipSpec | str, images: Iterable[np.ndarray], *, fps: float = 30.0,
+    pts: Sequence[int] | None = None, count: int | None = None,
+) -> Path:
+    """Encode ``images`` ((H, W) gray, (H, W, 3) RGB when ``spec.colour``) as ``spec`` says."""
+    spec = CLIP_SPECS[spec] if isinstance(spec, str) else spec
     rate = Fraction(fps).limit_denominator(1001)
+    frames = list(images) if count is None or spec.packed else images
+    n = len(frames) if isinstance(frames, list) else int(count or 0)
+    stamps = list(range(n)) if pts is None else list(pts)
     if spec.packed:
-        return _write_packed(Path(path), spec, shown, rate)
+        return _write_packed(Path(path), spec, list(frames), rate)
     container = av.open(str(path), mode="w")
     try:
         stream = cast(av.VideoStream, container.add_stream(spec.codec, rate=rate))
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, spec.pix_fmt
+        stream.pix_fmt = spec.pix_fmt
         stream.options = dict(spec.options)  # type: ignore[arg-type]
-        for index, stamp in zip(shown, stamps, strict=True):
-            image = index_frame(index, colour=spec.colour, bit_depth=spec.bit_depth)
+        for image, stamp in zip(frames, stamps, strict=True):
+            if stream.width == 0:
+                stream.height, stream.width = int(image.shape[0]), int(image.shape[1])
             if spec.colour:
                 vf = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(format=spec.pix_fmt)
             elif spec.pix_fmt.startswith("gray"):
@@ -139,21 +154,21 @@ def _n_vop(b_vop: bytes, time_bits: int) -> bytes:
     return b"\x00\x00\x01\xb6" + int(bits, 2).to_bytes(len(bits) // 8, "big")
 
 
-def _write_packed(path: Path, spec: ClipSpec, shown: list[int], rate: Fraction) -> Path:
+def _write_packed(path: Path, spec: ClipSpec, images: list[np.ndarray], rate: Fraction) -> Path:
     """MPEG-4 Part 2 with one B-frame packed into its reference's AVI chunk, as DivX did.
 
     FFmpeg has no packing filter, so the encoder's VOPs are packed here: ``[P, B]`` in one
     chunk, then an N-VOP in the B-frame's slot; user data ``DivX503b1393p`` announces it.
     """
+    height, width = images[0].shape[:2]
     enc = cast(av.VideoCodecContext, av.CodecContext.create("mpeg4", "w"))
-    enc.width, enc.height, enc.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+    enc.width, enc.height, enc.pix_fmt = width, height, "yuv420p"
     enc.time_base, enc.framerate = 1 / rate, rate
     enc.options = dict(spec.options)
     enc.max_b_frames = 1
     vops: list[bytes] = []
-    for k, index in enumerate(shown):
-        vf = av.VideoFrame.from_ndarray(index_frame(index), format="gray").reformat(
-            format="yuv420p")
+    for k, image in enumerate(images):
+        vf = av.VideoFrame.from_ndarray(image, format="gray").reformat(format="yuv420p")
         vf.pts, vf.time_base = k, 1 / rate
         vops += [bytes(p) for p in enc.encode(vf)]
     vops += [bytes(p) for p in enc.encode(None)]
@@ -174,7 +189,7 @@ def _write_packed(path: Path, spec: ClipSpec, shown: list[int], rate: Fraction) 
     container = av.open(str(path), mode="w")
     try:
         stream = cast(av.VideoStream, container.add_stream("mpeg4", rate=rate))
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_tag = "XVID"
         container.start_encoding()
         for slot, (data, key) in enumerate(chunks):
