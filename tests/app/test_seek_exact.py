@@ -55,3 +55,17 @@ def test_truncated_recording_opens_with_a_warning_and_asks_before_analysing(
     assert dialogs.errors == []
     window.open_video(good)
     assert not window.video_warning.isVisible()
+
+
+def test_variable_rate_video_is_timed_by_its_timestamps(qtbot, make_window, tmp_path: Path):
+    slots = [k for k in range(90) if k % 5 != 4]       # every 5th frame of a 30-fps clock missing
+    video = write_clip(tmp_path / "vfr.mkv", "h264-mkv", indices=slots, pts=slots)
+    window = make_window(detector=None)
+    assert window.open_video(video)
+    assert "Variable frame rate: 17 frames missing" in window.video_warning.text()
+    session = window.session
+    assert session.time_of(48) == pytest.approx(2.0, abs=2e-3)     # frame 48 is instant 60
+    assert session.frame_of(2.0) == 48
+    window.transport.slider.setValue(48)
+    wait_until(qtbot, lambda: window.view.shown_frame == 48)
+    assert read_index(window.view.image.image) == 60

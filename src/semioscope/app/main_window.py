@@ -208,6 +208,7 @@ class MainWindow(EditingMixin, QMainWindow):
             with open_video(path, allow_truncated=True) as reader:
                 props = reader.properties
                 mapping = mapping_for(reader, "kinect")
+                times = reader.frame_times()
         except SemioscopeError as exc:
             self.show_error("Cannot open video", str(exc))
             return False
@@ -215,7 +216,7 @@ class MainWindow(EditingMixin, QMainWindow):
             self.show_error("Cannot open video", f"{path.name}: {type(exc).__name__}: {exc}")
             return False
         self._close_session()
-        session = VideoSession(props, mapping)
+        session = VideoSession(props, mapping, times)
         self.session, self.video_path = session, path
         self.setWindowTitle(f"semioscope — {path.name}")
         self._show_video_warning(props)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from semioscope.core.crop import sidecar
@@ -37,10 +38,13 @@ class VideoSession(QObject):
     spanChanged = Signal()
     resultsChanged = Signal()
 
-    def __init__(self, properties: VideoProperties, mapping: IntensityMapping) -> None:
+    def __init__(self, properties: VideoProperties, mapping: IntensityMapping,
+                 times: np.ndarray | None = None) -> None:
+        """``times``: each frame's presentation time (a variable-rate video), else ``i / fps``."""
         super().__init__()
         self.properties = properties
         self.mapping = mapping
+        self._times = None if times is None or not properties.variable_rate else times
         self.sha256: str | None = None
         self._frame = 0
         self._crop: Crop | None = None
@@ -62,9 +66,15 @@ class VideoSession(QObject):
         return self.properties.width, self.properties.height
 
     def time_of(self, frame: int) -> float:
+        if self._times is not None and 0 <= frame < len(self._times):
+            return float(self._times[frame])
         return frame / self.fps
 
     def frame_of(self, seconds: float) -> int:
+        if self._times is not None:   # the frame nearest in presentation time
+            pos = int(np.searchsorted(self._times, seconds))
+            near = [p for p in (pos - 1, pos) if 0 <= p < len(self._times)]
+            return self.clamp(min(near, key=lambda p: abs(self._times[p] - seconds)))
         return self.clamp(int(round(seconds * self.fps)))
 
     def clamp(self, frame: int) -> int:
