@@ -93,3 +93,29 @@ def test_open_gop_leading_frames_come_from_the_previous_keyframe(tmp_path: Path)
                              "x264-params": "open-gop=1:keyint=12:min-keyint=12"})
     path = write_clip(tmp_path / "open.mkv", spec, frames=50)
     _check_every_frame(path, 50, seed=5)
+
+
+def test_a_stream_cut_before_its_first_keyframe_starts_at_that_keyframe(tmp_path: Path):
+    """A copy cut out of a longer recording may start mid-group: frames no keyframe reaches
+    are left out instead of failing the file or showing a broken frame."""
+    import av
+
+    source = write_clip(tmp_path / "long.mkv", ClipSpec(
+        "h264-gop30", "libx264", ".mkv", options={"bf": "2", "g": "30", "preset": "veryfast",
+                                                   "x264-params": "keyint=30:min-keyint=30"}),
+        frames=90)
+    cut = tmp_path / "cut.mkv"
+    with av.open(str(source)) as src, av.open(str(cut), "w") as dst:
+        stream = src.streams.video[0]
+        out = dst.add_stream_from_template(stream)
+        for k, packet in enumerate(src.demux(stream)):
+            if k >= 7 and packet.size:
+                packet.stream = out
+                dst.mux(packet)
+    with open_video(cut) as video:
+        n = video.properties.frames
+        seq = [read_index(f) for chunk in video.iter_chunks(chunk=16) for f in chunk]
+        assert seq[0] == 30 and seq == list(range(30, 30 + n))
+        order = list(range(n))
+        random.Random(9).shuffle(order)
+        assert [read_index(video.read(i)) for i in order] == [seq[i] for i in order]

@@ -91,7 +91,8 @@ def packet_table(packets: list[av.Packet]) -> PacketTable:
 class FrameIndex:
     """Frame ``k`` comes from packet ``packet[k]`` (its ``occurrence[k]``-th frame there).
 
-    ``stamp[k]`` is its presentation timestamp in the stream's time base, increasing with ``k``.
+    ``stamp[k]`` is its presentation timestamp in the stream's time base, increasing with ``k``
+    (empty when the file gives none: then frames are ``1 / fps`` apart).
     ``method`` says how the table was learnt: ``timestamps``, ``intra`` or ``decoded``.
     """
 
@@ -159,10 +160,26 @@ def decode_index(container: av.container.InputContainer, stream: av.VideoStream,
             packet_of.append(source)
             occurrence.append(count)
             stamps.append(frame.pts)
-    if not _unique_increasing(stamps):
-        stamps = list(range(len(packet_of)))
+    sorted_stamps = (np.sort(np.asarray(stamps, dtype=np.int64)) if _unique_increasing(stamps)
+                     else np.zeros(0, np.int64))
     return FrameIndex(np.asarray(packet_of, np.int64), np.asarray(occurrence, np.int64),
-                      np.sort(np.asarray(stamps, dtype=np.int64)), "decoded")
+                      sorted_stamps, "decoded")
+
+
+def without_leading_frames(index: FrameIndex, table: PacketTable) -> FrameIndex:
+    """Drop frames no keyframe can reach: from packets before the first keyframe, or shown
+    before it (the leading pictures of an open GOP at the very start of a cut stream)."""
+    keys = [i for i, key in enumerate(table.keyframe) if key]
+    if not keys:
+        return index
+    first_key = keys[0]
+    shown = np.nonzero(index.packet == first_key)[0]
+    first_shown = int(shown[0]) if len(shown) else 0
+    keep = (index.packet >= first_key) & (np.arange(len(index)) >= first_shown)
+    if keep.all():
+        return index
+    stamp = index.stamp[keep] if len(index.stamp) == len(index) else index.stamp
+    return FrameIndex(index.packet[keep], index.occurrence[keep], stamp, index.method)
 
 
 def _data_and_flush(container: av.container.InputContainer,

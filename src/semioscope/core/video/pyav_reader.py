@@ -35,6 +35,7 @@ from semioscope.core.video.frame_index import (
     save_cached,
     source_of,
     tag,
+    without_leading_frames,
 )
 from semioscope.core.video.structure import diagnose
 from semioscope.errors import VideoError
@@ -120,20 +121,20 @@ class PyAVReader(VideoReader):
     def _frame_index(self) -> FrameIndex:
         index = index_without_decoding(self._table, self._container.format.name)
         if index is not None:
-            return index
+            return without_leading_frames(index, self._table)
         from semioscope.core.hashing import file_sha256
 
         sha = file_sha256(self._path)
         cached = load_cached(sha, len(self._table))
         if cached is not None:
-            return cached
+            return without_leading_frames(cached, self._table)
         try:
             index = decode_index(self._container, self._stream, self._table)
         except av.FFmpegError as exc:
             self.close()
             raise VideoError(self._path, f"cannot decode ({_ffmpeg_reason(exc)})") from exc
         save_cached(sha, index, len(self._table))
-        return index
+        return without_leading_frames(index, self._table)
 
     def _stated_rates(self) -> list[float]:
         """The rates the container states: mean (average_rate), then its clock guesses."""
@@ -159,8 +160,11 @@ class PyAVReader(VideoReader):
         rate = self._container_rate()
         tb = self._stream.time_base or Fraction(1, int(round(rate or 30)))
         stamps = self._index.stamp.astype(np.int64)
-        self._times = (stamps - stamps[0]).astype(np.float64) * float(tb)
-        if self._index.method == "decoded" and not np.all(np.diff(self._times) > 0):
+        self._end_s = 0.0   # presentation time where the last frame ends, from the file's zero
+        if len(stamps) == n:
+            self._times = (stamps - stamps[0]).astype(np.float64) * float(tb)
+            self._end_s = float(stamps[-1] * tb)
+        if len(stamps) != n or not np.all(np.diff(self._times) > 0):
             if rate is None:
                 raise VideoError(self._path, "the container does not state a frame rate; "
                                  "give --fps")
@@ -207,7 +211,8 @@ class PyAVReader(VideoReader):
         """A file cut short covers less time than its header declares: refuse it, or mark it."""
         declared = self._declared_seconds(step)
         present = props.duration_s
-        if declared is None or present >= declared - 1.5 * step - 1e-3:
+        reach = max(present, self._end_s + step)   # a copy cut from a longer recording starts late
+        if declared is None or reach >= declared - 1.5 * step - 1e-3:
             if not self._cut_inside_frame:
                 return props
             declared = max(declared or 0.0, present + step)  # the cut frame was there too
@@ -311,7 +316,7 @@ class PyAVReader(VideoReader):
         """The decoded frame ``index``: forward from where the decoder is, else by seeking."""
         candidates = self._seek_candidates(index)
         first = next(candidates, None)
-        if self._gen is not None and self._last < index and (
+        if self._gen is not None and 0 <= self._last < index and (
                 index - self._last <= FORWARD_DECODE_LIMIT
                 or (first is not None and first <= int(self._index.packet[self._last]))):
             frame = self._advance(index)
