@@ -72,6 +72,11 @@ def test_avi_with_b_frames_is_indexed_once_and_cached(tmp_path: Path, monkeypatc
         raise AssertionError("the cached index should have been used")
 
     monkeypatch.setattr("semioscope.core.video.pyav_reader.decode_index", no_decoding)
+
+    def no_hashing(*args, **kwargs):
+        raise AssertionError("the remembered content hash should have been used")
+
+    monkeypatch.setattr("semioscope.core.hashing.file_sha256", no_hashing)
     _check_every_frame(path, 40, seed=3)
 
 

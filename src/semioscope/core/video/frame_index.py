@@ -193,6 +193,30 @@ def _data_and_flush(container: av.container.InputContainer,
         yield packet
 
 
+def content_key(path: Path) -> str:
+    """The file's SHA-256, remembered per (device, inode, size, mtime) in the cache folder, so
+    reopening a long AVI does not read all of it again just to find its index."""
+    from semioscope.core.hashing import file_sha256
+
+    st = path.stat()
+    memo = cache_dir() / "frame-index" / "by-stat" / (
+        f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}")
+    try:
+        known = memo.read_text().strip()
+        if len(known) == 64:
+            return known
+    except OSError:
+        pass
+    sha = file_sha256(path)
+    try:
+        from semioscope.core.atomic import write_text
+
+        write_text(memo, sha + "\n")
+    except OSError as exc:
+        log.debug("cannot remember the content hash: %s", exc)
+    return sha
+
+
 def _cache_path(sha256: str) -> Path:
     return cache_dir() / "frame-index" / f"{sha256}-v{INDEX_VERSION}.npz"
 

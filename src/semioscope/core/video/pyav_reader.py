@@ -27,6 +27,7 @@ from semioscope.core.video.base import VideoProperties, VideoReader
 from semioscope.core.video.frame_index import (
     FrameIndex,
     PacketTable,
+    content_key,
     decode_index,
     index_without_decoding,
     key_of,
@@ -122,9 +123,7 @@ class PyAVReader(VideoReader):
         index = index_without_decoding(self._table, self._container.format.name)
         if index is not None:
             return without_leading_frames(index, self._table)
-        from semioscope.core.hashing import file_sha256
-
-        sha = file_sha256(self._path)
+        sha = content_key(self._path)
         cached = load_cached(sha, len(self._table))
         if cached is not None:
             return without_leading_frames(cached, self._table)
