@@ -409,12 +409,12 @@ def _score_windows(
 
 
 def _predict(model: Any, feats: np.ndarray) -> float:
-    """P(TLE) of one window's ``(T', 1024)`` features, pre-padded to 7 steps."""
+    """P(TLE) of one window's ``(T', F)`` features, pre-padded to the classifier's input steps."""
     import torch
 
     from semioscope.core.models.classifier import pad_features
 
-    padded = pad_features(feats)
+    padded = pad_features(feats, model.config.steps)
     x = torch.as_tensor(np.asarray(padded, dtype=np.float32))[None]
     model.eval()
     with torch.inference_mode():

@@ -43,7 +43,7 @@ def test_output_is_one_probability_per_sequence() -> None:
 def test_pre_padding_does_not_change_the_output(real: int) -> None:
     model, _ = random_classifier(1)
     x = feats(2, real, seed=real)
-    padded = torch.stack([pad_features(s) for s in x])
+    padded = torch.stack([pad_features(s, 7) for s in x])
     assert padded.shape == (2, 7, 1024) and bool((padded[:, : 7 - real] == -1).all())
     with torch.no_grad():
         assert torch.allclose(model(x), model(padded), atol=1e-6)
@@ -62,7 +62,7 @@ def test_pad_features_numpy_and_long_input() -> None:
     long = np.arange(27, dtype=np.float32).reshape(9, 3)
     np.testing.assert_array_equal(pad_features(long, steps=7), long[2:])
     with pytest.raises(ValueError):
-        pad_features(np.zeros(5))
+        pad_features(np.zeros(5), 7)
 
 
 def test_recurrent_dropout_and_dropout_only_in_training() -> None:

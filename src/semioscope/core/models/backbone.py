@@ -1,7 +1,8 @@
 """The feature extractor interface the engine uses, and :func:`load_backbone`.
 
 A backbone turns a batch of same-length clips ``(N, 3, T, 224, 224)`` in [-1, 1] into per-clip
-feature sequences ``(N, T', 1024)``. Weights come from an explicit file or the one fetched by
+feature sequences ``(N, T', F)``; ``F``, the steps per 2-s window and the shortest clip are its
+weights' contract (:mod:`semioscope.core.models.weights`), never restated here. Weights come from an explicit file or the one fetched by
 ``semioscope models fetch`` (never downloaded here); random weights only when the caller says so
 (smoke tests, demos), and then ``pretrained`` is False so results are flagged as not clinical.
 The network runs on the CPU or an NVIDIA GPU (:mod:`semioscope.core.models.device`); features
@@ -21,22 +22,19 @@ from torch import nn
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models import registry
 from semioscope.core.models.device import Device, resolve_device
+from semioscope.core.models.weights import I3D_WEIGHTS, S3D_WEIGHTS, BackboneWeights
 from semioscope.errors import WeightsError
 
-__all__ = ["BACKBONES", "Backbone", "I3DBackbone", "S3DBackbone", "load_backbone"]
+__all__ = ["BACKBONES", "BUILDERS", "Backbone", "I3DBackbone", "S3DBackbone", "load_backbone"]
 
 log = logging.getLogger(__name__)
-
-BACKBONES = ("i3d", "s3d")
-
 
 class Backbone(abc.ABC):
     """A frozen video network used only for inference (eval mode, no gradients)."""
 
     name: str
-    feature_dim: int = 1024
-    max_steps: int = 7
-    min_frames: int = 10
+    #: the weights' description: file, input contract, feature size, steps, shortest clip
+    weights: BackboneWeights
     #: the inference runtime, recorded in results ("torch" here; other runtimes name theirs)
     runtime: str = "torch"
     #: whether ``features`` takes one gray channel ``(N, 1, T, H, W)`` as the RGB clip whose
@@ -53,6 +51,24 @@ class Backbone(abc.ABC):
         self.model.to(device=self.device.torch_device,  # type: ignore[call-overload]
                       memory_format=self.memory_format)
 
+    @property
+    def feature_dim(self) -> int:
+        return self.weights.feature_dim
+
+    @property
+    def max_steps(self) -> int:
+        """Feature steps of one full 2-s window (what the classifier's input is padded to)."""
+        return self.weights.steps_per_window
+
+    @property
+    def min_frames(self) -> int:
+        return self.weights.min_frames
+
+    @staticmethod
+    @abc.abstractmethod
+    def build(weights: Path | None) -> nn.Module:
+        """The network, loaded strictly from ``weights`` (random when None)."""
+
     def provenance(self) -> dict[str, str]:
         """``{"runtime": "torch 2.14.1", "device": "cpu"}``: what computed the features."""
         return {"runtime": f"{self.runtime} {torch.__version__}",
@@ -64,10 +80,10 @@ class Backbone(abc.ABC):
 
     @abc.abstractmethod
     def _extract(self, clips: torch.Tensor) -> torch.Tensor:
-        """The network's (N, T', 1024) for prepared clips."""
+        """The network's (N, T', feature_dim) for prepared clips."""
 
     def features(self, clips: torch.Tensor) -> torch.Tensor:
-        """(N, 3 or 1, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024), no gradients."""
+        """(N, 3 or 1, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', F), no gradients."""
         channels = (1, 3) if self.accepts_gray else (3,)
         if clips.ndim != 5 or clips.shape[1] not in channels:
             gray = " or (N, 1, T, 224, 224) gray" if self.accepts_gray else ""
@@ -91,7 +107,14 @@ class I3DBackbone(Backbone):
     """The paper's I3D (Mixed_5c + (2,7,7) average pool); 60 frames -> 7 steps."""
 
     name = "i3d"
+    weights = I3D_WEIGHTS
     accepts_gray = True   # Unit3D sums the stem's RGB weights for a one-channel clip
+
+    @staticmethod
+    def build(weights: Path | None) -> nn.Module:
+        from semioscope.core.models.i3d import i3d
+
+        return i3d(weights=weights)
 
     def __init__(self, model: nn.Module, *, pretrained: bool, weights_sha256: str | None,
                  channels_last: bool = True, fold_bn: bool = True,
@@ -116,6 +139,13 @@ class S3DBackbone(Backbone):
     """torchvision S3D with its own input normalisation; 60 frames -> 6 steps."""
 
     name = "s3d"
+    weights = S3D_WEIGHTS
+
+    @staticmethod
+    def build(weights: Path | None) -> nn.Module:
+        from semioscope.core.models.s3d import s3d
+
+        return s3d(weights=weights)
 
     def timesteps(self, n_frames: int) -> int:
         from semioscope.core.models.s3d import s3d_timesteps
@@ -126,14 +156,9 @@ class S3DBackbone(Backbone):
         return self.model.extract_features(clips)  # type: ignore[operator, no-any-return]
 
 
-def _build(name: str, weights: Path | None) -> nn.Module:
-    if name == "i3d":
-        from semioscope.core.models.i3d import i3d
-
-        return i3d(weights=weights)
-    from semioscope.core.models.s3d import s3d
-
-    return s3d(weights=weights)
+#: every backbone, by name: its class builds the network and carries its weights' description
+BUILDERS: dict[str, type[Backbone]] = {"i3d": I3DBackbone, "s3d": S3DBackbone}
+BACKBONES = tuple(BUILDERS)
 
 
 def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrained: bool = False,
@@ -165,12 +190,11 @@ def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrain
                                      "--weights PATH (or --allow-untrained for a smoke test)")
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            model = _build(name, None)
+            model = BUILDERS[name].build(None)
         sha: str | None = None
     else:
-        model = _build(name, path)
+        model = BUILDERS[name].build(path)
         sha = file_sha256(path)
-    cls: type[Backbone] = I3DBackbone if name == "i3d" else S3DBackbone
-    backbone = cls(model, pretrained=path is not None, weights_sha256=sha, device=target)
+    backbone = BUILDERS[name](model, pretrained=path is not None, weights_sha256=sha, device=target)
     log.debug("loaded %s in %.2f s", backbone, time.monotonic() - started)
     return backbone

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from semioscope.core.atomic import atomic_path
+from semioscope.core.models.weights import I3D_WEIGHTS, BackboneWeights, backbone_weights
 from semioscope.errors import WeightsError
 
 __all__ = [
@@ -53,13 +54,33 @@ class ClassifierConfig:
     recurrent_l2: float = 1e-4    # LSTM recurrent kernels
     activity_l2: float = 1e-5     # LSTM outputs
     bias_l2: float = 1e-4         # dense biases
-    steps: int = 7
-    features: int = 1024
+    #: the input shape (steps, features): the backbone's (the paper's I3D unless told)
+    steps: int = I3D_WEIGHTS.steps_per_window
+    features: int = I3D_WEIGHTS.feature_dim
+
+    @classmethod
+    def for_backbone(cls, backbone: Any, **settings: Any) -> ClassifierConfig:
+        """The configuration whose input is ``backbone``'s output (a name, a
+        :class:`BackboneWeights` or a loaded backbone)."""
+        weights = _weights_of(backbone)
+        return cls(**{**settings, "steps": weights.steps_per_window,
+                      "features": weights.feature_dim})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClassifierConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _weights_of(backbone: Any) -> BackboneWeights:
+    if isinstance(backbone, BackboneWeights):
+        return backbone
+    if isinstance(backbone, str):
+        return backbone_weights(backbone)
+    described = getattr(backbone, "weights", None)
+    if isinstance(described, BackboneWeights):
+        return described
+    return backbone_weights(str(backbone.name))
 
 
 class MaskedLSTM(nn.Module):
@@ -153,8 +174,9 @@ def build_classifier(config: ClassifierConfig | None = None) -> SeizureClassifie
     return SeizureClassifier(config)
 
 
-def pad_features(feats: np.ndarray | torch.Tensor, steps: int = 7) -> np.ndarray | torch.Tensor:
-    """(T, F) -> (steps, F), pre-padded with -1 (the paper); keeps the last ``steps`` if longer."""
+def pad_features(feats: np.ndarray | torch.Tensor, steps: int) -> np.ndarray | torch.Tensor:
+    """(T, F) -> (steps, F), pre-padded with -1 (the paper); keeps the last ``steps`` if longer.
+    ``steps`` is the classifier's input length (``config.steps``, from its backbone)."""
     if feats.ndim != 2:
         raise ValueError(f"expected (T, F) features, got shape {tuple(feats.shape)}")
     t = feats.shape[0]
@@ -283,10 +305,14 @@ def random_classifier(seed: int = 0, backbone: Any = "i3d") -> tuple[SeizureClas
     from semioscope import __version__
     from semioscope.core.preprocess import PREPROCESSING_VERSION
 
+    name = backbone if isinstance(backbone, str) else str(backbone.name)
+    try:
+        config = ClassifierConfig.for_backbone(backbone)
+    except KeyError:   # a stand-in backbone (tests): the paper's input shape
+        config = ClassifierConfig()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = SeizureClassifier().eval()
-    name = backbone if isinstance(backbone, str) else str(backbone.name)
+        model = SeizureClassifier(config).eval()
     meta = ClassifierMetadata(
         backbone=name,
         backbone_weights_sha256=None if isinstance(backbone, str) else backbone.weights_sha256,

@@ -14,7 +14,6 @@ three identical channels (exact up to float rounding, about 10% of the network's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +21,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from semioscope.core.models.registry import WEIGHT_FILES, WeightFile, load_state_dict_file
+from semioscope.core.models.registry import load_state_dict_file
 from semioscope.core.models.timesteps import i3d_timesteps
 
 __all__ = [
-    "I3D_WEIGHTS", "I3DWeights", "InceptionI3d", "InceptionModule", "MaxPool3dSame", "Unit3D",
+    "InceptionI3d", "InceptionModule", "MaxPool3dSame", "Unit3D",
     "fold_batchnorm", "i3d", "i3d_timesteps",
 ]
 
@@ -213,21 +212,6 @@ def fold_batchnorm(model: nn.Module) -> nn.Module:
                                      requires_grad=conv.weight.requires_grad)
             unit.bn = None
     return model
-
-
-@dataclass(frozen=True)
-class I3DWeights:
-    """What the pretrained file is and what it expects of its input (its contract)."""
-
-    file: WeightFile
-    input_range: tuple[float, float] = (-1.0, 1.0)   # RGB scaled (x / 255) * 2 - 1
-    input_size: tuple[int, int] = (224, 224)
-    min_frames: int = 10                             # the paper keeps 10..60-frame samples
-    feature_dim: int = 1024
-    num_classes: int = 400                           # Kinetics-400 logits (unused here)
-
-
-I3D_WEIGHTS = I3DWeights(file=WEIGHT_FILES["i3d"])
 
 
 def i3d(*, weights: Path | None = None, **kwargs: Any) -> InceptionI3d:

@@ -8,33 +8,17 @@ unchanged, so torchvision's ``s3d-d76dad2f.pth`` loads with strict key matching.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 from torchvision.models.video.s3d import S3D
 
-from semioscope.core.models.registry import WEIGHT_FILES, WeightFile, load_state_dict_file
+from semioscope.core.models.registry import load_state_dict_file
 from semioscope.core.models.timesteps import S3D_MIN_FRAMES, s3d_timesteps
+from semioscope.core.models.weights import S3D_WEIGHTS
 
-__all__ = ["S3D_WEIGHTS", "S3DFeatures", "S3DWeights", "s3d", "s3d_timesteps"]
-
-
-@dataclass(frozen=True)
-class S3DWeights:
-    """What torchvision's Kinetics-400 S3D file expects of its input."""
-
-    file: WeightFile
-    mean: tuple[float, float, float] = (0.43216, 0.394666, 0.37645)
-    std: tuple[float, float, float] = (0.22803, 0.22145, 0.216989)
-    input_size: tuple[int, int] = (224, 224)
-    min_frames: int = S3D_MIN_FRAMES
-    feature_dim: int = 1024
-    num_classes: int = 400
-
-
-S3D_WEIGHTS = S3DWeights(file=WEIGHT_FILES["s3d"])
+__all__ = ["S3DFeatures", "s3d", "s3d_timesteps"]
 
 
 class S3DFeatures(S3D):

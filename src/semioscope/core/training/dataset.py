@@ -1,4 +1,4 @@
-"""Cached features of a manifest as arrays ready for training: X (N, 7, F), labels, groups."""
+"""Cached features of a manifest as arrays ready for training: X (N, steps, F), labels, groups."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from semioscope.core.manifest import LABELS, where
 from semioscope.core.training.cache import FeatureCache, entry_key, seizure_spec
 from semioscope.core.training.manifest import Manifest
 from semioscope.errors import SemioscopeError
-
-STEPS = 7
 
 
 @dataclass
@@ -44,7 +42,7 @@ class FeatureSet:
         return out
 
 
-def pad_windows(feats: list[np.ndarray], steps: int = STEPS) -> np.ndarray:
+def pad_windows(feats: list[np.ndarray], steps: int) -> np.ndarray:
     """Pre-pad each (T', F) window with -1 to (steps, F), as the paper (and analysis) do."""
     from semioscope.core.models.classifier import pad_features
 
@@ -85,6 +83,13 @@ def load_dataset(manifest: Manifest, cache_dir: str | Path, *, backbone: str | N
     return _assemble(manifest, cache, name, weights, mapping)
 
 
+def _steps(backbone: str) -> int:
+    """A window's feature steps for this backbone's features (its weights' contract)."""
+    from semioscope.core.models.weights import backbone_weights
+
+    return backbone_weights(backbone).steps_per_window
+
+
 def _spec_id(spec: dict[str, Any]) -> str:
     return entry_key(spec, "", None)
 
@@ -118,6 +123,6 @@ def _assemble(manifest: Manifest, cache: FeatureCache, name: str, weights: str |
             "backbone_pretrained": pretrained == {True},
             "preprocessing_version": PREPROCESSING_VERSION,
             "mapping": mappings[0] if same else {"name": mapping, "params": {}}}
-    return FeatureSet(pad_windows(feats), np.array(y, dtype=np.int64),
+    return FeatureSet(pad_windows(feats, _steps(name)), np.array(y, dtype=np.int64),
                       np.array(patient, dtype=str), np.array(seizure, dtype=str),
                       np.array(start, dtype=np.float64), meta)

@@ -12,6 +12,7 @@ the same machine and thread count give the same weights.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,12 +68,14 @@ def weighted_loss(p: Any, y: Any, weights: Any, kind: str = "mse") -> Any:
     return (w * per).mean()
 
 
-def default_model_factory(config: TrainConfig, features: int) -> Any:
-    """The project's classifier with ``config.model`` settings."""
+def default_model_factory(config: TrainConfig, features: int, steps: int | None = None) -> Any:
+    """The project's classifier with ``config.model`` settings; its input shape is the data's
+    ``(steps, features)``, i.e. its backbone's (``core/models/weights.py``)."""
     from semioscope.core.models.classifier import ClassifierConfig, build_classifier
 
     try:
-        cfg = ClassifierConfig(**{**config.model, "features": features})
+        shape = {"features": features, **({} if steps is None else {"steps": steps})}
+        cfg = ClassifierConfig(**{**config.model, **shape})
     except TypeError as exc:
         raise SemioscopeError("config [model]", str(exc)) from None
     return build_classifier(cfg)
@@ -112,7 +115,8 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     device = resolve_device(config.device)
-    model = (model_factory or default_model_factory)(config, X.shape[2]).to(device)
+    factory = model_factory or functools.partial(default_model_factory, steps=X.shape[1])
+    model = factory(config, X.shape[2]).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(config.beta1, config.beta2))
     weights = torch.tensor(class_weights(y), dtype=torch.float32, device=device) \
         if config.class_weighting else None
