@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from semioscope.core.models.timesteps import timesteps
+from semioscope.core.models.weights import BackboneWeights, backbone_weights
 from semioscope.core.runtime.ov import compile_ir
 
 __all__ = ["OpenVINOBackbone"]
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class OpenVINOBackbone:
-    """A frozen video network compiled for the CPU in fp32: (N,3,T,H,W) -> (N,T',1024).
+    """A frozen video network compiled for the CPU in fp32: (N,3,T,H,W) -> (N,T',F).
 
     ``extend_to``: clips shorter than this are lengthened by repeating their last frame before
     inference (S3D's layers need 13 frames, and the torch path does the same). ``channels`` 1:
@@ -31,9 +32,6 @@ class OpenVINOBackbone:
     """
 
     runtime = "openvino"
-    feature_dim: int = 1024
-    max_steps: int = 7
-    min_frames: int = 10
 
     def __init__(self, xml: str | Path, *, name: str, pretrained: bool,
                  weights_sha256: str | None, threads: int | None = None,
@@ -49,6 +47,23 @@ class OpenVINOBackbone:
         self._compiled = compile_ir(self.xml, threads=threads)
         self._request = self._compiled.create_infer_request()
         log.debug("compiled %s in %.2f s", self, time.monotonic() - started)
+
+    @property
+    def weights(self) -> BackboneWeights:
+        """The weights' contract (feature size, steps per window, shortest clip), as in torch."""
+        return backbone_weights(self.name)
+
+    @property
+    def feature_dim(self) -> int:
+        return self.weights.feature_dim
+
+    @property
+    def max_steps(self) -> int:
+        return self.weights.steps_per_window
+
+    @property
+    def min_frames(self) -> int:
+        return self.weights.min_frames
 
     def timesteps(self, n_frames: int) -> int:
         """How many feature steps a clip of ``n_frames`` frames gives."""
