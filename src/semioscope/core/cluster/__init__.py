@@ -1,7 +1,8 @@
 """Running `extract` and `search` on a Ray cluster (``--engine ray``), an optional extra.
 
-Nothing here imports Ray at module level: the plain commands never load it, and asking for the
-Ray engine without Ray installed is one line saying how to install it (:func:`require_ray`).
+Ray is imported only under ``--engine ray`` (``search.py`` imports Ray Tune at module level and
+is itself imported only then): the plain commands never load it, and asking for the Ray engine
+without Ray installed is one line saying how to install it (:func:`require_ray`).
 The cluster code calls the same core functions as the local path (feature cache, window
 computation, cross-validation), so both engines give the same cache entries and reports.
 """

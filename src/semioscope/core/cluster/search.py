@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ray import tune  # this module is imported for --engine ray only, after require_ray()
 
 from semioscope.core.atomic import write_json
 from semioscope.core.training.config import TrainConfig
@@ -66,8 +67,6 @@ def search_request(data: FeatureSet, plan: SearchPlan) -> dict[str, Any]:
 def tune_trial(params: dict[str, Any], data: FeatureSet, plan: SearchPlan,
                device: str) -> None:
     """One Tune trial: configuration ``params["trial"]`` through its full grouped CV."""
-    from ray import tune
-
     index = int(params["trial"])
     config = plan.configs[index]
     if device == "gpu":
@@ -92,8 +91,6 @@ def tune_trial(params: dict[str, Any], data: FeatureSet, plan: SearchPlan,
 def _report(index: int, state: dict[str, Any]) -> None:
     """Report a trial's progress with its state as the checkpoint (written to the experiment
     folder before ``report`` returns, so a stopped search resumes from the last one)."""
-    from ray import tune
-
     complete = "overall" in state
     metrics = {"trial": index, "fits": state["fits"], "complete": complete}
     if complete:
@@ -103,26 +100,20 @@ def _report(index: int, state: dict[str, Any]) -> None:
         tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(folder))
 
 
-def _progress_callback() -> Any:
-    from ray import tune
+class _Progress(tune.Callback):   # type: ignore[misc]
+    """Counts the fits the trials report and calls the current driver's progress (a module-level
+    class: Tune pickles it with the experiment, and a resumed driver must find its own)."""
 
-    class Progress(tune.Callback):   # type: ignore[misc]
-        """Counts fits reported by the trials; calls the current driver's progress."""
-
-        def on_trial_result(self, iteration: int, trials: list[Any], trial: Any,
-                            result: dict[str, Any], **info: Any) -> None:
-            fn = _PROGRESS.get("fn")
-            if fn is not None:
-                _PROGRESS.setdefault("fits", {})[trial.trial_id] = int(result.get("fits", 0))
-                fn(sum(_PROGRESS["fits"].values()), _PROGRESS["total"])
-
-    return Progress()
+    def on_trial_result(self, iteration: int, trials: list[Any], trial: Any,
+                        result: dict[str, Any], **info: Any) -> None:
+        fn = _PROGRESS.get("fn")
+        if fn is not None:
+            _PROGRESS.setdefault("fits", {})[trial.trial_id] = int(result.get("fits", 0))
+            fn(sum(_PROGRESS["fits"].values()), _PROGRESS["total"])
 
 
 def _tuner(experiment: Path, request: dict[str, Any], trainable: Any, plan: SearchPlan,
            workers: int | None, retries: int) -> Any:
-    from ray import tune
-
     stored = experiment / REQUEST
     if tune.Tuner.can_restore(str(experiment)):
         try:
@@ -145,7 +136,7 @@ def _tuner(experiment: Path, request: dict[str, Any], trainable: Any, plan: Sear
         param_space={"trial": tune.grid_search(list(range(len(plan.configs))))},
         tune_config=tune.TuneConfig(max_concurrent_trials=workers, reuse_actors=True),
         run_config=tune.RunConfig(name=experiment.name, storage_path=str(experiment.parent),
-                                  verbose=0, callbacks=[_progress_callback()],
+                                  verbose=0, callbacks=[_Progress()],
                                   failure_config=tune.FailureConfig(max_failures=retries)))
 
 
@@ -161,7 +152,6 @@ def nested_search_ray(
     most ``workers`` run at once. A trial whose worker fails is retried ``retries`` times.
     """
     import ray
-    from ray import tune
 
     plan = plan_search(data, base, trials=trials, seed=seed, outer_folds=outer_folds,
                        inner_folds=inner_folds, max_epochs=max_epochs)
