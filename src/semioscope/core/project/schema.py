@@ -16,8 +16,11 @@ edit (milliseconds), invisible next to a person pressing a key.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from semioscope.errors import SemioscopeError
 
@@ -177,3 +180,32 @@ def upgrade(conn: sqlite3.Connection, target: int = SCHEMA_VERSION,
         if progress is not None:
             progress(step + 1, target)
     return found
+
+
+def bring_up_to_date(conn: sqlite3.Connection, db: Path, *, writable: bool) -> None:
+    """Open-time check: migrate an older project (after a backup copy beside it, once per
+    version) when it may be written; refuse a newer one, or an older one opened read-only.
+    ``conn`` is closed when it is refused."""
+    try:
+        found = version(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise SemioscopeError(db, f"not a project database ({exc})") from None
+    if found == SCHEMA_VERSION:
+        return
+    if found > SCHEMA_VERSION or not writable:
+        conn.close()
+        why = ("made by a newer semioscope (schema v{0}; this one reads up to v{1}); update "
+               "semioscope" if found > SCHEMA_VERSION else
+               "schema v{0} needs upgrading to v{1}: open it once for editing")
+        raise SemioscopeError(db, why.format(found, SCHEMA_VERSION))
+    backup = db.with_name(f"project.v{found}.backup.sqlite")
+    if not backup.exists():
+        with contextlib.closing(sqlite3.connect(backup.with_suffix(".tmp"))) as dest:
+            conn.backup(dest)
+        shutil.move(backup.with_suffix(".tmp"), backup)
+    try:
+        upgrade(conn)
+    except SemioscopeError as exc:
+        conn.close()
+        raise SemioscopeError(db, exc.message) from None

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import semioscope.core.project.schema as schema
 from semioscope.core.crop.editing import Crop
-from semioscope.core.project import schema
 from semioscope.core.project.lock import ProjectLock, current_user
 from semioscope.core.project.model import AuditEntry, VideoRow, box_text, crop_columns, parse_box
 from semioscope.errors import SemioscopeError
@@ -31,7 +30,7 @@ DB_NAME = "project.sqlite"
 
 _ROWS_SQL = """
 SELECT v.id, v.path, v.sha256, v.size, v.patient_id, v.seizure_id, v.label, v.frames, v.fps,
-       v.width, v.height, c.status, c.auto_reasons, c.auto_box, c.auto_status, c.manual_box,
+       v.width, v.height, c.status, c.auto_reasons AS reasons, c.auto_box, c.auto_status, c.manual_box,
        c.unusable_reason, c.detector, c.weights_sha256, c.user, c.updated, s.onset_s, s.offset_s
 FROM videos v JOIN crops c ON c.video_id = v.id LEFT JOIN spans s ON s.video_id = v.id
 """
@@ -63,13 +62,17 @@ def is_project(folder: str | Path) -> bool:
     return (Path(folder) / DB_NAME).is_file()
 
 
-def _row(r: tuple[Any, ...]) -> VideoRow:
-    return VideoRow(
-        id=r[0], path=r[1], sha256=r[2], size=r[3], patient_id=r[4], seizure_id=r[5],
-        label=r[6], frames=r[7], fps=r[8], width=r[9], height=r[10], status=r[11],
-        reasons=tuple(json.loads(r[12] or "[]")), auto_box=parse_box(r[13]), auto_status=r[14],
-        manual_box=parse_box(r[15]), unusable_reason=r[16], detector=r[17], weights_sha256=r[18],
-        user=r[19], updated=r[20], onset_s=r[21], offset_s=r[22])
+#: columns stored as text that a VideoRow holds parsed (every other column is taken as it is)
+_PARSED: dict[str, Callable[[Any], Any]] = {
+    "reasons": lambda text: tuple(json.loads(text or "[]")),
+    "auto_box": parse_box, "manual_box": parse_box}
+
+
+def _video_rows(cursor: sqlite3.Cursor) -> list[VideoRow]:
+    """VideoRows by column name (the SELECT names every column as the field it fills)."""
+    names = [d[0] for d in cursor.description]
+    return [VideoRow(**{n: _PARSED[n](v) if n in _PARSED else v
+                        for n, v in zip(names, r, strict=True)}) for r in cursor]
 
 
 class ProjectStore:
@@ -107,7 +110,7 @@ class ProjectStore:
                 lock = None
         try:
             conn = _connect(db, read_only=reason is not None)
-            _check_version(conn, db, writable=reason is None)
+            schema.bring_up_to_date(conn, db, writable=reason is None)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -226,13 +229,13 @@ class ProjectStore:
 
     # -- reading ---------------------------------------------------------------------------------
     def rows(self) -> list[VideoRow]:
-        return [_row(r) for r in self.conn.execute(_ROWS_SQL + " ORDER BY v.id")]
+        return _video_rows(self.conn.execute(_ROWS_SQL + " ORDER BY v.id"))
 
     def row(self, video_id: int) -> VideoRow:
-        r = self.conn.execute(_ROWS_SQL + " WHERE v.id = ?", (video_id,)).fetchone()
-        if r is None:
+        found = _video_rows(self.conn.execute(_ROWS_SQL + " WHERE v.id = ?", (video_id,)))
+        if not found:
             raise SemioscopeError(self.folder, f"no video {video_id} in the project")
-        return _row(r)
+        return found[0]
 
     def counts(self) -> dict[str, int]:
         """Videos per crop status (every status listed, zeros included)."""
@@ -340,30 +343,3 @@ def _connect(db: Path, *, read_only: bool) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise SemioscopeError(db, f"cannot open the project database ({exc})") from None
     return conn
-
-
-def _check_version(conn: sqlite3.Connection, db: Path, *, writable: bool) -> None:
-    """Bring an older project up to date (after a backup copy); refuse a newer one."""
-    try:
-        found = schema.version(conn)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise SemioscopeError(db, f"not a project database ({exc})") from None
-    if found == schema.SCHEMA_VERSION:
-        return
-    if found > schema.SCHEMA_VERSION or not writable:
-        conn.close()
-        why = ("made by a newer semioscope (schema v{0}; this one reads up to v{1}); update "
-               "semioscope" if found > schema.SCHEMA_VERSION else
-               "schema v{0} needs upgrading to v{1}: open it once for editing")
-        raise SemioscopeError(db, why.format(found, schema.SCHEMA_VERSION))
-    backup = db.with_name(f"project.v{found}.backup.sqlite")
-    if not backup.exists():
-        with contextlib.closing(sqlite3.connect(backup.with_suffix(".tmp"))) as dest:
-            conn.backup(dest)
-        shutil.move(backup.with_suffix(".tmp"), backup)
-    try:
-        schema.upgrade(conn)
-    except SemioscopeError as exc:
-        conn.close()
-        raise SemioscopeError(db, exc.message) from None
