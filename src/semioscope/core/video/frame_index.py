@@ -43,10 +43,11 @@ class PacketTable:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def seek_target(self, packet: int) -> int | None:
-        """A timestamp at or before both of ``packet``'s timestamps (seeking lands at or before it)."""
+    def seek_targets(self, packet: int) -> list[int]:
+        """Timestamps to seek to for ``packet``, latest first: its presentation timestamp (what
+        Matroska and MP4 seek by: lands on it), then its decode timestamp (AVI)."""
         stamps = [s for s in (self.pts[packet], self.dts[packet]) if s is not None]
-        return min(stamps) if stamps else None
+        return sorted(set(stamps), reverse=True)
 
 
 def key_of(packet: av.Packet, kind: str) -> int | None:

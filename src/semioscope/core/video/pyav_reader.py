@@ -250,25 +250,18 @@ class PyAVReader(VideoReader):
 
     def _frames_from(self, start: int) -> Iterator[tuple[int, av.VideoFrame]]:
         """Seek to keyframe packet ``start`` (or before) and yield ``(frame index, frame)``."""
-        target = self._table.seek_target(start)
-        try:
-            if target is None:
-                self._container.seek(0)
-            else:
-                self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
-        except av.FFmpegError as exc:
-            raise VideoError(self._path, f"cannot seek ({_ffmpeg_reason(exc)})") from exc
-        self._stream.codec_context.flush_buffers()
         kind = self._table.key_kind
         started = False
         seen: dict[int, int] = {}
-        for packet in self._container.demux(self._stream):
+        order = -1
+        for packet in self._seek(start):
             if packet.size == 0 and packet.dts is None:
                 pass  # end of stream: flush the decoder
             elif packet.size == 0 or packet.is_discard:
                 continue
             else:
-                key = key_of(packet, kind) if kind != "order" else None
+                order += 1   # from the start of the file when kind is "order"
+                key = key_of(packet, kind) if kind != "order" else order
                 source = self._packet_of_key.get(key, -1) if key is not None else -1
                 if not started:
                     if source < 0 or not self._table.keyframe[source]:
@@ -284,6 +277,36 @@ class PyAVReader(VideoReader):
                     index = self._index_by_stamp(frame.pts)
                 if index is not None:
                     yield index, frame
+
+    def _seek(self, start: int) -> Iterator[av.Packet]:
+        """The stream's packets from keyframe packet ``start`` or a little before it.
+
+        Demuxers seek by different timestamps (Matroska/MP4 by presentation, AVI by decode
+        order), and one that lands *before* the previous keyframe costs a whole extra group:
+        each target is tried, latest first, until the first packet read is at or before
+        ``start``; the start of the file is the last resort.
+        """
+        by_order = self._table.key_kind == "order"   # packets known only by their position
+        for target in [None] if by_order else [*self._table.seek_targets(start), None]:
+            try:
+                if target is None:
+                    self._container.seek(0)
+                else:
+                    self._container.seek(target, stream=self._stream, backward=True,
+                                         any_frame=False)
+            except av.FFmpegError as exc:
+                raise VideoError(self._path, f"cannot seek ({_ffmpeg_reason(exc)})") from exc
+            self._stream.codec_context.flush_buffers()
+            packets = self._container.demux(self._stream)
+            first = next((p for p in packets if p.size and not p.is_discard), None)
+            if first is None:
+                continue
+            key = key_of(first, self._table.key_kind)
+            landed = self._packet_of_key.get(key, -1) if key is not None else -1
+            if target is None or 0 <= landed <= start:
+                yield first
+                yield from packets
+                return
 
     def _index_by_stamp(self, stamp: int | None) -> int | None:
         if stamp is None:
