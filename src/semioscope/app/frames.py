@@ -8,18 +8,18 @@ ahead of the last frame it served, so playback reads from the cache. Each frame 
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 
+from semioscope.app.latest import LatestRequestWorker
 from semioscope.core.video import IntensityMapping, open_video
 from semioscope.errors import SemioscopeError
 
 
-class FrameServer(QThread):
+class FrameServer(LatestRequestWorker):
     """``request(i)`` from the GUI; ``frameReady(i, uint8 HxW)`` comes back on the GUI thread."""
 
     frameReady = Signal(int, object)
@@ -34,39 +34,14 @@ class FrameServer(QThread):
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._cache_frames = cache_frames
         self._read_ahead = read_ahead
-        self._cond = threading.Condition()
-        self._wanted: int | None = None
-        self._stopping = False
         self.decoded = 0  # frames actually decoded (tests, bench)
         self.hits = 0     # requests served from the cache
 
-    # -- GUI side ----------------------------------------------------------------------------
     def request(self, index: int) -> None:
         """Ask for frame ``index``; replaces any request not yet started."""
-        with self._cond:
-            self._wanted = int(index)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopping = True
-            self._cond.notify()
-        self.wait(5000)
+        self.submit(int(index))
 
     # -- worker side -------------------------------------------------------------------------
-    def _take(self) -> int | None:
-        with self._cond:
-            while self._wanted is None and not self._stopping:
-                self._cond.wait()
-            if self._stopping:
-                return None
-            wanted, self._wanted = self._wanted, None
-            return wanted
-
-    def _pending(self) -> bool:
-        with self._cond:
-            return self._wanted is not None or self._stopping
-
     def _get(self, reader: object, index: int) -> np.ndarray:
         frame = self._cache.get(index)
         if frame is not None:
@@ -86,14 +61,14 @@ class FrameServer(QThread):
             self.failed.emit(str(exc))
             return
         try:
-            while (index := self._take()) is not None:
+            while (index := self.take()) is not None:
                 if not 0 <= index < self._n:
                     continue
                 if index in self._cache:
                     self.hits += 1
                 self.frameReady.emit(index, self._get(reader, index))
                 ahead = index + 1
-                while ahead < min(index + self._read_ahead, self._n) and not self._pending():
+                while ahead < min(index + self._read_ahead, self._n) and not self.pending():
                     self._get(reader, ahead)
                     ahead += 1
         except SemioscopeError as exc:

@@ -15,10 +15,8 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from semioscope.app.state import start_frame
+from semioscope.core.palette import label_colour
 from semioscope.core.results import WindowIndex
-
-LABEL_COLOURS = {"TLE": "#ef6c00", "FLE": "#1e88e5", "uncertain": "#9e9e9e"}
-
 
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
 
@@ -82,7 +80,7 @@ class Timeline(pg.PlotWidget):
         x0 = np.array([float(w["start_s"]) for w in windows], dtype=float)
         x1 = np.array([float(w["end_s"]) for w in windows], dtype=float)
         gap = np.minimum(0.04, (x1 - x0) * 0.05) if len(windows) else x0
-        brushes = [pg.mkBrush(LABEL_COLOURS.get(str(w.get("label")), "#9e9e9e"))
+        brushes = [pg.mkBrush(label_colour(w.get("label")))
                    for w in windows]
         threshold = 0.5
         if results is not None:

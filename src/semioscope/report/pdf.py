@@ -35,12 +35,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from semioscope.core.palette import LABEL_COLOURS
 from semioscope.report.content import ReportContent
 
 PAGES = {"a4": A4, "letter": LETTER}
 MARGIN = 16 * mm
 FONT, BOLD, ITALIC, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSansMono"
-VERDICT_COLOURS = {"TLE": "#d55e00", "FLE": "#0072b2", "uncertain": "#6b6b6b"}
 GRID = colors.HexColor("#c8c8c8")
 HEAD_BG = colors.HexColor("#e8edf2")
 
@@ -129,7 +129,7 @@ class _Verdict(Flowable):
     def __init__(self, content: ReportContent, width: float, st: dict[str, ParagraphStyle]):
         super().__init__()
         label = content.verdict_label
-        colour = colors.HexColor(VERDICT_COLOURS.get(label, "#333333"))
+        colour = colors.HexColor(LABEL_COLOURS.get(label, "#333333"))
         shown = {"uncertain": "Uncertain"}.get(label, label)
         column = 0.24 * width
         size = min(20.0, (column - 14) / pdfmetrics.stringWidth(shown, BOLD, 1))
@@ -168,7 +168,7 @@ def _windows_table(content: ReportContent, width: float, st: dict[str, Paragraph
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
     for row, cells in enumerate(content.window_rows, start=1):
-        colour = VERDICT_COLOURS.get(cells[4])
+        colour = LABEL_COLOURS.get(cells[4])
         if colour:
             style.append(("TEXTCOLOR", (4, row), (4, row), colors.HexColor(colour)))
     table.setStyle(TableStyle(style))

@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.palette import LABEL_COLOURS
 from semioscope.report.case import CaseInfo
 
 log = logging.getLogger(__name__)
 
-COLOURS = {"TLE": "#d55e00", "FLE": "#0072b2", "uncertain": "#4d4d4d"}  # colour-blind safe
 CROP_RGB = (255, 200, 0)
 KEYFRAMES = 6
 PIXEL_BLOCKS = 16     # de-identified keyframes: at most 16 blocks across the frame
@@ -67,7 +67,7 @@ def timeline_png(results: dict[str, Any], width_in: float = 7.0, height_in: floa
         p = np.array([w["p_tle"] for w in windows], dtype=float)
         mids = (starts + ends) / 2
         ax.plot(mids, p, color="#a0a0a0", lw=0.8, zorder=2)
-        for label, colour in COLOURS.items():
+        for label, colour in LABEL_COLOURS.items():
             sel = np.array([w["label"] == label for w in windows])
             if sel.any():
                 ax.hlines(p[sel], starts[sel], ends[sel], color=colour, lw=2.5, zorder=3)
@@ -86,7 +86,7 @@ def timeline_png(results: dict[str, Any], width_in: float = 7.0, height_in: floa
     ax.grid(axis="y", color="#eeeeee")
     for y, text in ((0.97, "TLE"), (0.03, "FLE")):
         ax.text(1.01, y, text, transform=ax.transAxes, va="center", fontsize=9,
-                color=COLOURS[text], fontweight="bold")
+                color=LABEL_COLOURS[text], fontweight="bold")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7.5,
               frameon=False)
     return _png(fig, dpi=170)

@@ -1,6 +1,7 @@
 """The first frame of the selected video, decoded off the GUI thread (the view draws the box).
 
-Only the latest request is served: moving quickly through the table never queues decodes.
+Only the latest request is served (``app/latest.py``): moving quickly through the table never
+queues decodes.
 """
 
 from __future__ import annotations
@@ -9,47 +10,37 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
+
+from semioscope.app.latest import LatestRequestWorker
 
 CACHE_SIZE = 64
 
 
-class ThumbnailLoader(QThread):
-    """Decodes frame 0 of a video to 8-bit gray; emits ``loaded(video_id, array or message)``."""
+class ThumbnailLoader(LatestRequestWorker):
+    """Decodes frame 0 of a video to 8-bit gray; emits ``loaded(video_id, array or message)``.
+
+    The cache is filled on the worker thread and read on the GUI thread, always under a lock.
+    """
 
     loaded = Signal(int, object)
 
     def __init__(self) -> None:
         super().__init__()
-        self._wake = threading.Condition()
-        self._wanted: tuple[int, str] | None = None
-        self._stop = False
+        self._cache_lock = threading.Lock()
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
     def request(self, video_id: int, path: str) -> None:
-        if video_id in self._cache:
-            self.loaded.emit(video_id, self._cache[video_id])
+        with self._cache_lock:
+            cached = self._cache.get(video_id)
+        if cached is not None:
+            self.loaded.emit(video_id, cached)
             return
-        with self._wake:
-            self._wanted = (video_id, path)
-            self._wake.notify()
-
-    def stop(self) -> None:
-        with self._wake:
-            self._stop = True
-            self._wake.notify()
-        self.wait(5000)
+        self.submit((video_id, path))
 
     def run(self) -> None:
-        while True:
-            with self._wake:
-                while self._wanted is None and not self._stop:
-                    self._wake.wait()
-                if self._stop:
-                    return
-                assert self._wanted is not None
-                video_id, path = self._wanted
-                self._wanted = None
+        while (wanted := self.take()) is not None:
+            video_id, path = wanted
             self.loaded.emit(video_id, self._decode(video_id, path))
 
     def _decode(self, video_id: int, path: str) -> np.ndarray | str:
@@ -62,8 +53,8 @@ class ThumbnailLoader(QThread):
         except SemioscopeError as exc:
             return str(exc)
         gray = np.ascontiguousarray(gray, dtype=np.uint8)
-        self._cache[video_id] = gray
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[video_id] = gray
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return gray
-
