@@ -40,3 +40,11 @@ def mkv16(tmp_path: Path) -> tuple[Path, list[np.ndarray]]:
     path = tmp_path / "clip16.mkv"
     write_ffv1(path, frames, fps=30)
     return path, frames
+
+
+@pytest.fixture(scope="session")
+def model_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(a model pack folder, its source classifier): converted once per session (~1 min)."""
+    from tests.packs import export_test_pack
+
+    return export_test_pack(tmp_path_factory.mktemp("pack"))

@@ -23,6 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("video", type=Path, help="video file, image folder or .npy array")
     parser.add_argument("--classifier", type=Path, metavar="FILE",
                         help="trained classifier (semioscope train)")
+    parser.add_argument("--pack", type=Path, metavar="DIR",
+                        help="model pack from `semioscope models export` (OpenVINO, no torch "
+                        "needed): replaces --classifier and --weights; used only when every "
+                        "file's SHA-256 matches its manifest")
     parser.add_argument("--backbone", choices=("i3d", "s3d"), default="i3d",
                         help="feature network (default i3d, as in the paper)")
     parser.add_argument("--weights", type=Path, metavar="PATH",
@@ -86,6 +90,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         device=args.device, threads=args.threads, seed=args.seed, fps=args.fps,
         allow_truncated=args.allow_truncated,
         saliency=bool(getattr(args, "saliency", False)), subject=subject,
+        pack=getattr(args, "pack", None),
     )
 
 

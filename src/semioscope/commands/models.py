@@ -1,4 +1,4 @@
-"""``semioscope models fetch|list|inspect|verify``: official weight files and classifier files.
+"""``semioscope models fetch|list|inspect|verify|export|verify-pack``: weight and model files.
 
 ``fetch`` is the only command that uses the network. Hospitals without internet copy the files by
 hand (``models list`` says where they go) or pass ``--weights PATH`` to the commands that use them.
@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = "download, list, verify official weight files; inspect a classifier file"
+HELP = ("download, list, verify official weight files; inspect a classifier file; export "
+        "and verify model packs")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     verify.add_argument("file", type=Path, help="weights file copied by hand")
     verify.add_argument("--name", required=True, choices=list(WEIGHT_FILES),
                         help="which official file it should be")
+    from semioscope.commands import models_pack
+
+    models_pack.add_parsers(sub)
 
 
 def run(args: argparse.Namespace) -> int:
-    action: Any = {"fetch": _fetch, "list": _list, "inspect": _inspect, "verify": _verify}
+    from semioscope.commands import models_pack
+
+    action: Any = {"fetch": _fetch, "list": _list, "inspect": _inspect, "verify": _verify,
+                   "export": models_pack.run_export, "verify-pack": models_pack.run_verify}
     return int(action[args.action](args))
 
 

@@ -61,6 +61,8 @@ class AnalysisRequest:
     allow_truncated: bool = False       # analyse the present part of a recording cut short
     saliency: bool = False              # also Grad-CAM per window (see core/explain)
     subject: Box | None = None          # patient ∪ bed box (no margin), for the saliency check
+    pack: Path | None = None            # a model pack (OpenVINO, no torch) instead of the
+                                        # classifier/weights files (core/runtime/pack.py)
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,9 @@ def _check_request(request: AnalysisRequest) -> None:
         raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
     if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
         raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
-    parse_device(request.device)
+    device, _ = parse_device(request.device)
+    if request.pack is not None:
+        _check_pack_request(request, device)
     if request.mapping not in MAPPING_NAMES:
         raise SemioscopeError("--mapping", f"unknown mapping {request.mapping!r}; choose one "
                               f"of {', '.join(MAPPING_NAMES)}")
@@ -184,10 +188,34 @@ def _check_request(request: AnalysisRequest) -> None:
     for path, what in ((request.classifier, "classifier"), (request.weights, "weights")):
         if path is not None and not Path(path).is_file():
             raise WeightsError(path, f"no such {what} file")
-    if request.classifier is None and not request.allow_untrained:
+    if request.classifier is None and request.pack is None and not request.allow_untrained:
         raise SemioscopeError("--classifier", "no classifier given: pass --classifier FILE (a "
                               "trained model from `semioscope train`), or --allow-untrained for "
                               "a meaningless demonstration run")
+
+
+def _check_pack_request(request: AnalysisRequest, device: str) -> None:
+    """A pack brings its own networks, runs on OpenVINO's CPU plugin and has no gradients."""
+    for given, option in ((request.classifier, "--classifier"), (request.weights, "--weights")):
+        if given is not None:
+            raise SemioscopeError(option, "not with --pack: the model pack brings its own")
+    if device == "cuda":
+        raise SemioscopeError("--device", "a model pack runs on the CPU (OpenVINO); use the "
+                              "research install for a GPU")
+    if request.saliency:
+        raise SemioscopeError("--saliency", "needs the research install (torch gradients), "
+                              "not a model pack")
+
+
+def _use_pack(request: AnalysisRequest) -> tuple[AnalysisRequest, Any, tuple[Any, Any]]:
+    """Open (and verify) the request's pack: the request as the pack fills it, the pack, and
+    its classifier with metadata, all without torch."""
+    from semioscope.core.runtime.pack import ModelPack
+
+    pack = ModelPack.open(Path(str(request.pack)))
+    request = dataclasses.replace(request, backbone=pack.backbone_name,
+                                  classifier=pack.classifier_file)
+    return request, pack, (pack.classifier(threads=request.threads), pack.classifier_metadata())
 
 
 class _Clock:
@@ -234,14 +262,17 @@ def analyze_explained(
     The saliency (a :class:`~semioscope.core.explain.SaliencySet`) is saved by the caller,
     beside the results, with :func:`semioscope.core.explain.attach_saliency`.
     """
-    from semioscope.core.models.classifier import load_classifier
-
     _check_request(request)
     clock = _Clock(progress)
     clock("loading", 0, 0)
     warnings: list[str] = []
-    loaded = None
-    if request.classifier is not None:  # cheap, and the likeliest mistake: check it first
+    loaded = pack = None
+    if request.pack is not None:  # every hash checked before anything else
+        request, pack, loaded = _use_pack(request)
+        _check_classifier(Path(str(request.pack)), loaded[1], request)
+    elif request.classifier is not None:  # cheap, and the likeliest mistake: check it first
+        from semioscope.core.models.classifier import load_classifier
+
         loaded = load_classifier(request.classifier)
         _check_classifier(Path(request.classifier), loaded[1], request)
     with open_video(request.video, fps=request.fps,
@@ -257,7 +288,7 @@ def analyze_explained(
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
             _check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
-        engine = _load_engine(request, loaded, warnings, backbones)
+        engine = _load_engine(request, loaded, warnings, backbones, pack)
         if cancel is not None:
             cancel.raise_if_cancelled()
         recorder = None
@@ -315,6 +346,7 @@ class _Engine:
     model: Any
     meta: Any
     batch_size: int
+    pack: Any = None      # the ModelPack the networks came from, if any
 
     @property
     def threshold(self) -> float:
@@ -326,24 +358,33 @@ class _Engine:
 
 
 def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
-                 warnings: list[str], backbones: BackboneCache | None = None) -> _Engine:
+                 warnings: list[str], backbones: BackboneCache | None = None,
+                 pack: Any = None) -> _Engine:
     """The backbone (refused if untrained without permission) and the classifier to use."""
-    from semioscope.core.models.backbone import load_backbone
-    from semioscope.core.models.classifier import random_classifier
+    if pack is not None:
+        backbone = pack.backbone(threads=request.threads)
+        if not backbone.pretrained and not request.allow_untrained:
+            raise WeightsError(request.pack, "the pack's backbone has random weights (made "
+                               "with --allow-untrained): pass --allow-untrained to use it")
+    else:
+        from semioscope.core.models.backbone import load_backbone
 
-    load = load_backbone if backbones is None else backbones.get
-    backbone = load(request.backbone, request.weights, allow_untrained=request.allow_untrained,
-                    threads=request.threads, seed=request.seed, device=request.device)
+        load = load_backbone if backbones is None else backbones.get
+        backbone = load(request.backbone, request.weights,
+                        allow_untrained=request.allow_untrained, threads=request.threads,
+                        seed=request.seed, device=request.device)
     batch = request.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         warnings.append(UNTRAINED_WARNING)
     if loaded is None:
+        from semioscope.core.models.classifier import random_classifier
+
         model, meta = random_classifier(request.seed, backbone)
         warnings.append(UNTRAINED_CLASSIFIER_WARNING)
     else:
         model, meta = loaded
         _check_backbone_match(Path(str(request.classifier)), meta, backbone)
-    return _Engine(backbone, model, meta, batch)
+    return _Engine(backbone, model, meta, batch, pack)
 
 
 def _resolve_crop(request: AnalysisRequest, width: int, height: int) -> Box | None:
@@ -373,6 +414,7 @@ def _model_dict(request: AnalysisRequest, engine: _Engine) -> dict[str, Any]:
         "classifier_trained": bool(getattr(meta, "trained", False)),
         "preprocessing_version": PREPROCESSING_VERSION,
         "classifier_metadata": _meta_dict(meta),
+        **({} if engine.pack is None else {"pack": engine.pack.provenance()}),
     }
 
 
@@ -410,6 +452,11 @@ def _score_windows(
 
 def _predict(model: Any, feats: np.ndarray) -> float:
     """P(TLE) of one window's ``(T', F)`` features, pre-padded to the classifier's input steps."""
+    if getattr(model, "runtime", "torch") != "torch":  # a pack's classifier: no torch
+        p = float(model.p_tle(feats))
+        if not 0.0 <= p <= 1.0:
+            raise RuntimeError(f"classifier returned {p}, not a probability")
+        return p
     import torch
 
     from semioscope.core.models.classifier import pad_features

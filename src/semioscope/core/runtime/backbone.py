@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.models.device import Device
 from semioscope.core.models.timesteps import timesteps
 from semioscope.core.models.weights import BackboneWeights, backbone_weights
 from semioscope.core.runtime.ov import compile_ir
@@ -38,6 +39,7 @@ class OpenVINOBackbone:
                  extend_to: int | None = None, channels: int = 3) -> None:
         started = time.monotonic()
         self.channels = channels
+        self.device = Device("cpu")  # OpenVINO's CPU plugin: the batch default of the CPU
         self.accepts_gray = channels == 1
         self.name = name
         self.pretrained = pretrained

@@ -1,0 +1,134 @@
+"""A model pack: the networks of one trained model as OpenVINO IR, with a manifest of hashes.
+
+The research team writes it with ``semioscope models export`` (which needs torch); the hospital
+copies the folder to the review workstations, whose clinician runtime has no torch. A pack is
+used only when every file the manifest lists is present with its recorded SHA-256, and every
+result made with it records the pack (its manifest's SHA-256, the converter, the source hashes).
+
+Layout (one folder)::
+
+    manifest.json          format, created, software and converter versions, the entries below
+    i3d.xml / i3d.bin      the backbone, fp32, exact for every clip length
+    classifier.xml / .bin  the trained classifier, fp32
+    classifier.semio       the classifier file it came from (metadata; the torch path can use it)
+    detector.xml / .bin    the crop detector, when exported
+
+The manifest is not signed: a hash check proves the files are the ones the manifest names, not
+who wrote the manifest. Hospitals compare the manifest's SHA-256 (``semioscope models verify-pack``
+prints it) with the one the research team reports.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from semioscope.core.hashing import file_sha256
+from semioscope.errors import WeightsError
+
+__all__ = ["MANIFEST", "PACK_FORMAT", "ModelPack", "is_pack"]
+
+PACK_FORMAT = "semioscope-pack/1"
+MANIFEST = "manifest.json"
+
+
+def is_pack(path: str | Path) -> bool:
+    """True for a pack folder or its ``manifest.json``."""
+    path = Path(path)
+    return (path / MANIFEST).is_file() or (path.name == MANIFEST and path.is_file())
+
+
+@dataclass(frozen=True)
+class ModelPack:
+    """An opened, verified pack (use :meth:`open`)."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    manifest_sha256: str
+
+    @classmethod
+    def open(cls, path: str | Path) -> ModelPack:
+        """Read and verify the pack at ``path`` (folder or manifest); WeightsError if anything is off."""
+        path = Path(path)
+        folder = path.parent if path.name == MANIFEST and path.is_file() else path
+        manifest_path = folder / MANIFEST
+        if not manifest_path.is_file():
+            raise WeightsError(folder, f"not a model pack (no {MANIFEST}); make one with "
+                               "`semioscope models export`")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise WeightsError(manifest_path, f"unreadable pack manifest: {exc}") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
+            got = manifest.get("format") if isinstance(manifest, dict) else None
+            raise WeightsError(manifest_path, f"pack format {got!r}, expected {PACK_FORMAT!r}")
+        files = manifest.get("files")
+        if not isinstance(files, dict) or not files:
+            raise WeightsError(manifest_path, "the manifest lists no files")
+        for name, sha in files.items():
+            if Path(name).name != name:
+                raise WeightsError(manifest_path, f"file name {name!r} leaves the pack folder")
+            target = folder / name
+            if not target.is_file():
+                raise WeightsError(target, "missing from the model pack")
+            if file_sha256(target) != sha:
+                raise WeightsError(target, "does not match the SHA-256 in the pack's manifest "
+                                   "(damaged or changed): copy the pack again")
+        for key in ("backbone", "classifier"):
+            entry = manifest.get(key)
+            if not isinstance(entry, dict) or entry.get("ir") not in files:
+                raise WeightsError(manifest_path, f"the manifest has no usable {key} entry")
+        return cls(folder, manifest, file_sha256(manifest_path))
+
+    # -- what the engine needs -------------------------------------------------------------
+    @property
+    def backbone_name(self) -> str:
+        return str(self.manifest["backbone"]["name"])
+
+    @property
+    def classifier_file(self) -> Path | None:
+        """The ``.semio`` the classifier was exported from (in the pack), if it was copied."""
+        source = self.manifest["classifier"].get("source")
+        return None if source is None else self.folder / source
+
+    @property
+    def classifier_sha256(self) -> str:
+        return str(self.manifest["classifier"]["sha256"])
+
+    def classifier_metadata(self) -> Any:
+        """The classifier's metadata (a :class:`ClassifierInfo`), as the torch path reads it."""
+        from semioscope.core.runtime.classifier import ClassifierInfo
+
+        return ClassifierInfo(dict(self.manifest["classifier"]["metadata"]))
+
+    def backbone(self, *, threads: int | None = None) -> Any:
+        from semioscope.core.runtime.backbone import OpenVINOBackbone
+
+        entry = self.manifest["backbone"]
+        return OpenVINOBackbone(self.folder / entry["ir"], name=entry["name"],
+                                pretrained=bool(entry["pretrained"]),
+                                weights_sha256=entry.get("weights_sha256"), threads=threads,
+                                extend_to=entry.get("extend_to"),
+                                channels=int(entry.get("channels", 3)))
+
+    def classifier(self, *, threads: int | None = None) -> Any:
+        from semioscope.core.runtime.classifier import OpenVINOClassifier
+
+        entry = self.manifest["classifier"]
+        return OpenVINOClassifier(self.folder / entry["ir"], steps=int(entry["steps"]),
+                                  threads=threads)
+
+    def has_detector(self) -> bool:
+        return isinstance(self.manifest.get("detector"), dict)
+
+    def provenance(self) -> dict[str, Any]:
+        """What every result made with this pack records about it."""
+        m = self.manifest
+        return {"path": str(self.folder), "manifest_sha256": self.manifest_sha256,
+                "created": m.get("created"), "software_version": m.get("software_version"),
+                "converter": m.get("converter"),
+                "backbone_weights_sha256": m["backbone"].get("weights_sha256"),
+                "classifier_sha256": m["classifier"].get("sha256"),
+                "detector": (m["detector"].get("name") if self.has_detector() else None)}
