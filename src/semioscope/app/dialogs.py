@@ -86,7 +86,11 @@ class SettingsDialog(QDialog):
         self.allow_untrained.setChecked(settings.allow_untrained)
         form = QFormLayout()
         weights = "Weights (*.pt *.pth *.safetensors);;All files (*)"
-        form.addRow("Classifier file:", _path_row(self.classifier, "Classifier", weights))
+        # a model pack folder (`semioscope models export`) works too: OpenVINO, no torch
+        classifiers = ("Classifier or model pack (*.semio *.pt manifest.json);;"
+                       "All files (*)")
+        form.addRow("Classifier file or pack:",
+                    _path_row(self.classifier, "Classifier", classifiers))
         form.addRow("Backbone:", self.backbone)
         form.addRow("Backbone weights:", _path_row(self.backbone_weights, "Backbone", weights))
         form.addRow("Detector weights:", _path_row(self.detector_weights, "Detector", weights))

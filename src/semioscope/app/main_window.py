@@ -176,7 +176,14 @@ class MainWindow(EditingMixin, QMainWindow):
         super().showEvent(event)
         if self._warm_torch:
             self._warm_torch = False
-            QTimer.singleShot(500, self._start_warmup)
+            if not self.uses_pack():  # a model pack needs no torch: nothing to warm up
+                QTimer.singleShot(500, self._start_warmup)
+
+    def uses_pack(self) -> bool:
+        """Whether the settings' classifier is a model pack (OpenVINO, no torch)."""
+        from semioscope.core.runtime.pack import is_pack
+
+        return bool(self.settings.classifier_path) and is_pack(self.settings.classifier_path)
 
     def backbone_args(self) -> dict[str, Any]:
         """What :meth:`BackboneCache.get` needs, from the settings (as the request uses them)."""
@@ -387,18 +394,19 @@ class MainWindow(EditingMixin, QMainWindow):
         crop = s.crop
         full = crop is None or crop.source == "full-frame"
         onset, offset = (None, None) if s.span_is_whole_video else s.span
+        pack = Path(st.classifier_path) if self.uses_pack() else None
         return AnalysisRequest(
-            video=self.video_path,
-            classifier=Path(st.classifier_path) if st.classifier_path else None,
+            video=self.video_path, pack=pack,
+            classifier=Path(st.classifier_path) if st.classifier_path and not pack else None,
             backbone=st.backbone,
-            weights=Path(st.backbone_weights) if st.backbone_weights else None,
+            weights=Path(st.backbone_weights) if st.backbone_weights and not pack else None,
             crop=None if full or crop is None else crop.box,
             crop_source="full-frame" if full or crop is None else crop.source,
             crop_status="ok" if crop is None else crop.record_status,
             crop_reasons=[] if crop is None else list(crop.reasons),
             onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
-            threads=st.threads or None, device=st.device,
+            threads=st.threads or None, device="cpu" if pack else st.device,
             first_batch=1,   # the first bar after one window's work, not a batch's
             allow_truncated=s.properties.truncated)
 

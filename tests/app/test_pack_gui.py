@@ -1,0 +1,52 @@
+"""The review window's Analyse with a model pack, in a process where torch cannot be imported."""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.conftest import write_video
+from tests.torchfree import run_without_torch
+
+SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from semioscope.app.main_window import MainWindow
+from semioscope.app.settings import AppSettings
+settings = AppSettings(classifier_path={pack!r}, allow_untrained=True, threads=2, persist=False)
+window = MainWindow(settings=settings, detector_factory=lambda: None)  # warm-up as users get it
+window.show()
+started = time.monotonic()
+def spin(cond, timeout):
+    end = time.monotonic() + timeout
+    while not cond() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    return cond()
+assert window.open_video(Path({video!r}))
+assert spin(lambda: window.session is not None and window.session.sha256 is not None, 60)
+ready = time.monotonic() - started
+window.qactions["analyse"].trigger()
+assert spin(lambda: window.session.results is not None or not window.analysis.running, 300)
+results = window.session.results
+print(json.dumps({{"torch": "torch" in sys.modules, "ready_s": ready,
+                   "runtime": results["model"]["runtime"] if results else None,
+                   "pack": (results or {{}}).get("model", {{}}).get("pack"),
+                   "bars": window.timeline.bar_count}}))
+window.close()
+"""
+
+
+def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
+    pack, _ = model_pack
+    video = write_video(tmp_path / "seizure.mkv", 2.5)   # a 60- and a 15-frame window
+    done = run_without_torch(SCRIPT.format(pack=str(pack), video=str(video)), cwd=tmp_path,
+                             env={"SEMIOSCOPE_CACHE_DIR": str(tmp_path / "cache"),
+                                  "SEMIOSCOPE_DATA_DIR": str(tmp_path / "data"),
+                                  "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert facts["torch"] is False
+    assert facts["runtime"].startswith("openvino") and facts["bars"] == 2
+    assert facts["pack"]["path"] == str(pack)
