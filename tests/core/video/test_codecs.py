@@ -17,10 +17,14 @@ from semioscope.core.video.indexed import CLIP_SPECS, ClipSpec, read_index, writ
 
 FRAMES = 75
 
-CASES = [(name, 30.0) for name in CLIP_SPECS] + [
-    ("h264-mp4", 25.0), ("h264-mp4", 50.0), ("h264-mkv", 25.0), ("h264-avi", 50.0),
-    ("mpeg4-avi", 25.0),
-]
+SHORT_GOP = ClipSpec("h264-mp4-gop24", "libx264", ".mp4",
+                     options={"bf": "3", "g": "24", "preset": "veryfast"})
+HEVC_MKV = ClipSpec("hevc-mkv", "libx265", ".mkv", options=dict(CLIP_SPECS["hevc-mp4"].options))
+CASES = [(spec, 30.0) for spec in CLIP_SPECS.values()] + [
+    (CLIP_SPECS[name], fps) for name, fps in [
+        ("h264-mp4", 25.0), ("h264-mp4", 50.0), ("h264-mkv", 25.0), ("h264-mkv", 50.0),
+        ("h264-mov", 25.0), ("h264-mov", 50.0), ("h264-avi", 25.0), ("h264-avi", 50.0),
+        ("mpeg4-avi", 25.0)]] + [(SHORT_GOP, 30.0), (SHORT_GOP, 50.0), (HEVC_MKV, 25.0)]
 
 
 def _check_every_frame(path: Path, frames: int, seed: int = 0) -> None:
@@ -38,9 +42,8 @@ def _check_every_frame(path: Path, frames: int, seed: int = 0) -> None:
             list(range(frames - 1, frames - 12, -1))
 
 
-@pytest.mark.parametrize("name, fps", CASES, ids=[f"{n}-{f:g}fps" for n, f in CASES])
-def test_in_order_and_random_access_are_exact(tmp_path: Path, name: str, fps: float):
-    spec = CLIP_SPECS[name]
+@pytest.mark.parametrize("spec, fps", CASES, ids=[f"{s.name}-{f:g}fps" for s, f in CASES])
+def test_in_order_and_random_access_are_exact(tmp_path: Path, spec: ClipSpec, fps: float):
     path = write_clip(tmp_path / f"clip{spec.suffix}", spec, frames=FRAMES, fps=fps)
     _check_every_frame(path, FRAMES)
     with open_video(path) as video:
