@@ -76,13 +76,29 @@ def source_of(frame: av.VideoFrame) -> int:
     return int(value[0]) if isinstance(value, list) and value else -1
 
 
-def packet_table(packets: list[av.Packet]) -> PacketTable:
+@dataclass(frozen=True)
+class PacketInfo:
+    """What the table keeps of one packet (never its data: a long FFV1 file is gigabytes)."""
+
+    pos: int | None
+    pts: int | None
+    dts: int | None
+    keyframe: bool
+    corrupt: bool
+
+    @classmethod
+    def of(cls, packet: av.Packet) -> PacketInfo:
+        return cls(key_of(packet, "pos"), key_of(packet, "pts"), key_of(packet, "dts"),
+                   bool(packet.is_keyframe), bool(packet.is_corrupt))
+
+
+def packet_table(packets: list[PacketInfo]) -> PacketTable:
     """Build the table; the identity is the byte position, else a unique timestamp."""
-    pts = tuple(None if p.pts is None else int(p.pts) for p in packets)
-    dts = tuple(None if p.dts is None else int(p.dts) for p in packets)
-    keyframe = tuple(bool(p.is_keyframe) for p in packets)
-    for kind in ("pos", "dts", "pts"):
-        keys = [key_of(p, kind) for p in packets]
+    pts = tuple(p.pts for p in packets)
+    dts = tuple(p.dts for p in packets)
+    keyframe = tuple(p.keyframe for p in packets)
+    for kind, keys in (("pos", [p.pos for p in packets]), ("dts", list(dts)),
+                       ("pts", list(pts))):
         if None not in keys and len(set(keys)) == len(keys):
             return PacketTable(tuple(k for k in keys if k is not None), kind, pts, dts, keyframe)
     return PacketTable(tuple(range(len(packets))), "order", pts, dts, keyframe)

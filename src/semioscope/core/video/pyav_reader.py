@@ -26,6 +26,7 @@ import numpy as np
 from semioscope.core.video.base import VideoProperties, VideoReader
 from semioscope.core.video.frame_index import (
     FrameIndex,
+    PacketInfo,
     PacketTable,
     content_key,
     decode_index,
@@ -84,8 +85,12 @@ class PyAVReader(VideoReader):
         self._packet_of_key = {key: i for i, key in enumerate(self._table.keys)}
         self.properties = self._properties(pix_fmt, fps, allow_truncated)
         self._last = -1          # index of the frame the open decoder gave last
-        frame0 = self._find(0)
-        height, width = self._to_array(frame0).shape
+        try:
+            frame0 = self._find(0)
+            height, width = self._to_array(frame0).shape
+        except BaseException:
+            self.close()
+            raise
         from dataclasses import replace
 
         self.properties = replace(self.properties, width=width, height=height,
@@ -103,18 +108,18 @@ class PyAVReader(VideoReader):
 
     def _scan_packets(self) -> PacketTable:
         """Every data packet of the video stream, in file order, from demuxing alone."""
-        packets: list[av.Packet] = []
+        packets: list[PacketInfo] = []
         try:
             for packet in self._container.demux(self._stream):
                 if packet.size == 0 or packet.is_discard:
                     continue
-                packets.append(packet)
+                packets.append(PacketInfo.of(packet))
         except av.FFmpegError as exc:
             if not packets:
                 self.close()
                 raise VideoError(self._path,
                                  f"corrupt container ({_ffmpeg_reason(exc)})") from exc
-        while packets and packets[-1].is_corrupt:   # a frame cut in half at the end of a file
+        while packets and packets[-1].corrupt:   # a frame cut in half at the end of a file
             packets.pop()
             self._cut_inside_frame = True
         return packet_table(packets)
