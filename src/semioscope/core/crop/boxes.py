@@ -63,12 +63,10 @@ def expand(box: Box, fraction: float = PAPER_MARGIN) -> Box:
 
 
 def clip(box: Box, width: int, height: int) -> Box | None:
-    """The part of ``box`` inside a ``width`` x ``height`` frame; ``None`` if nothing is left."""
-    x1, y1 = max(box.x, 0), max(box.y, 0)
-    x2, y2 = min(box.x2, width), min(box.y2, height)
-    if x2 <= x1 or y2 <= y1:
-        return None
-    return Box(x1, y1, x2 - x1, y2 - y1)
+    """The part of ``box`` inside a ``width`` x ``height`` frame; ``None`` if nothing is left.
+    (A detection is cut to the frame; a person's box is kept whole and moved inside it by
+    :func:`semioscope.core.crop.editing.clamp`.)"""
+    return intersection(box, Box.full_frame(width, height))
 
 
 def median_box(boxes: Sequence[Box]) -> Box:
