@@ -22,14 +22,19 @@ from torch import nn
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models import registry
 from semioscope.core.models.device import Device, resolve_device
-from semioscope.core.models.weights import I3D_WEIGHTS, S3D_WEIGHTS, BackboneWeights
+from semioscope.core.models.weights import (
+    I3D_WEIGHTS,
+    S3D_WEIGHTS,
+    BackboneWeights,
+    DescribedByWeights,
+)
 from semioscope.errors import WeightsError
 
 __all__ = ["BACKBONES", "BUILDERS", "Backbone", "I3DBackbone", "S3DBackbone", "load_backbone"]
 
 log = logging.getLogger(__name__)
 
-class Backbone(abc.ABC):
+class Backbone(DescribedByWeights, abc.ABC):
     """A frozen video network used only for inference (eval mode, no gradients)."""
 
     name: str
@@ -50,19 +55,6 @@ class Backbone(abc.ABC):
         self.memory_format = torch.channels_last_3d if channels_last else torch.contiguous_format
         self.model.to(device=self.device.torch_device,  # type: ignore[call-overload]
                       memory_format=self.memory_format)
-
-    @property
-    def feature_dim(self) -> int:
-        return self.weights.feature_dim
-
-    @property
-    def max_steps(self) -> int:
-        """Feature steps of one full 2-s window (what the classifier's input is padded to)."""
-        return self.weights.steps_per_window
-
-    @property
-    def min_frames(self) -> int:
-        return self.weights.min_frames
 
     @staticmethod
     @abc.abstractmethod

@@ -65,6 +65,25 @@ S3D_WEIGHTS = S3DWeights(file=WEIGHT_FILES["s3d"], feature_dim=1024, steps_per_w
                          min_frames=10, mean=(0.43216, 0.394666, 0.37645),
                          std=(0.22803, 0.22145, 0.216989))
 
+class DescribedByWeights:
+    """What a backbone (torch or OpenVINO) reports of itself, read from its ``weights``."""
+
+    weights: BackboneWeights
+
+    @property
+    def feature_dim(self) -> int:
+        return self.weights.feature_dim
+
+    @property
+    def max_steps(self) -> int:
+        """Feature steps of one full 2-s window (what the classifier's input is padded to)."""
+        return self.weights.steps_per_window
+
+    @property
+    def min_frames(self) -> int:
+        return self.weights.min_frames
+
+
 #: every backbone builder's weights description, by backbone name
 BACKBONE_WEIGHTS: dict[str, BackboneWeights] = {"i3d": I3D_WEIGHTS, "s3d": S3D_WEIGHTS}
 

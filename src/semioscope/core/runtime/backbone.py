@@ -16,7 +16,7 @@ import numpy as np
 
 from semioscope.core.models.device import Device
 from semioscope.core.models.timesteps import timesteps
-from semioscope.core.models.weights import BackboneWeights, backbone_weights
+from semioscope.core.models.weights import DescribedByWeights, backbone_weights
 from semioscope.core.runtime.ov import compile_ir
 
 __all__ = ["OpenVINOBackbone"]
@@ -24,7 +24,7 @@ __all__ = ["OpenVINOBackbone"]
 log = logging.getLogger(__name__)
 
 
-class OpenVINOBackbone:
+class OpenVINOBackbone(DescribedByWeights):
     """A frozen video network compiled for the CPU in fp32: (N,3,T,H,W) -> (N,T',F).
 
     ``extend_to``: clips shorter than this are lengthened by repeating their last frame before
@@ -42,6 +42,7 @@ class OpenVINOBackbone:
         self.device = Device("cpu")  # OpenVINO's CPU plugin: the batch default of the CPU
         self.accepts_gray = channels == 1
         self.name = name
+        self.weights = backbone_weights(name)   # the contract: feature size, steps, shortest clip
         self.pretrained = pretrained
         self.weights_sha256 = weights_sha256
         self.extend_to = extend_to
@@ -49,23 +50,6 @@ class OpenVINOBackbone:
         self._compiled = compile_ir(self.xml, threads=threads)
         self._request = self._compiled.create_infer_request()
         log.debug("compiled %s in %.2f s", self, time.monotonic() - started)
-
-    @property
-    def weights(self) -> BackboneWeights:
-        """The weights' contract (feature size, steps per window, shortest clip), as in torch."""
-        return backbone_weights(self.name)
-
-    @property
-    def feature_dim(self) -> int:
-        return self.weights.feature_dim
-
-    @property
-    def max_steps(self) -> int:
-        return self.weights.steps_per_window
-
-    @property
-    def min_frames(self) -> int:
-        return self.weights.min_frames
 
     def timesteps(self, n_frames: int) -> int:
         """How many feature steps a clip of ``n_frames`` frames gives."""
