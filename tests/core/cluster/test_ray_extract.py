@@ -1,5 +1,6 @@
 """`extract --engine ray` on a local Ray instance: the same cache entries as the local path,
-a killed worker's video retried, a video that keeps failing named while the others complete.
+a killed worker's video retried, a video that keeps failing named while the others complete,
+the finished chunks of an unfinished video reused.
 
 Three or four videos of 12-72 frames (1-2 windows each) with an untrained I3D at one thread per
 task keep each test to seconds of backbone work.
@@ -19,9 +20,15 @@ import numpy as np
 import pytest
 
 from semioscope.cli import main
-from semioscope.core.cluster.extract import TASK_NAME, BackboneSpec, extract_features_ray
+from semioscope.core.cluster.extract import (
+    TASK_NAME,
+    BackboneSpec,
+    chunks_of,
+    extract_features_ray,
+    run_chunk,
+)
 from semioscope.core.models.backbone import load_backbone
-from semioscope.core.training.cache import FeatureCache, extract_features
+from semioscope.core.training.cache import FeatureCache, extract_features, plan_extraction
 from semioscope.core.training.manifest import load_manifest
 from tests.core.cluster.conftest import ray_task_pids, write_dataset
 
@@ -119,3 +126,24 @@ def test_a_video_that_keeps_failing_is_named_and_the_others_complete(
     assert video == str(doomed)
     assert reason.startswith("failed 2 times, last: ") and "no such file" in reason
     assert len(FeatureCache(tmp_path / "cache").index["entries"]) == 2
+
+
+def test_finished_chunks_of_an_unfinished_video_are_reused(ray_local: Any, tmp_path: Path) -> None:
+    manifest = write_dataset(tmp_path, [72, 12])        # v0: windows of 60 and 12 frames
+    backbone = load_backbone("i3d", allow_untrained=True, threads=1)
+    spec = _spec(backbone)
+    cache = FeatureCache(tmp_path / "cache")
+    todo, _ = plan_extraction(load_manifest(manifest), cache, backbone="i3d",
+                              weights_sha256=None, mapping="kinect")
+    first = chunks_of(cache, todo[0], "kinect", batch_size=1, chunk_windows=1)[0]
+    run_chunk(first, spec)                 # what a worker of an interrupted run left behind
+    seen: list[tuple[int, int]] = []
+    summary = extract_features_ray(load_manifest(manifest), tmp_path / "cache",
+                                   backbone=backbone, spec=spec, batch_size=1, chunk_windows=1,
+                                   workers=2, progress=lambda d, n: seen.append((d, n)))
+    assert summary.computed == 2 and not summary.failed
+    assert seen[0] == (1, 3)               # v0's first window counted as done before any task
+    entries = FeatureCache(tmp_path / "cache").index["entries"]
+    entry = FeatureCache(tmp_path / "cache").get(todo[0].key)
+    assert entries[todo[0].key]["n_windows"] == 2 and list(entry["lengths"]) == [7, 1]
+    assert not Path(first.target).exists()  # merged into the entry, then removed
