@@ -229,7 +229,7 @@ def extract_features_ray(
                 reason = _reason(exc)
                 if chunk.attempt <= retries:
                     summary.retried += 1
-                    log.info("retrying %s (%s)", chunk.row.video.name, reason)
+                    log.debug("retrying %s (%s)", chunk.row.video.name, reason)
                     if on_retry is not None:
                         on_retry(str(chunk.row.video), chunk.attempt, reason)
                     queue.appendleft(replace(chunk, attempt=chunk.attempt + 1))
