@@ -29,6 +29,7 @@ from semioscope.app import dialogs
 from semioscope.app.actions import install_actions
 from semioscope.app.analysis_panel import AnalysisPanel
 from semioscope.app.editing import EditingMixin
+from semioscope.app.evidence import EvidenceOverlay
 from semioscope.app.frames import FrameServer
 from semioscope.app.playback import Player
 from semioscope.app.settings import AppSettings
@@ -109,6 +110,8 @@ class MainWindow(EditingMixin, QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.view, 1)
+        self.evidence = EvidenceOverlay(self.view)
+        left_layout.addWidget(self.evidence)
         left_layout.addWidget(self.transport)
         top = QSplitter()
         top.addWidget(left)
@@ -322,6 +325,7 @@ class MainWindow(EditingMixin, QMainWindow):
             self.frames.request(frame)
         self.transport.set_position(frame, s.n_frames, s.fps)
         self.timeline.set_time(s.time_of(frame))
+        self.evidence.set_frame(frame)
 
     def _on_frame_ready(self, index: int, image: np.ndarray) -> None:
         if self.session is not None and index == self.session.frame:
@@ -339,6 +343,7 @@ class MainWindow(EditingMixin, QMainWindow):
         s = self.session
         results = None if s is None else s.results
         self.timeline.set_results(results, None if s is None else s.lookup)
+        self.evidence.set_results(results, None if s is None else s.lookup)
         self.verdict.show_results(results)
         self.analysis.show_results(results)
         self._update_enabled()
@@ -388,6 +393,7 @@ class MainWindow(EditingMixin, QMainWindow):
     def build_request(self) -> Any:
         """The engine request for the open video, its crop, span and the settings."""
         from semioscope.core.analysis import AnalysisRequest
+        from semioscope.core.explain import subject_box
 
         s, st = self.session, self.settings
         assert s is not None and self.video_path is not None
@@ -408,7 +414,8 @@ class MainWindow(EditingMixin, QMainWindow):
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
             threads=st.threads or None, device="cpu" if pack else st.device,
             first_batch=1,   # the first bar after one window's work, not a batch's
-            allow_truncated=s.properties.truncated)
+            allow_truncated=s.properties.truncated, saliency=True,   # costs milliseconds
+            subject=None if crop is None or not crop.record else subject_box(crop.record))
 
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:

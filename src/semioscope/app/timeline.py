@@ -49,7 +49,11 @@ class Timeline(pg.PlotWidget):
         # a light cap at each window's value: visible even when P(TLE) sits on the threshold
         self.caps = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#f5f5f5", pen=None)
         self.cursor = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen("#ffeb3b", width=2))
-        for item in (self.span, self.band, self.threshold, self.bars, self.caps, self.cursor):
+        # windows whose evidence lies mostly outside the patient/bed box (core/explain)
+        self.outside = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#e91e63", pen=None)
+        self._outside: set[int] = set()
+        for item in (self.span, self.band, self.threshold, self.bars, self.caps, self.cursor,
+                     self.outside):
             plot.addItem(item)
         self.span.setZValue(-20)
         self.band.setZValue(-10)
@@ -93,6 +97,20 @@ class Timeline(pg.PlotWidget):
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
         self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)
+        section = {} if results is None else results.get("saliency") or {}
+        self._outside = {int(w["index"]) for w in section.get("windows", [])
+                         if w.get("outside_subject")}
+        marked = np.array([int(w.get("index", i)) in self._outside
+                           for i, w in enumerate(windows)], dtype=bool)
+        self.outside.setOpts(x0=(x0 + gap)[marked], x1=(x1 - gap)[marked],
+                             y0=np.full(int(marked.sum()), 1.02), y1=np.full(int(marked.sum()),
+                                                                              1.07))
+
+    @property
+    def outside_count(self) -> int:
+        """How many windows are marked as looking mostly outside the patient/bed box."""
+        x0 = self.outside.opts.get("x0")
+        return 0 if x0 is None else len(x0)
 
     @property
     def bar_count(self) -> int:
@@ -121,5 +139,8 @@ class Timeline(pg.PlotWidget):
         self.hover_text = (f"window {w.get('index', pos)}: {float(w['start_s']):.1f}–"
                            f"{float(w['end_s']):.1f} s\nP(TLE) {float(w['p_tle']):.2f}, "
                            f"P(FLE) {1 - float(w['p_tle']):.2f} → {w.get('label', '?')}")
+        if int(w.get("index", pos)) in self._outside:
+            self.hover_text += "\nevidence mostly OUTSIDE the patient/bed box (check the video)"
+
         self.setToolTip(self.hover_text)
         QToolTip.showText(QCursor.pos(), self.hover_text, self)

@@ -39,6 +39,13 @@ class VideoView(QWidget):
         self.viewbox.setMouseEnabled(False, False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.viewbox.addItem(self.image)
+        # the evidence heat map (core/explain), placed on the crop box it covers
+        self.heat = pg.ImageItem(axisOrder="row-major")
+        self.heat.setLookupTable(pg.colormap.get("inferno").getLookupTable(0.0, 1.0, 256))
+        self.heat.setZValue(5)
+        self.heat.hide()
+        self.viewbox.addItem(self.heat)
+        self.heat_box: Box | None = None
         self.roi: pg.RectROI | None = None
         self.levels = (0, 255)
         self.shown_frame: int | None = None
@@ -60,6 +67,19 @@ class VideoView(QWidget):
     def show_frame(self, index: int, frame: np.ndarray) -> None:
         self.image.setImage(frame, autoLevels=False, levels=self.levels)
         self.shown_frame = index
+
+    def set_heatmap(self, placed: object | None, opacity: float = 0.55) -> None:
+        """Show a :class:`~semioscope.core.explain.PlacedMap` over its box, or hide it."""
+        if placed is None:
+            self.heat.hide()
+            self.heat_box = None
+            return
+        values, box = placed.values, placed.box  # type: ignore[attr-defined]
+        self.heat.setImage(values, autoLevels=False, levels=(0.0, 1.0))
+        self.heat.setRect(QRectF(box.x, box.y, box.w, box.h))
+        self.heat.setOpacity(float(opacity))
+        self.heat.show()
+        self.heat_box = box
 
     def set_levels(self, black: int, white: int) -> None:
         self.levels = (int(black), max(int(white), int(black) + 1))

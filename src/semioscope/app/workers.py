@@ -78,6 +78,19 @@ class CropWorker(QThread):
             self.failed.emit(_message(exc))
 
 
+def keep_saliency(results: dict[str, Any], saliency: Any) -> None:
+    """Store a GUI analysis' maps in the user data folder (keyed by the video's hash) and
+    name them, by absolute path, in the results the window keeps."""
+    from semioscope.core.explain import attach_saliency
+    from semioscope.core.paths import data_dir
+
+    sha = str(results["video"]["sha256"])
+    folder = data_dir() / "saliency"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = attach_saliency(results, saliency, folder / f"{sha}.json")
+    results["saliency"]["file"] = str(path)
+
+
 class AnalysisWorker(QThread):
     """Runs ``analyze``; ``progress(done, total, eta_s or -1, stage)``; ``partial(results so
     far)`` after each window. ``backbones`` is the window's session cache (loaded once)."""
@@ -100,10 +113,13 @@ class AnalysisWorker(QThread):
 
     def run(self) -> None:
         try:
-            from semioscope.core.analysis import analyze
+            from semioscope.core.analysis import analyze_explained
 
-            results = analyze(self.request, progress=self._report, cancel=self.cancel,
-                              backbones=self.backbones, on_partial=self.partial.emit)
+            results, saliency = analyze_explained(
+                self.request, progress=self._report, cancel=self.cancel,
+                backbones=self.backbones, on_partial=self.partial.emit)
+            if saliency is not None and not self.cancel.cancelled:
+                keep_saliency(results, saliency)
         except CancelledError:
             self.cancelled.emit()
             return

@@ -57,6 +57,10 @@ class ClassifierConfig:
     #: the input shape (steps, features): the backbone's (the paper's I3D unless told)
     steps: int = I3D_WEIGHTS.steps_per_window
     features: int = I3D_WEIGHTS.feature_dim
+    #: standardise each input feature with the training windows' mean and std (stored in the
+    #: file); off by default (the paper has none), for features whose class signal is a small
+    #: variation on a large common offset, as an untrained backbone's are
+    standardise: bool = False
 
     @classmethod
     def for_backbone(cls, backbone: Any, **settings: Any) -> ClassifierConfig:
@@ -127,6 +131,9 @@ class SeizureClassifier(nn.Module):
     BatchNorm1d -> Dropout, after each of the two hidden dense layers.
     """
 
+    feature_mean: torch.Tensor   # buffers, only with config.standardise
+    feature_std: torch.Tensor
+
     def __init__(self, config: ClassifierConfig | None = None) -> None:
         super().__init__()
         self.config = cfg = config or ClassifierConfig()
@@ -138,6 +145,9 @@ class SeizureClassifier(nn.Module):
         self.bn2 = nn.BatchNorm1d(cfg.fc2, eps=1e-3, momentum=0.01)
         self.out = nn.Linear(cfg.fc2, 1)
         self.drop = nn.Dropout(cfg.dropout)
+        if cfg.standardise:   # only then: files without these tensors keep loading strictly
+            self.register_buffer("feature_mean", torch.zeros(cfg.features))
+            self.register_buffer("feature_std", torch.ones(cfg.features))
         for dense in (self.fc1, self.fc2, self.out):                   # He-uniform kernels
             nn.init.kaiming_uniform_(dense.weight, nonlinearity="relu")
             nn.init.zeros_(dense.bias)
@@ -147,12 +157,25 @@ class SeizureClassifier(nn.Module):
         if x.ndim != 3 or x.shape[2] != self.config.features:
             raise ValueError(f"expected (N, steps, {self.config.features}), got {tuple(x.shape)}")
         mask = (x != MASK_VALUE).any(dim=2)
+        if self.config.standardise:   # masked steps keep no state, their values do not matter
+            x = (x - self.feature_mean) / self.feature_std
         seq = self.lstm1(x, mask)
         last = self.lstm2(seq, mask)[:, -1]
         self._activity = [seq, last]
         y = self.drop(self.bn1(torch.relu(self.fc1(last))))
         y = self.drop(self.bn2(torch.relu(self.fc2(y))))
         return torch.sigmoid(self.out(y)).squeeze(1)
+
+    def fit_standardisation(self, X: torch.Tensor) -> None:
+        """Set the input mean and std from training windows ``X`` (N, steps, F), padding left
+        out; a no-op unless ``config.standardise``."""
+        if not self.config.standardise:
+            return
+        steps = X.reshape(-1, X.shape[-1])
+        steps = steps[(steps != MASK_VALUE).any(dim=1)].double()
+        with torch.no_grad():
+            self.feature_mean.copy_(steps.mean(dim=0).to(self.feature_mean))
+            self.feature_std.copy_(steps.std(dim=0).clamp_min(1e-6).to(self.feature_std))
 
     def regularisation_loss(self) -> torch.Tensor:
         """Keras-style penalties: L2 on kernels, recurrent kernels, dense biases, and on the

@@ -121,6 +121,9 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
     weights = torch.tensor(class_weights(y), dtype=torch.float32, device=device) \
         if config.class_weighting else None
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)).to(device)
+    standardise = getattr(model, "fit_standardisation", None)
+    if callable(standardise):
+        standardise(Xt)
     yt = torch.from_numpy(y.astype(np.float32)).to(device)
     gen = torch.Generator().manual_seed(config.seed)
     best: tuple[float, int, dict[str, Any]] | None = None

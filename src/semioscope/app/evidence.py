@@ -1,0 +1,96 @@
+"""The evidence overlay: the heat map of the window under the cursor, drawn on the video.
+
+A toggle and an opacity slider under the video. The maps are the analysis' saliency (Grad-CAM
+per window, ``core/explain``), stored beside the results; this widget only looks them up by the
+window under the current frame and hands the placed map to the video view, which draws it over
+the crop box it covers in source-frame coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QWidget
+
+from semioscope.core.explain import SaliencySet, saliency_for_results
+from semioscope.errors import SemioscopeError
+
+log = logging.getLogger(__name__)
+
+
+def load_for(results: dict[str, Any] | None, base: Path | None = None) -> SaliencySet | None:
+    """The saliency the results name (None when they have none or its file is unreadable)."""
+    if not results or not isinstance(results.get("saliency"), dict):
+        return None
+    try:
+        return saliency_for_results(results, (base or Path.cwd()) / "results.json")
+    except SemioscopeError as exc:
+        log.info("no saliency shown: %s", exc)
+        return None
+
+
+class EvidenceOverlay(QWidget):
+    """Toggle + opacity; mirrors (results, lookup, frame) onto ``view.set_heatmap``."""
+
+    def __init__(self, view: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.toggle = QCheckBox("Show evidence (heat map of the window under the cursor)")
+        self.toggle.setToolTip("Grad-CAM: where in the crop the network's evidence for this "
+                               "window's verdict lies")
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(5, 100)
+        self.opacity.setValue(55)
+        self.opacity.setMaximumWidth(160)
+        self.opacity.setToolTip("opacity of the heat map")
+        self.note = QLabel("")
+        self.note.setStyleSheet("color:#ad1457;")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.toggle)
+        row.addWidget(QLabel("opacity"))
+        row.addWidget(self.opacity)
+        row.addWidget(self.note, 1)
+        self.saliency: SaliencySet | None = None
+        self.lookup: Any = None
+        self.frame = 0
+        self.toggle.toggled.connect(lambda _on: self._update())
+        self.opacity.valueChanged.connect(lambda _v: self._update())
+        self.set_results(None, None)
+
+    def set_results(self, results: dict[str, Any] | None, lookup: Any) -> None:
+        self.saliency, self.lookup = load_for(results), lookup
+        self.toggle.setEnabled(self.saliency is not None)
+        self.opacity.setEnabled(self.saliency is not None)
+        self.toggle.setText("Show evidence (heat map of the window under the cursor)"
+                            if self.saliency is not None else
+                            "Show evidence (analyse first: no heat maps yet)")
+        self._update()
+
+    def set_frame(self, frame: int) -> None:
+        self.frame = int(frame)
+        self._update()
+
+    def current_window(self) -> int | None:
+        """The results' window index under the current frame."""
+        if self.lookup is None:
+            return None
+        pos = self.lookup.at_frame(self.frame)
+        if pos is None:
+            return None
+        return int(self.lookup.windows[pos].get("index", pos))
+
+    def _update(self) -> None:
+        placed = None
+        index = self.current_window()
+        if self.saliency is not None and index is not None:
+            placed = self.saliency.placed(index)
+        shown = self.toggle.isChecked() and placed is not None
+        self.view.set_heatmap(placed if shown else None, self.opacity.value() / 100.0)
+        share = None if index is None or self.saliency is None else \
+            self.saliency.on_subject(index)
+        self.note.setText("" if share is None or share >= 0.5 else
+                          f"window {index}: only {share:.0%} of the evidence on the patient/bed")

@@ -1,0 +1,75 @@
+"""Evidence overlay: the toggle shows the heat map of the window under the cursor, over its crop
+box, at the chosen opacity; the timeline marks windows whose evidence lies off the patient."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from semioscope.app.evidence import EvidenceOverlay
+from semioscope.app.timeline import Timeline
+from semioscope.app.video_view import VideoView
+from semioscope.core.explain import SaliencySet, attach_saliency, place
+from semioscope.core.geometry import Box
+from semioscope.core.results import WindowIndex
+
+CROP = Box(10, 8, 100, 80)
+SUBJECT = Box(40, 30, 40, 40)
+
+
+def results_with_saliency(tmp_path: Path) -> dict:
+    windows = [{"index": i, "start_s": 2.0 * i, "end_s": 2.0 * i + 2, "start_frame": 60 * i,
+                "end_frame": 60 * i + 60, "n_frames": 60, "p_tle": 0.7, "label": "TLE"}
+               for i in range(3)]
+    results = {"video": {"fps": 30.0, "frames": 180, "sha256": "x"}, "windows": windows,
+               "summary": {"threshold": 0.5, "uncertain_band": [0.4, 0.6]}}
+    saliency = SaliencySet(CROP, "Mixed_5c", "i3d", subject=SUBJECT)
+    on_patient, off_patient = np.zeros((7, 7), np.float32), np.zeros((7, 7), np.float32)
+    on_patient[3, 3] = 1.0           # the centre of the canvas: on the patient
+    off_patient[0, 0] = 1.0          # the top-left corner: off the patient/bed box
+    for i, cam in enumerate((on_patient, off_patient, on_patient)):
+        saliency.add(i, place(cam, CROP), "TLE", 1.0)
+    attach_saliency(results, saliency, tmp_path / "r.json")
+    results["saliency"]["file"] = str(tmp_path / results["saliency"]["file"])
+    return results
+
+
+def test_toggle_shows_the_window_under_the_cursor_over_its_crop(qtbot, tmp_path) -> None:
+    view = VideoView()
+    qtbot.addWidget(view)
+    view.set_geometry(120, 96)
+    overlay = EvidenceOverlay(view)
+    qtbot.addWidget(overlay)
+    results = results_with_saliency(tmp_path)
+    overlay.set_results(results, WindowIndex.from_results(results))
+    overlay.set_frame(70)                                    # window 1
+    assert not view.heat.isVisible()                         # off until toggled
+    overlay.toggle.setChecked(True)
+    assert view.heat.isVisible() and view.heat_box == CROP
+    rect = view.heat.mapRectToParent(view.heat.boundingRect())
+    assert (rect.x(), rect.y(), rect.width(), rect.height()) == (10, 8, 100, 80)
+    shown = view.heat.image
+    np.testing.assert_allclose(shown, overlay.saliency.placed(1).values)
+    assert "on the patient/bed" in overlay.note.text()      # window 1 looks off the patient
+    overlay.opacity.setValue(30)
+    assert view.heat.opacity() == 0.3
+    overlay.set_frame(10)                                    # window 0: another map
+    assert not np.array_equal(view.heat.image, shown) and overlay.note.text() == ""
+    overlay.set_frame(500)                                   # past every window
+    assert not view.heat.isVisible()
+    overlay.set_results(None, None)
+    assert not overlay.toggle.isEnabled() and not view.heat.isVisible()
+
+
+def test_timeline_marks_windows_whose_evidence_lies_off_the_patient(qtbot, tmp_path) -> None:
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    results = results_with_saliency(tmp_path)
+    assert [w["outside_subject"] for w in results["saliency"]["windows"]] == [False, True, False]
+    timeline.set_results(results, WindowIndex.from_results(results))
+    assert timeline.outside_count == 1
+    assert list(timeline.outside.opts["x0"]) == [2.0 + 0.04]
+    del results["saliency"]
+    timeline.set_results(results, WindowIndex.from_results(results))
+    assert timeline.outside_count == 0
