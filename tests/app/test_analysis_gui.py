@@ -25,7 +25,8 @@ class FakeEngine:
         self.p, self.step_s, self.busy, self.error = p, step_s, busy, error
         self.requests: list[object] = []
 
-    def __call__(self, request, progress=None, cancel=None, backbones=None, on_partial=None):
+    def __call__(self, request, progress=None, cancel=None, backbones=None, on_partial=None,
+                 on_saliency=None):
         self.requests.append(request)
         n = len(self.p)
         for i in range(n):

@@ -113,13 +113,15 @@ class AnalysisWorker(QThread):
 
     def run(self) -> None:
         try:
-            from semioscope.core.analysis import analyze_explained
+            from semioscope.core.analysis import analyze
 
-            results, saliency = analyze_explained(
-                self.request, progress=self._report, cancel=self.cancel,
-                backbones=self.backbones, on_partial=self.partial.emit)
-            if saliency is not None and not self.cancel.cancelled:
-                keep_saliency(results, saliency)
+            kept: list[Any] = []
+            extra = {"on_saliency": kept.append} if getattr(self.request, "saliency",
+                                                             False) else {}
+            results = analyze(self.request, progress=self._report, cancel=self.cancel,
+                              backbones=self.backbones, on_partial=self.partial.emit, **extra)
+            if kept and not self.cancel.cancelled:
+                keep_saliency(results, kept[0])
         except CancelledError:
             self.cancelled.emit()
             return

@@ -33,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.report import CaseInfo, write_report
 
     results = load_results(args.results)
+    section = results.get("saliency")
+    if isinstance(section, dict) and section.get("file"):   # named relative to the results
+        section["file"] = str(Path(args.results).resolve().parent / str(section["file"]))
     case = CaseInfo(patient=args.patient, seizure=args.seizure,
                     recording_date=args.recording_date, reviewer=args.reviewer,
                     comment=args.comment, deidentify=args.deidentify,

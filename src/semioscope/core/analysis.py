@@ -240,16 +240,22 @@ class _Clock:
 def analyze(
     request: AnalysisRequest, progress: ProgressSink | None = None,
     cancel: CancelToken | None = None, *, backbones: BackboneCache | None = None,
-    on_partial: PartialSink | None = None,
+    on_partial: PartialSink | None = None, on_saliency: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
     """Score every 2-s window of the video's span; return the results JSON object.
+
+    With ``request.saliency``, ``on_saliency`` receives the windows' saliency (a
+    :class:`~semioscope.core.explain.SaliencySet`) before the results are returned.
 
     ``backbones`` (the GUI's session cache) supplies an already loaded backbone; ``on_partial``
     receives ``{"windows": [...so far], "summary": {threshold, uncertain_band}, "partial":
     True}`` after every window, so a timeline can draw bars while the rest is computed.
     """
-    return analyze_explained(request, progress, cancel, backbones=backbones,
-                             on_partial=on_partial)[0]
+    results, saliency = analyze_explained(request, progress, cancel, backbones=backbones,
+                                          on_partial=on_partial)
+    if saliency is not None and on_saliency is not None:
+        on_saliency(saliency)
+    return results
 
 
 def analyze_explained(

@@ -166,8 +166,72 @@ def keyframes(results: dict[str, Any], case: CaseInfo, width_in: float = 7.0) ->
     hide = case.deidentify and not case.keep_frames
     fps = float(results["video"]["fps"])
     onset = float(results.get("span", {}).get("onset_s", 0.0))
-    return Keyframes(_montage(results, gray, indices, fps, onset, hide, width_in),
-                     _keyframe_note(hide, len(indices)))
+    heat: list[Any] = [None] * len(indices)
+    note = _keyframe_note(hide, len(indices))
+    evidence = evidence_frames(results)
+    if evidence:
+        try:
+            gray += _read_frames(results, [frame for frame, _, _ in evidence])
+        except Exception as exc:  # noqa: BLE001 - the plain montage is still worth showing
+            log.debug("evidence frames: %s", exc)
+            evidence = []
+        else:
+            indices = indices + [frame for frame, _, _ in evidence]
+            heat += [placed for _, placed, _ in evidence]
+            note += (f" The last {len(evidence)} frames are the middles of the "
+                     f"{len(evidence)} highest-scoring windows, with their Grad-CAM heat map "
+                     "(where the network's evidence for its verdict lies) over the crop.")
+    titles = [None] * (len(indices) - len(evidence)) + [title for _, _, title in evidence]
+    return Keyframes(_montage(results, gray, indices, fps, onset, hide, width_in, heat, titles),
+                     note)
+
+
+def evidence_frames(results: dict[str, Any], count: int = 3) -> list[tuple[int, Any, str]]:
+    """``(frame, placed map, title)`` for the ``count`` windows scoring highest for the
+    seizure's verdict (P(TLE) for TLE, P(FLE) otherwise) that have a saliency map."""
+    from semioscope.core.explain import saliency_for_results
+    from semioscope.errors import SemioscopeError
+
+    if not isinstance(results.get("saliency"), dict):
+        return []
+    try:
+        saliency = saliency_for_results(results, Path.cwd() / "results.json")
+    except SemioscopeError as exc:
+        log.debug("no saliency in the report: %s", exc)
+        return []
+    if saliency is None:
+        return []
+    tle = results.get("summary", {}).get("label") == "TLE"
+    windows = sorted(results.get("windows", []), reverse=True,
+                     key=lambda w: float(w["p_tle"]) if tle else 1 - float(w["p_tle"]))
+    out = []
+    for w in windows:
+        placed = saliency.placed(int(w["index"]))
+        if placed is None:
+            continue
+        fps = float(results["video"]["fps"])
+        first = int(w.get("start_frame", round(float(w["start_s"]) * fps)))
+        end = int(w.get("end_frame", round(float(w["end_s"]) * fps)))
+        middle = min((first + end - 1) // 2, int(results["video"]["frames"]) - 1)
+        score = float(w["p_tle"]) if tle else 1 - float(w["p_tle"])
+        out.append((middle, placed, f"evidence, window {w['index']}: "
+                    f"P({'TLE' if tle else 'FLE'}) {score:.2f}"))
+        if len(out) == count:
+            break
+    return out
+
+
+def _overlay(rgb: np.ndarray, placed: Any, alpha: float = 0.5) -> np.ndarray:
+    """The heat map blended over its box (inferno colours), the rest of the frame as is."""
+    from matplotlib import colormaps
+
+    heat = placed.to_frame(rgb.shape[1], rgb.shape[0])
+    colours = (colormaps["inferno"](heat)[..., :3] * 255).astype(np.float32)
+    b = placed.box
+    out = rgb.astype(np.float32)
+    out[b.y:b.y2, b.x:b.x2] = ((1 - alpha) * out[b.y:b.y2, b.x:b.x2]
+                               + alpha * colours[b.y:b.y2, b.x:b.x2])
+    return out.clip(0, 255).astype(np.uint8)
 
 
 def _keyframe_note(hide: bool, n: int) -> str:
@@ -179,7 +243,8 @@ def _keyframe_note(hide: bool, n: int) -> str:
 
 
 def _montage(results: dict[str, Any], gray: list[np.ndarray], indices: list[int], fps: float,
-             onset: float, hide: bool, width_in: float) -> bytes:
+             onset: float, hide: bool, width_in: float, heat: list[Any] | None = None,
+             titles: list[str | None] | None = None) -> bytes:
     cols = 3
     rows = (len(gray) + cols - 1) // cols
     h, w = gray[0].shape[:2]
@@ -189,14 +254,17 @@ def _montage(results: dict[str, Any], gray: list[np.ndarray], indices: list[int]
         rgb = np.repeat(frame[..., None], 3, axis=2) if frame.ndim == 2 else frame.copy()
         if hide:
             rgb = pixelate(rgb)
+        if heat is not None and heat[n] is not None:
+            rgb = _overlay(np.ascontiguousarray(rgb), heat[n])
         rgb = _draw_crop(np.ascontiguousarray(rgb), results.get("crop") or {})
         ax = fig.add_subplot(rows, cols, n + 1)
         ax.imshow(rgb, interpolation="nearest" if hide else "antialiased")
         ax.set_axis_off()
         rel = index / fps - onset
         sign = "+" if rel >= 0 else "\u2212"
-        ax.set_title(f"onset {sign}{abs(rel):.1f} s  (frame {index})",
-                     fontsize=8, pad=3)
+        title = titles[n] if titles is not None and titles[n] else None
+        ax.set_title(f"onset {sign}{abs(rel):.1f} s  (frame {index})"
+                     + (f"\n{title}" if title else ""), fontsize=8 if not title else 7, pad=3)
     fig.subplots_adjust(left=0.005, right=0.995, top=1 - 0.28 / fig.get_figheight() * 0.9,
                         bottom=0.005, wspace=0.03, hspace=0.28 / cell_h)
     return _png(fig, dpi=170)
