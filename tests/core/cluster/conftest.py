@@ -18,10 +18,16 @@ from semioscope.core.video.writer import write_ffv1
 
 
 @pytest.fixture(scope="session")
-def ray_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def ray_worker_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workers' user folders: ``cache/`` (weights under ``cache/weights``) and ``data/``."""
+    return tmp_path_factory.mktemp("ray-user")
+
+
+@pytest.fixture(scope="session")
+def ray_local(ray_worker_home: Path) -> Iterator[Any]:
     import ray
 
-    base = tmp_path_factory.mktemp("ray-user")
+    base = ray_worker_home
     env = {"SEMIOSCOPE_CACHE_DIR": str(base / "cache"), "SEMIOSCOPE_DATA_DIR": str(base / "data")}
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": env})

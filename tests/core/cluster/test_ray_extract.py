@@ -124,7 +124,7 @@ def test_a_video_that_keeps_failing_is_named_and_the_others_complete(
     assert len(summary.failed) == 1
     video, reason = summary.failed[0]
     assert video == str(doomed)
-    assert reason.startswith("failed 2 times, last: ") and "no such file" in reason
+    assert reason.startswith("failed (2 attempts), last: ") and "no such file" in reason
     assert len(FeatureCache(tmp_path / "cache").index["entries"]) == 2
 
 
@@ -147,3 +147,33 @@ def test_finished_chunks_of_an_unfinished_video_are_reused(ray_local: Any, tmp_p
     entry = FeatureCache(tmp_path / "cache").get(todo[0].key)
     assert entries[todo[0].key]["n_windows"] == 2 and list(entry["lengths"]) == [7, 1]
     assert not Path(first.target).exists()  # merged into the entry, then removed
+
+
+def test_workers_with_other_weights_are_refused_and_every_video_named(
+        ray_local: Any, ray_worker_home: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import torch
+
+    from semioscope.core.models.i3d import InceptionI3d
+    from semioscope.core.models.registry import weight_file
+
+    manifest = write_dataset(tmp_path, [12, 12])
+    fetched = ray_worker_home / "cache" / "weights" / weight_file("i3d").cached_path.name
+    fetched.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(InceptionI3d().state_dict(), fetched)   # the workers' node "fetched" weights
+    try:                                               # (a new seed: no worker has it built)
+        assert main(["extract", str(manifest), "--cache", str(tmp_path / "c"), "--seed", "7",
+                     "--allow-untrained", "--threads", "1", "--engine", "ray",
+                     "--retries", "0"]) == 2
+    finally:
+        fetched.unlink()
+    out = capsys.readouterr()
+    assert "0 seizure(s) extracted" in out.out
+    errors = [line for line in out.err.splitlines() if line.startswith("semioscope: error:")]
+    assert len(errors) == 2
+    for name in ("v0.mkv", "v1.mkv"):
+        assert sum(line.startswith(f"semioscope: error: {tmp_path / name}: failed (1 attempt), "
+                                   "last: i3d weights differ from the driver's")
+                   for line in errors) == 1
+    assert all("give --weights on shared storage" in line for line in errors)
+    assert not FeatureCache(tmp_path / "c").index["entries"]

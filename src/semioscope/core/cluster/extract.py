@@ -234,7 +234,8 @@ def extract_features_ray(
                         on_retry(str(chunk.row.video), chunk.attempt, reason)
                     queue.appendleft(replace(chunk, attempt=chunk.attempt + 1))
                 else:
-                    failed[chunk.key] = f"failed {chunk.attempt} times, last: {reason}"
+                    tries = f"{chunk.attempt} attempt{'s' if chunk.attempt > 1 else ''}"
+                    failed[chunk.key] = f"failed ({tries}), last: {reason}"
                     queue = deque(c for c in queue if c.key != chunk.key)
                 continue
             if chunk.key in failed:
