@@ -59,3 +59,19 @@ def test_dependent_checks_fail_cleanly_without_their_input(monkeypatch: pytest.M
     assert "PDF report ... FAIL: no results (the engine check failed)" in out
     assert "review window ... FAIL: no clip" in out
     assert "resources ... pass" in out
+
+
+def test_self_test_of_the_clinician_runtime_passes_without_torch(tmp_path) -> None:
+    """No torch: the engine check runs the real analysis on OpenVINO with a tiny built pack."""
+    from tests.torchfree import run_without_torch
+
+    done = run_without_torch("import sys\nfrom semioscope.cli import main\n"
+                             "rc = main(['--self-test'])\n"
+                             "assert 'torch' not in sys.modules\nsys.exit(rc)\n", cwd=tmp_path,
+                             env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("self-test: ")]
+    assert lines[-1] == "self-test: PASS"
+    engine = next(line for line in lines if line.startswith("self-test: analysis engine"))
+    assert "openvino" in engine
+    assert any("none in the clinician runtime" in line for line in lines)

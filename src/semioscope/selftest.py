@@ -40,7 +40,7 @@ class Context:
     work: Path
     threads: int
     clip: Path | None = None
-    classifier: Path | None = None
+    classifier: Path | None = None      # a .semio (research install) or a pack folder (clinician)
     results: dict[str, Any] | None = None
 
 
@@ -77,27 +77,34 @@ def check_resources(ctx: Context) -> str:
 
 def check_clip(ctx: Context) -> str:
     """FFV1 encoding through PyAV/FFmpeg and the synthetic scene renderer."""
-    from semioscope.core.models.classifier import random_classifier, save_classifier
     from semioscope.core.synth import render_seizure
+    from semioscope.selftest_openvino import has_torch, make_selftest_pack
 
     ctx.clip = ctx.work / "selftest_tle.mkv"
     truth = render_seizure(ctx.clip, "TLE", seconds=CLIP_SECONDS, seed=7)
-    ctx.classifier = ctx.work / "selftest_classifier.semio"
-    save_classifier(ctx.classifier, *random_classifier(0))
+    if has_torch():
+        from semioscope.core.models.classifier import random_classifier, save_classifier
+
+        ctx.classifier = ctx.work / "selftest_classifier.semio"
+        save_classifier(ctx.classifier, *random_classifier(0))
+    else:  # the clinician runtime: a tiny OpenVINO pack stands in for the research team's
+        ctx.classifier = make_selftest_pack(ctx.work / "selftest_pack")
     if not ctx.clip.is_file() or ctx.clip.stat().st_size == 0:
         raise CheckFailed("the synthetic clip was not written")
     return f"{truth.frames} frames {truth.width}x{truth.height}"
 
 
 def check_engine(ctx: Context) -> str:
-    """The real analysis (decode, preprocess, I3D, classifier) that `semioscope analyze` runs."""
-    import torch
-
+    """The real analysis (decode, preprocess, I3D, classifier) that `semioscope analyze` runs;
+    in the clinician runtime on OpenVINO with the self-test's tiny pack."""
     from semioscope.core.analysis import AnalysisRequest, analyze
+    from semioscope.core.runtime.pack import is_pack
 
     if ctx.clip is None or ctx.classifier is None:
         raise CheckFailed("no clip (the clip check failed)")
-    request = AnalysisRequest(video=ctx.clip, classifier=ctx.classifier, backbone="i3d",
+    pack = is_pack(ctx.classifier)
+    request = AnalysisRequest(video=ctx.clip, classifier=None if pack else ctx.classifier,
+                              pack=ctx.classifier if pack else None, backbone="i3d",
                               allow_untrained=True, batch_size=1, threads=ctx.threads)
     results = analyze(request)
     windows = results.get("windows") or []
@@ -108,11 +115,15 @@ def check_engine(ctx: Context) -> str:
         if not isinstance(p, float) or not math.isfinite(p) or not 0.0 <= p <= 1.0:
             raise CheckFailed(f"window {window.get('index')}: P(TLE) = {p!r}, not a probability")
     ctx.results = results
-    return f"{len(windows)} window(s), P(TLE) {windows[0]['p_tle']:.3f}, torch {torch.__version__}"
+    return f"{len(windows)} window(s), P(TLE) {windows[0]['p_tle']:.3f}, {results['model']['runtime']}"
 
 
 def check_detector(ctx: Context) -> str:
     """torchvision's compiled ops (nms, roi_align): the automatic crop fails without them."""
+    from semioscope.selftest_openvino import has_torch
+
+    if not has_torch():  # nothing to check: the clinician runtime crops by hand or full frame
+        return "none in the clinician runtime (the crop box is drawn by hand)"
     import numpy as np
     import torch
     import torchvision
