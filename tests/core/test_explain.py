@@ -59,7 +59,7 @@ def test_the_map_explains_the_score_shown_and_is_finite_normalised_non_negative(
     x = scene(True)
     cam = grad_cam(model, feature_maps(i3d, x)[0])
     with torch.no_grad():
-        shown = float(model(pad_features(i3d.features(x)[0])[None])[0])
+        shown = float(model(pad_features(i3d.features(x)[0], model.config.steps)[None])[0])
     assert cam.p_tle == pytest.approx(shown, abs=1e-6)
     assert cam.target == ("TLE" if shown >= 0.5 else "FLE")
     assert np.isfinite(cam.cam).all() and (cam.cam >= 0).all()

@@ -73,8 +73,9 @@ class WindowCam:
 
 
 def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
-             steps: int = 7) -> WindowCam:
-    """Grad-CAM of one window's map ``(1024, t, h, w)`` (or ``(1, 1024, t, h, w)``)."""
+             steps: int | None = None) -> WindowCam:
+    """Grad-CAM of one window's map ``(F, t, h, w)`` (or ``(1, F, t, h, w)``); the features
+    are padded to ``steps``, by default the classifier's input steps (its backbone's)."""
     from semioscope.core.models.classifier import pad_features
 
     if maps.ndim == 4:
@@ -82,7 +83,7 @@ def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
     with torch.inference_mode(False), torch.enable_grad():
         a = maps.detach().clone().float().requires_grad_(True)   # a normal (non-inference) leaf
         feats = pool_maps(a)[0]
-        x = pad_features(feats, steps)[None]
+        x = pad_features(feats, steps or classifier.config.steps)[None]
         classifier.eval()
         p = classifier(x).reshape(-1)[0]
         target = "TLE" if float(p.detach()) >= threshold else "FLE"

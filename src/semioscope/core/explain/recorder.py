@@ -56,13 +56,13 @@ def explain_window(reader: Any, plan: Any, window: Any, *, backbone: Any, classi
 
     Costs one backbone pass (about the time the analysis spent on that window).
     """
-    from semioscope.core.preprocess import preprocess_gray, to_rgb
+    from semioscope.core.preprocess import preprocess_clip
 
     props = reader.properties
     box = crop or Box.full_frame(props.width, props.height)
     indices = plan.source_indices(window)
     frames = np.stack([reader.read(int(i)) for i in indices])
-    clip = to_rgb(preprocess_gray(frames, crop=crop, mapping=mapping))
+    clip = preprocess_clip(frames, crop=crop, mapping=mapping)
     maps = feature_maps(backbone, torch.from_numpy(clip)[None])
     cam = grad_cam(classifier, maps[0], threshold)
     return place(cam.cam, box), cam.p_tle, cam.target
