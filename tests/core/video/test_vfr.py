@@ -20,10 +20,11 @@ from semioscope.core.windows import WINDOW_FRAMES, plan_windows
 SLOTS = [k for k in range(300) if k % 5 != 4]      # 10 s on the clock, 240 frames
 
 
-@pytest.fixture(scope="module", params=["h264-mkv", "mjpeg-avi"])
+@pytest.fixture(scope="module", params=["h264-mkv", "h264-mp4", "mjpeg-avi"])
 def vfr(request, tmp_path_factory) -> Path:
-    suffix = ".mkv" if request.param.endswith("mkv") else ".avi"
-    path = tmp_path_factory.mktemp("vfr") / f"vfr{suffix}"
+    from semioscope.core.video.indexed import CLIP_SPECS
+
+    path = tmp_path_factory.mktemp("vfr") / f"vfr{CLIP_SPECS[request.param].suffix}"
     return write_clip(path, request.param, indices=SLOTS, pts=SLOTS, fps=30)
 
 
