@@ -128,7 +128,8 @@ def _read_frames(results: dict[str, Any], indices: list[int]) -> list[np.ndarray
     from semioscope.core.video import IntensityMapping, open_video
 
     mapping = IntensityMapping.from_dict(results.get("mapping") or {"name": "kinect"})
-    with open_video(results["video"]["path"]) as reader:
+    truncated = bool(results["video"].get("truncated"))   # analysed as allowed: show it too
+    with open_video(results["video"]["path"], allow_truncated=truncated) as reader:
         return [mapping.apply(reader.read(i)) for i in indices]
 
 

@@ -92,3 +92,7 @@ def test_analysing_the_present_part_is_explicit_and_recorded(clips, monkeypatch,
     assert any(w.startswith("truncated recording: only") for w in results["warnings"])
     assert results["windows"][-1]["end_s"] <= results["video"]["duration_s"] + 1e-6
     assert np.isfinite([w["p_tle"] for w in results["windows"]]).all()
+    from semioscope.report import CaseInfo, make_report
+
+    report = make_report(results, CaseInfo())       # its keyframes come from the present part
+    assert not any("keyframes left out" in w for w in report.warnings), report.warnings
