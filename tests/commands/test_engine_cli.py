@@ -49,3 +49,21 @@ def test_ray_options_need_the_ray_engine(tmp_path: Path,
                  "--workers", "2"]) == 2
     assert capsys.readouterr().err.strip() == ("semioscope: error: --workers: only applies "
                                                "with --engine ray")
+
+
+def test_an_address_where_no_cluster_answers_fails_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:   # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    manifest = write_dataset(tmp_path, [12, 12])
+    assert main(["extract", str(manifest), "--cache", str(tmp_path / "c"), "--allow-untrained",
+                 "--engine", "ray", "--address", f"127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"semioscope: error: --address 127.0.0.1:{port}: no Ray cluster "
+                          "answers there")
+    assert main(["extract", str(manifest), "--cache", str(tmp_path / "c"), "--allow-untrained",
+                 "--engine", "ray", "--address", "head"]) == 2
+    assert "expected HOST:PORT" in capsys.readouterr().err

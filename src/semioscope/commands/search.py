@@ -82,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
     check_engine_arguments(args)
     if args.engine == "ray":
         from semioscope.core.cluster import require_ray
+        from semioscope.core.cluster.session import check_address
 
         require_ray(tune=True)   # before loading anything: a missing extra is a one-line error
+        if args.address:
+            check_address(args.address)   # and a wrong address, in seconds
     _, config, data, _ = load_inputs(args)
     config = config.replace(seed=args.seed)
     bar = epoch_bar("searching")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None,
     if ray.is_initialized():
         yield ClusterInfo("existing", False, 0.0, dict(ray.cluster_resources()), _node_cpus(ray))
         return
+    if address:
+        check_address(address)
     started = time.monotonic()
     kwargs = {"include_dashboard": False, "log_to_driver": debug,
               "logging_level": logging.INFO if debug else logging.WARNING}
@@ -62,6 +65,22 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None,
         yield info
     finally:
         ray.shutdown()
+
+
+def check_address(address: str, timeout: float = 10.0) -> None:
+    """Fail in seconds, with one line, when nothing listens at ``HOST:PORT`` (Ray itself would
+    keep retrying for minutes). ``auto`` and ``ray://`` client addresses are left to Ray."""
+    if address == "auto" or "://" in address:
+        return
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise SemioscopeError("--address", f"{address!r}: expected HOST:PORT (e.g. head:6379) "
+                              "or auto")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise SemioscopeError(f"--address {address}", "no Ray cluster answers there "
+                              f"({exc.strerror or exc}); is `ray start --head` running?") from None
 
 
 def _node_cpus(ray: object) -> int:
