@@ -96,3 +96,30 @@ def test_analysing_the_present_part_is_explicit_and_recorded(clips, monkeypatch,
 
     report = make_report(results, CaseInfo())       # its keyframes come from the present part
     assert not any("keyframes left out" in w for w in report.warnings), report.warnings
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_an_audio_track_longer_than_the_video_is_not_a_cut(tmp_path: Path, suffix: str):
+    """EMU exports carry audio; a recorder's audio may run on a little after the last frame."""
+    import av
+
+    from semioscope.core.video.indexed import index_frame
+
+    path = tmp_path / f"av{suffix}"
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = 128, 96, "yuv420p"
+        audio = out.add_stream("aac", rate=16000)
+        for i in range(60):                                   # 2.0 s of video
+            frame = av.VideoFrame.from_ndarray(index_frame(i), format="gray")
+            out.mux(video.encode(frame.reformat(format="yuv420p")))
+        out.mux(video.encode())
+        samples = np.zeros((1, 1024), np.float32)
+        for k in range(int(2.6 * 16000 / 1024)):             # 2.6 s of audio
+            block = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+            block.sample_rate, block.pts = 16000, k * 1024
+            out.mux(audio.encode(block))
+        out.mux(audio.encode())
+    with open_video(path) as reader:
+        assert reader.properties.frames == 60 and not reader.properties.truncated
+        assert read_index(reader.read(59)) == 59

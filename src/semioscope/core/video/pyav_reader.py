@@ -196,27 +196,34 @@ class PyAVReader(VideoReader):
                                     **base)  # type: ignore[arg-type]
         return self._check_complete(props, step, allow_truncated)
 
-    def _declared_seconds(self, step: float) -> float | None:
-        """How long the headers say the video is: the longest of the stream's duration, its
-        frame count (AVI's header; FFmpeg estimates the duration of a cut AVI from what is
-        there) and the container's duration."""
+    def _declared_seconds(self, step: float) -> tuple[float | None, float]:
+        """How long the headers say the video is, and how much shorter it may be.
+
+        The video stream's own duration or frame count (AVI's header: FFmpeg estimates the
+        duration of a cut AVI from what is there, so the longer counts) allow 1.5 frames. Only
+        the container's duration (Matroska) covers every track: with an audio track beside the
+        video, up to a second of difference is the recorder's, not a cut.
+        """
         stream = self._stream
         stated = []
         if stream.duration and stream.time_base:
             stated.append(float(stream.duration * stream.time_base))
         if stream.frames:
             stated.append(float(stream.frames) * step)
+        if stated:
+            return max(stated), 1.5 * step
         if self._container.duration:
-            stated.append(self._container.duration / 1_000_000)
-        return max(stated) if stated else None
+            others = len(self._container.streams) > 1
+            return self._container.duration / 1_000_000, max(1.5 * step, 1.0 if others else 0.0)
+        return None, 0.0
 
     def _check_complete(self, props: VideoProperties, step: float,
                         allow_truncated: bool) -> VideoProperties:
         """A file cut short covers less time than its header declares: refuse it, or mark it."""
-        declared = self._declared_seconds(step)
+        declared, slack = self._declared_seconds(step)
         present = props.duration_s
         reach = max(present, self._end_s + step)   # a copy cut from a longer recording starts late
-        if declared is None or reach >= declared - 1.5 * step - 1e-3:
+        if declared is None or reach >= declared - slack - 1e-3:
             if not self._cut_inside_frame:
                 return props
             declared = max(declared or 0.0, present + step)  # the cut frame was there too
