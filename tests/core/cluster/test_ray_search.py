@@ -89,7 +89,7 @@ def test_ray_search_matches_local_and_resumes_after_the_driver_is_stopped(
     assert "run the same command again to resume" in err
     assert not (out / "search.json").exists()
     before = _checkpoints(out / "tune")
-    assert _finished(out / "tune") == 1
+    assert 1 <= _finished(out / "tune") < 3   # (the second may finish while Tune stops)
 
     capsys.readouterr()
     assert main(["search", *common, "--out", str(out), "--engine", "ray", "--workers", "2"]) == 0
