@@ -351,3 +351,33 @@ def test_session_cache_partial_results_and_an_early_first_window(
     assert partials[-1]["windows"] == first["windows"] == second["windows"]
     assert partials[0]["summary"]["threshold"] == first["summary"]["threshold"]
     assert first["model"]["batch_size"] == 2
+
+
+class LeanGrayBackbone:
+    """The engine's shape of work without keeping anything: features = per-step clip means."""
+
+    name, accepts_gray = "lean", True
+
+    def features(self, clips: torch.Tensor) -> torch.Tensor:
+        steps = max(1, clips.shape[2] // 8)
+        means = clips[:, 0, : steps * 8].reshape(clips.shape[0], steps, -1).mean(-1)
+        return means[..., None].expand(-1, -1, 1024)
+
+
+def test_memory_is_flat_in_the_video_length() -> None:
+    """Peak memory of the streaming engine for a 20-s and a 120-s video: the same (frames are
+    decoded, preprocessed and scored a few windows at a time, never all held)."""
+    import tracemalloc
+
+    peaks = []
+    for seconds in (20, 120):
+        reader = ArrayReader(frames_with_ids(30 * seconds, 8, 8))
+        tracemalloc.start()
+        n = sum(1 for _ in iter_window_features(reader, backbone=LeanGrayBackbone(), crop=None,
+                                                mapping=KINECT, batch_size=2))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert n == seconds // 2
+    window_bytes = 60 * 224 * 224 * 4
+    assert peaks[1] < 1.15 * peaks[0], peaks                 # six times longer, same peak
+    assert peaks[1] < 12 * window_bytes, peaks               # a handful of windows, not 60
