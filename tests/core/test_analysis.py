@@ -379,5 +379,7 @@ def test_memory_is_flat_in_the_video_length() -> None:
         tracemalloc.stop()
         assert n == seconds // 2
     window_bytes = 60 * 224 * 224 * 4
-    assert peaks[1] < 1.15 * peaks[0], peaks                 # six times longer, same peak
-    assert peaks[1] < 12 * window_bytes, peaks               # a handful of windows, not 60
+    # six times longer, about the same peak (how far the decoder thread gets ahead varies by a
+    # window or two with the scheduling), and a handful of windows, not the 60 of the video
+    assert peaks[1] < peaks[0] + 4 * window_bytes, [p / window_bytes for p in peaks]
+    assert max(peaks) < 12 * window_bytes, [p / window_bytes for p in peaks]
