@@ -17,6 +17,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("userdirs")
     monkeypatch.setenv("SEMIOSCOPE_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("SEMIOSCOPE_DATA_DIR", str(base / "data"))
+    # `--runtime auto` would convert I3D to OpenVINO (tens of seconds) in every test's fresh
+    # cache: tests mean torch by auto; tests/core/runtime/test_runtime_choice.py checks the rest
+    monkeypatch.setenv("SEMIOSCOPE_RUNTIME", "torch")
 
 
 def ramp_frames(n: int, height: int = 64, width: int = 80, dtype=np.uint16) -> list[np.ndarray]:

@@ -383,3 +383,16 @@ def test_memory_is_flat_in_the_video_length() -> None:
     # window or two with the scheduling), and a handful of windows, not the 60 of the video
     assert peaks[1] < peaks[0] + 4 * window_bytes, [p / window_bytes for p in peaks]
     assert max(peaks) < 12 * window_bytes, [p / window_bytes for p in peaks]
+
+
+def test_auto_runtime_that_cannot_convert_says_so_and_uses_torch(
+        tmp_path: Path, fake_backbone: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEMIOSCOPE_RUNTIME", "openvino")      # auto means OpenVINO here
+    video = _video(tmp_path / "v.mkv", 90)
+    results = analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu"))
+    assert any("OpenVINO could not take the backbone" in w and "torch is used" in w
+               for w in results["warnings"])
+    assert len(results["windows"]) == 2 and len(fake_backbone[0].batches) == 2
+    with pytest.raises(SemioscopeError, match="^--runtime: OpenVINO could not take"):
+        analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu",
+                                runtime="openvino"))

@@ -85,6 +85,8 @@ class AnalysisPanel(QWidget):
         if total > 0:
             self.bar.setRange(0, total)
             self.bar.setValue(done)
+        if stage == "converting":
+            self.eta.setText("converting the model to OpenVINO once (about a minute)…")
         if stage == "features":
             self.eta.setText("estimating time remaining…" if eta_s < 0
                              else f"about {eta_s:.0f} s remaining")

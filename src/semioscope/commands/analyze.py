@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
                         help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
                         "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
+    parser.add_argument("--runtime", choices=("auto", "torch", "openvino"), default="auto",
+                        help="what computes the backbone: auto (default) = OpenVINO on the CPU "
+                        "when it is installed (converted once, cached), else torch")
     parser.add_argument("--batch-size", type=int, metavar="N",
                         help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
                         "which keeps an analysis under 2 GB; on a GPU as many as half its free "
@@ -87,7 +90,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         weights=args.weights, crop=crop, crop_source=source, crop_status=status,
         crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
         allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
-        device=args.device, threads=args.threads, seed=args.seed, fps=args.fps,
+        device=args.device, runtime=args.runtime, threads=args.threads, seed=args.seed, fps=args.fps,
         allow_truncated=args.allow_truncated,
         saliency=bool(getattr(args, "saliency", False)), subject=subject,
         pack=getattr(args, "pack", None),
@@ -116,6 +119,10 @@ class _Bar:
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, p: Progress) -> None:
+        if p.stage == "converting":   # a minute's pause, once per machine: say why
+            print("semioscope: converting the backbone to OpenVINO once for this machine "
+                  "(about a minute; later runs reuse it)", file=sys.stderr, flush=True)
+            return
         if not self.enabled or p.stage != "features":
             return
         if self.bar is None:

@@ -34,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
                         help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
                         "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
+    parser.add_argument("--runtime", choices=("auto", "torch", "openvino"), default="auto",
+                        help="what computes the backbone: auto (default) = OpenVINO on the CPU "
+                        "when it is installed (converted once, cached), else torch; --engine "
+                        "ray workers use torch")
     parser.add_argument("--batch-size", type=int, metavar="N",
                         help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
                         "which keeps an analysis under 2 GB; on a GPU as many as half its free "
@@ -82,6 +86,15 @@ def run(args: argparse.Namespace) -> int:
     batch_size = args.batch_size or auto_batch_size(backbone.device, backbone.name)
     if not backbone.pretrained:
         print(f"semioscope: warning: {UNTRAINED_WARNING}", file=sys.stderr)
+    if args.engine != "ray":
+        from semioscope.core.models.runtime import choose_runtime, with_runtime
+
+        def notice(text: str) -> None:
+            print(f"semioscope: {text}", file=sys.stderr, flush=True)
+
+        runtime = choose_runtime(args.runtime, backbone.device.kind)
+        backbone = with_runtime(backbone, runtime, threads=args.threads, notice=notice,
+                                strict=args.runtime == "openvino")
     bar = tqdm(total=0, unit="window", desc="extracting", file=sys.stderr,
                disable=not sys.stderr.isatty())
 
@@ -102,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     print(f"{summary.computed} seizure(s) extracted ({summary.windows} windows), "
           f"{summary.skipped} already cached; backbone {summary.backbone} "
-          f"(pretrained: {summary.pretrained}) on {backbone.device.describe()}, batch "
+          f"(pretrained: {summary.pretrained}) on {backbone.device.describe()} with "
+          f"{backbone.provenance()['runtime']}, batch "
           f"{batch_size}; cache {args.cache}")
     return 0

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from semioscope import UNTRAINED_WARNING, __version__
+from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
@@ -55,6 +56,7 @@ class AnalysisRequest:
     batch_size: int | None = None       # None: the device's default (auto_batch_size)
     first_batch: int | None = None      # 1: the first window alone, for an early first result
     device: str = "auto"                # auto | cpu | cuda | cuda:N
+    runtime: str = "auto"               # auto | torch | openvino (core/models/runtime.py)
     threads: int | None = None
     seed: int = 0
     fps: float | None = None
@@ -69,7 +71,7 @@ class AnalysisRequest:
 class Progress:
     """A progress report: ``done`` of ``total`` windows in ``stage``; ``eta_s`` None until known."""
 
-    stage: str          # "loading" | "features" | "done"
+    stage: str          # "loading" | "converting" (once, to OpenVINO) | "features" | "done"
     done: int
     total: int
     elapsed_s: float
@@ -294,7 +296,7 @@ def analyze_explained(
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
             _check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
-        engine = _load_engine(request, loaded, warnings, backbones, pack)
+        engine = _load_engine(request, loaded, warnings, backbones, pack, clock)
         if cancel is not None:
             cancel.raise_if_cancelled()
         recorder = None
@@ -365,21 +367,35 @@ class _Engine:
 
 def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
                  warnings: list[str], backbones: BackboneCache | None = None,
-                 pack: Any = None) -> _Engine:
-    """The backbone (refused if untrained without permission) and the classifier to use."""
+                 pack: Any = None, clock: _Clock | None = None) -> _Engine:
+    """The backbone (refused if untrained without permission) and the classifier to use.
+
+    A first conversion to OpenVINO is announced as the progress stage "converting"."""
     if pack is not None:
         backbone = pack.backbone(threads=request.threads)
         if not backbone.pretrained and not request.allow_untrained:
             raise WeightsError(request.pack, "the pack's backbone has random weights (made "
                                "with --allow-untrained): pass --allow-untrained to use it")
     else:
-        from semioscope.core.models.backbone import load_backbone
+        from semioscope.core.models.runtime import load_for_inference
 
-        load = load_backbone if backbones is None else backbones.get
+        runtime = "torch" if request.saliency else request.runtime   # Grad-CAM needs torch
+        notes: list[str] = []
+
+        def notice(text: str) -> None:
+            notes.append(text)
+            if clock is not None and text.startswith("converting"):
+                clock("converting", 0, 0)
+
+        load = load_for_inference if backbones is None else backbones.get
         backbone = load(request.backbone, request.weights,
                         allow_untrained=request.allow_untrained, threads=request.threads,
-                        seed=request.seed, device=request.device)
-    batch = request.batch_size or auto_batch_size(backbone.device, backbone.name)
+                        seed=request.seed, device=request.device, runtime=runtime,
+                        notice=notice)
+        warnings += [n for n in notes if "torch is used" in n]   # a fall-back is in results
+    device = getattr(backbone, "device", None)
+    batch = request.batch_size or (DEFAULT_BATCH_SIZE if device is None
+                                   else auto_batch_size(device, backbone.name))
     if not backbone.pretrained:
         warnings.append(UNTRAINED_WARNING)
     if loaded is None:

@@ -4,7 +4,7 @@ The review window warms the cache in the background after it is shown (import to
 network, load and fold the weights, one small forward pass), and every analysis asks the same
 cache: with unchanged settings and an unchanged weights file it gets the same object back.
 Changing the backbone, its weights file (path, size or modification time), the device, the
-threads or the seed loads a new one and lets the old one go. Thread-safe: an analysis started
+runtime, the threads or the seed loads a new one and lets the old one go. Thread-safe: an analysis started
 while the warm-up is still loading waits for that load instead of doing a second one.
 """
 
@@ -30,10 +30,11 @@ class BackboneKey:
     threads: int | None
     seed: int
     device: str
+    runtime: str
 
 
 def _key(name: str, weights: str | Path | None, allow_untrained: bool, threads: int | None,
-         seed: int, device: str) -> BackboneKey:
+         seed: int, device: str, runtime: str) -> BackboneKey:
     from semioscope.core.models import registry
 
     path = registry.find_weights(name, weights)
@@ -42,7 +43,7 @@ def _key(name: str, weights: str | Path | None, allow_untrained: bool, threads: 
         st = Path(path).stat()
         stat = (st.st_size, st.st_mtime_ns)
     return BackboneKey(name, None if path is None else str(path), stat, allow_untrained,
-                       threads, seed if path is None else 0, device)
+                       threads, seed if path is None else 0, device, runtime)
 
 
 class BackboneCache:
@@ -57,15 +58,15 @@ class BackboneCache:
 
     def get(self, name: str, weights: str | Path | None = None, *,
             allow_untrained: bool = False, threads: int | None = None, seed: int = 0,
-            device: str = "auto") -> Any:
+            device: str = "auto", runtime: str = "auto", notice: Any = None) -> Any:
         """The cached backbone for these settings, loading it (under the lock) if needed.
 
-        Errors are :func:`~semioscope.core.models.backbone.load_backbone`'s, and nothing is
-        cached then.
+        Loading is :func:`~semioscope.core.models.runtime.load_for_inference` (the torch network,
+        then the runtime chosen for it); its errors pass through, and nothing is cached then.
         """
-        from semioscope.core.models import backbone as backbone_module
+        from semioscope.core.models.runtime import load_for_inference
 
-        key = _key(name, weights, allow_untrained, threads, seed, device)
+        key = _key(name, weights, allow_untrained, threads, seed, device, runtime)
         with self._lock:
             if key == self._key and self._backbone is not None:
                 if threads is not None:  # another user of torch may have changed it
@@ -75,9 +76,9 @@ class BackboneCache:
                 return self._backbone
             self._key, self._backbone = None, None   # let the old one go before building
             started = time.monotonic()
-            loaded = backbone_module.load_backbone(name, weights,
-                                                   allow_untrained=allow_untrained,
-                                                   threads=threads, seed=seed, device=device)
+            loaded = load_for_inference(name, weights, allow_untrained=allow_untrained,
+                                        threads=threads, seed=seed, device=device,
+                                        runtime=runtime, notice=notice)
             self.load_s = time.monotonic() - started
             self.loads += 1
             self._key, self._backbone = key, loaded
@@ -88,7 +89,9 @@ class BackboneCache:
         import torch
 
         channels = 1 if getattr(backbone, "accepts_gray", False) else 3
-        backbone.features(torch.zeros(1, channels, backbone.min_frames, 224, 224))
+        clip = torch.zeros(1, channels, backbone.min_frames, 224, 224)
+        backbone.features(clip if getattr(backbone, "runtime", "torch") == "torch"
+                          else clip.numpy())
 
     @property
     def loaded(self) -> Any:

@@ -1,0 +1,160 @@
+"""Which runtime computes the backbone: ``--runtime auto|torch|openvino``.
+
+``auto`` uses OpenVINO's CPU plugin when it is installed and the backbone runs on the CPU (it
+was the fastest fp32 runtime measured, bench/RESULTS.md), and torch otherwise: on a GPU, and
+wherever OpenVINO is missing or fails to convert (then with a warning, never silently other
+numbers: both runtimes give the same features within 1e-4 relative, tested in
+tests/core/runtime/). ``SEMIOSCOPE_RUNTIME`` overrides what ``auto`` means on one machine.
+
+The torch network is converted once (tens of seconds) into fp32 IR kept in the user cache under a
+key made of the network's own numbers, so the same weights are converted once per machine and
+changed weights can never reuse a stale IR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from semioscope import __version__
+from semioscope.core.paths import cache_dir
+from semioscope.errors import SemioscopeError
+
+__all__ = ["RUNTIMES", "choose_runtime", "ir_key", "load_for_inference", "openvino_installed",
+           "with_runtime"]
+
+log = logging.getLogger(__name__)
+
+RUNTIMES = ("auto", "torch", "openvino")
+ENV = "SEMIOSCOPE_RUNTIME"
+
+#: ``notice(text)``: told before a slow one-off step (the first conversion)
+Notice = Callable[[str], None]
+
+
+def openvino_installed() -> bool:
+    return importlib.util.find_spec("openvino") is not None
+
+
+def choose_runtime(requested: str, device_kind: str, *, installed: bool | None = None) -> str:
+    """"torch" or "openvino" for ``--runtime requested`` on a ``device_kind`` ("cpu"/"cuda")."""
+    if requested not in RUNTIMES:
+        raise SemioscopeError("--runtime", f"unknown runtime {requested!r}; choose one of "
+                              f"{', '.join(RUNTIMES)}")
+    if requested == "auto":
+        override = os.environ.get(ENV, "").strip().lower()
+        if override == "torch" or (override == "openvino" and device_kind == "cpu"):
+            requested = override
+    available = openvino_installed() if installed is None else installed
+    if requested == "openvino":
+        if device_kind != "cpu":
+            raise SemioscopeError("--runtime", "openvino runs on the CPU: add --device cpu, or "
+                                  "use --runtime torch on the GPU")
+        if not available:
+            raise SemioscopeError("--runtime", "openvino requested but not installed: pip "
+                                  "install 'semioscope[openvino]', or use --runtime torch")
+        return "openvino"
+    if requested == "torch" or device_kind != "cpu" or not available:
+        return "torch"
+    return "openvino"
+
+
+def ir_key(backbone: Any) -> str:
+    """A digest of the network's numbers, its input and the software that converts it."""
+    import torch
+
+    from semioscope.core.runtime.ov import import_openvino
+
+    digest = hashlib.sha256()
+    digest.update(f"{backbone.name}|{getattr(backbone, 'accepts_gray', False)}|{__version__}|"
+                  f"{import_openvino().__version__}".encode())
+    for name, tensor in backbone.model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _cached_ir(backbone: Any, notice: Notice | None) -> tuple[Path, dict[str, Any]]:
+    """The backbone's IR in the user cache, converting it first if it is not there yet."""
+    import json
+
+    from semioscope.core.export.backbone import export_backbone
+
+    folder = cache_dir() / "openvino" / f"{backbone.name}-{ir_key(backbone)}"
+    entry_file = folder / "entry.json"
+    if entry_file.is_file():
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+        return folder / entry["ir"], entry
+    if notice is not None:
+        notice(f"converting {backbone.name} to OpenVINO once for this machine (about a minute "
+               "on two cores; later runs reuse it)")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
+    try:
+        entry = export_backbone(backbone, work)
+        (work / "entry.json").write_text(json.dumps(entry), encoding="utf-8")
+        try:
+            work.rename(folder)        # the whole folder appears at once, or not at all
+        except OSError:                # another process converted it meanwhile
+            if not entry_file.is_file():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return folder / entry["ir"], entry
+
+
+def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
+                 notice: Notice | None = None, strict: bool = False) -> Any:
+    """``backbone`` itself for "torch"; for "openvino" the same network compiled by OpenVINO.
+
+    If the conversion fails, ``strict`` (an explicit ``--runtime openvino``) raises; otherwise
+    the torch backbone is returned and ``notice`` says why.
+    """
+    if runtime == "torch":
+        return backbone
+    from semioscope.core.models.device import Device
+    from semioscope.core.runtime.backbone import OpenVINOBackbone
+
+    try:
+        xml, entry = _cached_ir(backbone, notice)
+        compiled = OpenVINOBackbone(xml, name=backbone.name, pretrained=backbone.pretrained,
+                                    weights_sha256=backbone.weights_sha256, threads=threads,
+                                    extend_to=entry.get("extend_to"),
+                                    channels=int(entry.get("channels", 3)))
+    except Exception as exc:  # noqa: BLE001 - auto falls back to torch, said aloud
+        if strict:
+            raise SemioscopeError("--runtime", f"OpenVINO could not take the {backbone.name} "
+                                  f"backbone ({type(exc).__name__}: {exc})") from exc
+        log.debug("OpenVINO conversion failed", exc_info=True)
+        if notice is not None:
+            notice(f"OpenVINO could not take the backbone ({type(exc).__name__}); torch is used")
+        return backbone
+    compiled.device = Device("cpu")   # type: ignore[attr-defined]  # for batch sizing
+    return compiled
+
+
+def load_for_inference(name: str, weights: str | Path | None = None, *,
+                       allow_untrained: bool = False, threads: int | None = None, seed: int = 0,
+                       device: str = "auto", runtime: str = "auto",
+                       notice: Notice | None = None) -> Any:
+    """:func:`~semioscope.core.models.backbone.load_backbone`, then the runtime chosen for it.
+
+    The device is resolved first, so ``--runtime openvino --device cuda`` and a missing OpenVINO
+    are refused before anything is built.
+    """
+    from semioscope.core.models import backbone as backbone_module
+    from semioscope.core.models.device import resolve_device
+
+    target = resolve_device(device)
+    chosen = choose_runtime(runtime, target.kind)
+    loaded = backbone_module.load_backbone(name, weights, allow_untrained=allow_untrained,
+                                           threads=threads, seed=seed, device=target)
+    return with_runtime(loaded, chosen, threads=threads, notice=notice,
+                        strict=runtime == "openvino")
