@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,9 @@ def _cached_ir(backbone: Any, notice: Notice | None) -> tuple[Path, dict[str, An
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     try:
-        entry = export_backbone(backbone, work)
+        with warnings.catch_warnings():   # the tracer's notes mean nothing to a user
+            warnings.simplefilter("ignore")
+            entry = export_backbone(backbone, work)
         (work / "entry.json").write_text(json.dumps(entry), encoding="utf-8")
         try:
             work.rename(folder)        # the whole folder appears at once, or not at all
