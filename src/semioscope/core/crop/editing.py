@@ -23,7 +23,7 @@ MIN_SIZE = 8
 #: pixels per arrow key; with Shift the step is :data:`BIG_STEP_PX`
 STEP_PX, BIG_STEP_PX = 1, 10
 #: every crop status, as the dataset table, the project and the badges name it
-STATUSES = ("not_cropped", "ok", "needs_review", "corrected", "unusable")
+STATUSES = ("ok", "needs_review", "corrected", "unusable", "not_cropped")
 #: one colour per status, shared by the badge of both windows and the dataset table
 STATUS_COLOURS = {"not_cropped": "#555555", "ok": "#2e7d32", "needs_review": "#b35c00",
                   "corrected": "#1565c0", "unusable": "#a00000"}

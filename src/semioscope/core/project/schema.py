@@ -22,10 +22,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from semioscope.core.crop.editing import STATUSES
 from semioscope.errors import SemioscopeError
 
 SCHEMA_VERSION = 2
-CROP_STATUSES = ("ok", "needs_review", "corrected", "unusable", "not_cropped")
+#: the crop model's statuses (the frozen CHECK constraints below list the same words)
+CROP_STATUSES = STATUSES
 
 _AUDIT = """
 CREATE TABLE audit (
