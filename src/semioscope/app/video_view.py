@@ -47,6 +47,7 @@ class VideoView(QWidget):
         self.viewbox.addItem(self.heat)
         self.heat_box: Box | None = None
         self.roi: pg.RectROI | None = None
+        self._size: tuple[int, int] | None = None   # the video's (width, height), once known
         self.levels = (0, 255)
         self.shown_frame: int | None = None
         layout = QVBoxLayout(self)
@@ -92,7 +93,7 @@ class VideoView(QWidget):
             text, status = badge
             self.badge.setText(text)
             self.badge.setStyleSheet(badge_style(status))
-        if box is None:
+        if box is None or self._size is None:   # no box, or no frame to draw it on yet
             if self.roi is not None:
                 self.roi.hide()
             return
@@ -104,6 +105,7 @@ class VideoView(QWidget):
         self.roi.setSize(QPointF(box.w, box.h), update=True, finish=False)
 
     def _make_roi(self, box: Box) -> None:
+        assert self._size is not None
         width, height = self._size
         roi = pg.RectROI([box.x, box.y], [box.w, box.h], pen=pg.mkPen("#00e5ff", width=2),
                          hoverPen=pg.mkPen("#ffffff", width=2),
