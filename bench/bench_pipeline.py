@@ -270,6 +270,12 @@ def main() -> None:
     tag = f"{size[0]}x{size[1]}"
     video = make_video(work / f"bench_pipeline_{seconds:g}s_{tag}.mkv", seconds, size)
 
+    # untimed: a first run converts the backbone to OpenVINO once (user cache) when
+    # `--runtime auto` picks it; users pay that once per machine, not per video
+    warm = make_video(work / "bench_pipeline_warmup_4s.mkv", 4.0, (96, 80))
+    t0 = time.perf_counter()
+    run_ours(warm, work, args.device)
+    warm_s = time.perf_counter() - t0
     ours: list[dict[str, Any]] = []
     ref: list[dict[str, Any]] = []
     for _ in range(max(1, args.reps)):
@@ -312,7 +318,9 @@ def main() -> None:
                   f"{_stat([r['wall'] for r in runs], '{:.1f}')} s | "
                   f"{_stat(per_s[key], '{:.2f}')} s | "
                   f"{_stat([r['rss'] for r in runs], '{:.0f}')} MB |")
-    md += ["", f"- ours is **{_stat(ratios, '{:.2f}')}x** faster than the reference-style "
+    md += ["", f"- before timing, one untimed run of ours on a 4-s clip ({warm_s:.0f} s, "
+               "an OpenVINO conversion included if the user cache had none)",
+           f"- ours is **{_stat(ratios, '{:.2f}')}x** faster than the reference-style "
                "pipeline (ratio of wall times, each pair side by side)",
            f"- the two agree: largest |P(TLE) difference| over {len(ref[0]['p'])} windows "
            f"= {diff:.1e}",
