@@ -90,11 +90,12 @@ def run_ours(video: Path, work: Path, device: str) -> dict[str, Any]:
     out = work / "pipeline_ours.json"
     wall, rss, _ = _measured([sys.executable, "-c", OURS_CHILD, "analyze", str(video),
                               "--allow-untrained", "--device", device, "--out", str(out)])
-    results = json.loads(out.read_text())
-    model = results["model"]
-    return {"wall": wall, "rss": rss, "p": [w["p_tle"] for w in results["windows"]],
-            "runtime": model.get("runtime", "?"), "device": model.get("device", "?"),
-            "batch": model.get("batch_size", "?")}
+    from semioscope.core.results import load_results
+
+    results = load_results(out)
+    model = results.model
+    return {"wall": wall, "rss": rss, "p": [w.p_tle for w in results.windows],
+            "runtime": model.runtime, "device": model.device, "batch": model.batch_size}
 
 
 def run_reference(video: Path, device: str) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from semioscope.cli import main as cli
+from semioscope.core.results import load_results
+from semioscope.core.trust import assess
 from semioscope.demo import QUICK, DemoLayout
 
 
@@ -38,23 +40,25 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoLayout, Pa
 
 def test_demo_report_holds_the_held_out_analysis(built_demo: tuple[DemoLayout, Path, str]) -> None:
     layout, pdf, _ = built_demo
-    results = json.loads(layout.results.read_text())
-    windows = results["windows"]
+    results = load_results(layout.results)
+    windows = results.windows
     truth = json.loads(layout.truth.read_text())
     assert windows, "the held-out seizure produced no window"
     # the clinical span came from the synthetic truth: no window outside it
-    assert min(w["start_s"] for w in windows) >= truth["onset_s"] - 1e-6
-    assert max(w["end_s"] for w in windows) <= truth["offset_s"] + 1e-6
-    assert all(0.0 <= w["p_tle"] <= 1.0 for w in windows)
+    assert min(w.start_s for w in windows) >= truth["onset_s"] - 1e-6
+    assert max(w.end_s for w in windows) <= truth["offset_s"] + 1e-6
+    assert all(0.0 <= w.p_tle <= 1.0 for w in windows)
     # analysed with the model trained by the demo, whose CV is in its metadata
-    assert results["model"]["classifier_trained"] is True
+    assert results.model.classifier_trained is True
+    # ... and marked as a demo model, so the trust rule says so
+    assert results.model.classifier_demo and "demo_model" in assess(results).codes
     cv = json.loads((layout.cv_report / "cv.json").read_text())
     assert len(cv["folds"]) == QUICK.folds
     pages = _pdf_text(pdf)
     text = "\n".join(pages)
-    verdict = results["summary"]["label"]
+    verdict = results.summary.label
     assert verdict in ("FLE", "TLE", "uncertain") and verdict in text
-    assert f"{len(windows)} windows" in text and results["summary"]["n_windows"] == len(windows)
+    assert f"{len(windows)} windows" in text and results.summary.n_windows == len(windows)
     # no pretrained weights can exist here: every page says so
     assert all("UNTRAINED / DEMO MODEL" in page for page in pages)
 

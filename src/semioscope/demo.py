@@ -26,7 +26,7 @@ from semioscope import UNTRAINED_WARNING
 from semioscope.errors import SemioscopeError
 
 #: bump when the demo's contents change, so caches built by an older version are rebuilt
-DEMO_VERSION = 2
+DEMO_VERSION = 3   # 3: the demo model is marked as such (train --demo)
 HELDOUT_SEED = 2024
 
 
@@ -181,7 +181,7 @@ def build(layout: DemoLayout, size: DemoSize, say: Callable[[str], None] = print
         ("train the demo model", layout.model, lambda: [
             "train", str(layout.manifest), "--cache", str(layout.features), "--out",
             str(layout.model), "--config", str(layout.config), "--cv-report",
-            str(layout.cv_report), *untrained]),
+            str(layout.cv_report), "--demo", *untrained]),
         ("held-out seizure (a patient the model never saw)", layout.truth, lambda: [
             "synth", str(layout.video), "--label", "TLE", "--seconds",
             f"{size.heldout_seconds:g}", "--seed", str(HELDOUT_SEED)]),
@@ -237,11 +237,12 @@ def restore_review_state(layout: DemoLayout) -> None:
     from semioscope.core.crop import sidecar
     from semioscope.core.hashing import file_sha256
     from semioscope.core.jsonfile import read_json
+    from semioscope.core.results import load_results
     from semioscope.core.video_state import VideoState, save_state
 
     crop = sidecar.from_record(read_json(layout.crop, "crop record"))
     save_state(VideoState(file_sha256(layout.video), crop=sidecar.to_sidecar(crop),
-                          span=_span(layout.truth), results=read_json(layout.results, "results")))
+                          span=_span(layout.truth), results=load_results(layout.results)))
 
 
 def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,

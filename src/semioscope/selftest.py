@@ -21,7 +21,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from semioscope.core.results import Results
 
 #: seconds of synthetic video: one analysis window (45 frames >= the 10-frame minimum)
 CLIP_SECONDS = 1.5
@@ -41,7 +44,7 @@ class Context:
     threads: int
     clip: Path | None = None
     classifier: Path | None = None      # a .semio (research install) or a pack folder (clinician)
-    results: dict[str, Any] | None = None
+    results: Results | None = None
 
 
 @contextmanager
@@ -107,15 +110,15 @@ def check_engine(ctx: Context) -> str:
                               pack=ctx.classifier if pack else None, backbone="i3d",
                               allow_untrained=True, batch_size=1, threads=ctx.threads)
     results = analyze(request)
-    windows = results.get("windows") or []
+    windows = results.windows
     if not windows:
         raise CheckFailed("the analysis produced no window")
     for window in windows:
-        p = window.get("p_tle")
+        p = window.p_tle
         if not isinstance(p, float) or not math.isfinite(p) or not 0.0 <= p <= 1.0:
-            raise CheckFailed(f"window {window.get('index')}: P(TLE) = {p!r}, not a probability")
+            raise CheckFailed(f"window {window.index}: P(TLE) = {p!r}, not a probability")
     ctx.results = results
-    return f"{len(windows)} window(s), P(TLE) {windows[0]['p_tle']:.3f}, {results['model']['runtime']}"
+    return f"{len(windows)} window(s), P(TLE) {windows[0].p_tle:.3f}, {results.model.runtime}"
 
 
 def check_detector(ctx: Context) -> str:

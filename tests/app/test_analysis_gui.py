@@ -11,10 +11,12 @@ import time
 import pytest
 
 import semioscope.core.analysis as engine
+from semioscope.core.geometry import Box
+from semioscope.core.results import PartialResults
 from semioscope.errors import CancelledError, SemioscopeError
 from tests.app.conftest import wait_until
 from tests.app.test_main_window import open_and_crop
-from tests.app.test_state import fake_results
+from tests.app.test_state import fake_results, results_for
 
 
 class FakeEngine:
@@ -44,11 +46,9 @@ class FakeEngine:
                 progress(engine.Progress("features", i + 1, n, 0.1 * (i + 1), 0.1 * (n - i - 1)))
             if on_partial is not None:
                 so_far = fake_results(self.p[: i + 1])
-                on_partial({"windows": so_far["windows"], "summary": so_far["summary"],
-                            "partial": True})
-        results = fake_results(self.p)
-        results["video"]["path"] = str(request.video)
-        return results
+                on_partial(PartialResults(so_far.windows, so_far.summary.threshold,
+                                          so_far.summary.uncertain_band))
+        return results_for(request, self.p)
 
 
 def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypatch):
@@ -126,3 +126,54 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     assert len(ticks) > 20
     assert max(gaps) < 0.100, f"GUI froze for {max(gaps) * 1000:.0f} ms"
     assert window.session.frame > 10                     # playback went on meanwhile
+
+
+def _analysed(qtbot, make_window, video, monkeypatch):
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.2, 0.8, 0.9]))
+    window = make_window()
+    session = open_and_crop(qtbot, window, video)
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: window.timeline.bar_count == 3)
+    assert not window.timeline.stale_text and not window.verdict.is_stale
+    return window, session
+
+
+def test_a_crop_edit_greys_the_results_and_undo_restores_them(qtbot, make_window, video,
+                                                            monkeypatch):
+    window, session = _analysed(qtbot, make_window, video, monkeypatch)
+    window.edit_crop(Box(10, 10, 50, 40), "Drag crop")
+    assert window.timeline.stale_text == "made with an earlier crop \u2014 Analyse again"
+    assert window.verdict.is_stale and "earlier crop" in window.verdict.stale.text()
+    assert window.verdict.verdict.text().endswith("(stale)")
+    window.qactions["undo"].trigger()
+    assert not window.timeline.stale_text and not window.verdict.is_stale
+
+
+def test_a_span_edit_makes_them_stale_and_reopening_shows_the_same(qtbot, make_window, video,
+                                                                   monkeypatch):
+    window, session = _analysed(qtbot, make_window, video, monkeypatch)
+    session.set_frame(30)
+    window.act_set_onset()
+    assert window.timeline.stale_text.startswith("made with an earlier span")
+    again = make_window()
+    open_and_crop(qtbot, again, video)
+    wait_until(qtbot, lambda: again.session.results is not None)
+    assert again.session.results == session.results
+    assert again.timeline.stale_text == window.timeline.stale_text
+    assert again.verdict.stale.text() == window.verdict.stale.text()
+
+
+def test_another_classifier_makes_them_stale_and_export_is_refused(qtbot, make_window, video,
+                                                                   monkeypatch, dialogs,
+                                                                   tmp_path):
+    from semioscope.app.settings import AppSettings
+
+    window, session = _analysed(qtbot, make_window, video, monkeypatch)
+    other = tmp_path / "other.semio"
+    other.write_bytes(b"another classifier file")
+    window.settings = AppSettings(classifier_path=str(other))
+    window._refresh_trust()
+    assert window.timeline.stale_text == "made with an earlier classifier \u2014 Analyse again"
+    window.act_export_report()          # refused before the dialog opens
+    assert dialogs.errors and dialogs.errors[-1][0] == "Export report"
+    assert "stale" in dialogs.errors[-1][1] and "earlier classifier" in dialogs.errors[-1][1]

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from semioscope.app.settings import AppSettings
+from semioscope.core.models import classifier as classifier_mod
 from tests.app.conftest import wait_until
 from tests.app.test_main_window import open_and_crop
-
-classifier_mod = pytest.importorskip("semioscope.core.models.classifier")
-pytest.importorskip("semioscope.core.models.backbone")
 
 
 def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dialogs):
@@ -34,7 +31,7 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     warmed = window.backbones.loaded
     assert warmed is not None and window.backbones.loads == 1
     partial_counts: list[int] = []
-    window.analysis.partial.connect(lambda r: partial_counts.append(len(r["windows"])))
+    window.analysis.partial.connect(lambda r: partial_counts.append(len(r.windows)))
     window.qactions["analyse"].trigger()
     # the first bar is drawn while the rest is still being computed
     wait_until(qtbot, lambda: window.timeline.bar_count >= 1 or not window.analysis.running,
@@ -45,11 +42,12 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     assert window.backbones.loaded is warmed and window.backbones.loads == 1
     assert partial_counts == [1, 2, 3]
     results = session.results
-    assert results is not None and Path(results["video"]["path"]) == video
-    assert results["crop"]["source"] == "auto"
-    assert window.timeline.bar_count == len(results["windows"]) == 3
+    assert results is not None and Path(results.video.path) == video
+    assert results.crop.source == "auto"
+    assert window.timeline.bar_count == len(results.windows) == 3
+    assert not window.timeline.stale_text           # made with exactly what is shown
     assert window.verdict.banner.isVisible()
     vb = window.timeline.getPlotItem().vb
     point = window.timeline.mapFromScene(vb.mapViewToScene(QPointF(5.0, 0.5)))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert session.frame == round(results["windows"][2]["start_s"] * 30)
+    assert session.frame == round(results.windows[2].start_s * 30)

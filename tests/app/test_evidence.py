@@ -3,6 +3,7 @@ box, at the chosen opacity; the timeline marks windows whose evidence lies off t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,27 +13,27 @@ from semioscope.app.timeline import Timeline
 from semioscope.app.video_view import VideoView
 from semioscope.core.explain import SaliencySet, attach_saliency, place
 from semioscope.core.geometry import Box
-from semioscope.core.results import WindowIndex
+from semioscope.core.results import Results, WindowIndex
+from semioscope.report.sample import synthetic_results
 
 CROP = Box(10, 8, 100, 80)
 SUBJECT = Box(40, 30, 40, 40)
 
 
-def results_with_saliency(tmp_path: Path) -> dict:
-    windows = [{"index": i, "start_s": 2.0 * i, "end_s": 2.0 * i + 2, "start_frame": 60 * i,
-                "end_frame": 60 * i + 60, "n_frames": 60, "p_tle": 0.7, "label": "TLE"}
-               for i in range(3)]
-    results = {"video": {"fps": 30.0, "frames": 180, "sha256": "x"}, "windows": windows,
-               "summary": {"threshold": 0.5, "uncertain_band": [0.4, 0.6]}}
+def results_with_saliency(tmp_path: Path) -> Results:
+    base = synthetic_results(n_windows=3, onset_s=0.0)
+    windows = tuple(replace(w, p_tle=0.7, label="TLE", start_frame=60 * w.index,
+                            end_frame=60 * w.index + 60) for w in base.windows)
+    results = replace(base, windows=windows)
     saliency = SaliencySet(CROP, "Mixed_5c", "i3d", subject=SUBJECT)
     on_patient, off_patient = np.zeros((7, 7), np.float32), np.zeros((7, 7), np.float32)
     on_patient[3, 3] = 1.0           # the centre of the canvas: on the patient
     off_patient[0, 0] = 1.0          # the top-left corner: off the patient/bed box
     for i, cam in enumerate((on_patient, off_patient, on_patient)):
         saliency.add(i, place(cam, CROP), "TLE", 1.0)
-    attach_saliency(results, saliency, tmp_path / "r.json")
-    results["saliency"]["file"] = str(tmp_path / results["saliency"]["file"])
-    return results
+    results, path = attach_saliency(results, saliency, tmp_path / "r.json")
+    assert results.saliency is not None
+    return replace(results, saliency={**results.saliency, "file": str(path)})
 
 
 def test_toggle_shows_the_window_under_the_cursor_over_its_crop(qtbot, tmp_path) -> None:
@@ -66,10 +67,11 @@ def test_timeline_marks_windows_whose_evidence_lies_off_the_patient(qtbot, tmp_p
     timeline = Timeline()
     qtbot.addWidget(timeline)
     results = results_with_saliency(tmp_path)
-    assert [w["outside_subject"] for w in results["saliency"]["windows"]] == [False, True, False]
+    assert results.saliency is not None
+    assert [w["outside_subject"] for w in results.saliency["windows"]] == [False, True, False]
     timeline.set_results(results, WindowIndex.from_results(results))
     assert timeline.outside_count == 1
     assert list(timeline.outside.opts["x0"]) == [2.0 + 0.04]
-    del results["saliency"]
+    results = replace(results, saliency=None)
     timeline.set_results(results, WindowIndex.from_results(results))
     assert timeline.outside_count == 0

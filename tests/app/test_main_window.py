@@ -11,7 +11,7 @@ from semioscope.core.hashing import file_sha256
 from semioscope.core.video import KINECT, open_video
 from semioscope.core.video_state import load_state
 from tests.app.conftest import HEIGHT, WIDTH, wait_until, write_video
-from tests.app.test_state import fake_results
+from tests.app.test_state import results_for
 
 
 def open_and_crop(qtbot, window, video):
@@ -99,7 +99,7 @@ def test_timeline_bars_click_seeks_and_hover(qtbot, make_window, video):
     session = open_and_crop(qtbot, window, video)
     assert not window.qactions["export_report"].isEnabled()
     bars = window.timeline.bars
-    session.set_results(fake_results([0.1, 0.5, 0.95]))
+    session.set_results(results_for(window.build_request(), [0.1, 0.5, 0.95]))
     assert window.timeline.bar_count == 3
     assert window.timeline.bars is bars                  # updated in place
     assert window.qactions["export_report"].isEnabled()
@@ -142,7 +142,7 @@ def test_reopen_restores_crop_span_and_results(qtbot, make_window, video, tmp_pa
     session = open_and_crop(qtbot, window, video)
     window.drag_crop(Box(3, 4, 60, 50))
     session.set_span(1.0, 5.0)
-    session.set_results(fake_results([0.3, 0.7]))
+    session.set_results(results_for(window.build_request(), [0.3, 0.7]))
     copy = tmp_path / "renamed.mkv"
     copy.write_bytes(video.read_bytes())                 # same content, another name
     other = write_video(tmp_path / "other.mkv", 2.0)

@@ -31,8 +31,8 @@ window.qactions["analyse"].trigger()
 assert spin(lambda: window.session.results is not None or not window.analysis.running, 300)
 results = window.session.results
 print(json.dumps({{"torch": "torch" in sys.modules, "ready_s": ready,
-                   "runtime": results["model"]["runtime"] if results else None,
-                   "pack": (results or {{}}).get("model", {{}}).get("pack"),
+                   "runtime": results.model.runtime if results else None,
+                   "pack": results.model.pack if results else None,
                    "bars": window.timeline.bar_count}}))
 window.close()
 """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("PySide6")
+from semioscope.core.results import Results
 
 
 def _texts(pdf: bytes) -> str:
@@ -17,7 +17,7 @@ def _texts(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def results(tmp_path: Path) -> dict:
+def results(tmp_path: Path) -> Results:
     from semioscope.report.sample import synthetic_results, write_synthetic_video
 
     video = write_synthetic_video(tmp_path / "P555_clip.mkv", 2.5, width=96, height=80,
@@ -25,7 +25,7 @@ def results(tmp_path: Path) -> dict:
     return synthetic_results(video, n_windows=1, onset_s=0.2)
 
 
-def test_dialog_exports_a_report_with_the_fields(qtbot, results: dict, tmp_path: Path,
+def test_dialog_exports_a_report_with_the_fields(qtbot, results: Results, tmp_path: Path,
                                                  dialogs) -> None:
     from semioscope.app.report_dialog import ReportDialog
 
@@ -51,7 +51,7 @@ def test_dialog_exports_a_report_with_the_fields(qtbot, results: dict, tmp_path:
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=5000)
 
 
-def test_dialog_deidentifies_and_reports_errors(qtbot, results: dict, tmp_path: Path,
+def test_dialog_deidentifies_and_reports_errors(qtbot, results: Results, tmp_path: Path,
                                                 dialogs) -> None:
     from semioscope.app.report_dialog import ReportDialog
 

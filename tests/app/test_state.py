@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from semioscope.app.state import VideoSession, start_frame
+from semioscope.core.analysis import label_for
 from semioscope.core.crop import sidecar
 from semioscope.core.crop.editing import NO_WEIGHTS_TEXT, badge, reset, with_box
 from semioscope.core.geometry import Box
+from semioscope.core.results import CropInfo, MappingInfo, Results, SpanInfo, VideoInfo
 from semioscope.core.video import KINECT
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video_state import load_state
+from semioscope.report.sample import synthetic_results
 
 SHA = "12" * 32
 
@@ -17,15 +22,34 @@ def props(frames: int = 180, fps: float = 30.0) -> VideoProperties:
     return VideoProperties("v.mkv", frames, fps, 120, 96, 16, frames / fps, "pyav")
 
 
-def fake_results(p: list[float], fps: float = 30.0, onset: float = 0.0) -> dict:
-    windows = [{"index": i, "start_s": onset + 2 * i, "end_s": onset + 2 * i + 2, "n_frames": 60,
-                "p_tle": v, "label": "TLE" if v > 0.6 else "FLE" if v < 0.4 else "uncertain"}
-               for i, v in enumerate(p)]
-    return {"video": {"fps": fps, "frames": 180, "path": "v.mkv"}, "windows": windows,
-            "summary": {"label": "TLE", "threshold": 0.5, "uncertain_band": [0.4, 0.6],
-                        "p_tle_mean": sum(p) / len(p), "n_windows": len(p), "n_fle": 1,
-                        "n_tle": 1, "n_uncertain": 1, "confidence": 0.3},
-            "model": {"backbone": "i3d", "backbone_pretrained": False}, "warnings": []}
+def fake_results(p: list[float], fps: float = 30.0, onset: float = 0.0) -> Results:
+    base = synthetic_results(n_windows=len(p), onset_s=onset, fps=fps, width=120, height=96)
+    windows = tuple(replace(w, p_tle=v, label=label_for(v, 0.5, (0.4, 0.6)))
+                    for w, v in zip(base.windows, p, strict=True))
+    return replace(base, windows=windows)
+
+
+def results_for(request, p: list[float]) -> Results:
+    """Made-up scores, but the inputs recorded are the request's (as the real engine does).
+
+    ``request`` is an AnalysisRequest, e.g. ``window.build_request()``.
+    """
+    from semioscope.core.hashing import file_sha256
+    from semioscope.core.video import mapping_for, open_video
+
+    with open_video(request.video) as reader:
+        props = reader.properties
+        mapping = mapping_for(reader, request.mapping)
+    base = fake_results(p)
+    box = request.crop or Box.full_frame(props.width, props.height)
+    onset = 0.0 if request.onset_s is None else request.onset_s
+    offset = props.duration_s if request.offset_s is None else request.offset_s
+    return replace(
+        base, video=VideoInfo(str(request.video), file_sha256(request.video), props.frames,
+                              props.fps, props.width, props.height, props.duration_s),
+        mapping=MappingInfo(mapping.name, dict(mapping.params)),
+        crop=CropInfo(box.x, box.y, box.w, box.h, source=request.crop_source),
+        span=SpanInfo(onset, offset, round(onset * props.fps), round(offset * props.fps)))
 
 
 def test_crop_badges_and_reset():
@@ -57,7 +81,7 @@ def test_session_persists_and_restores(qtbot):
     with qtbot.waitSignals([again.cropChanged, again.resultsChanged]):
         again.identify(SHA)
     assert again.crop is not None and again.crop.box == Box(10, 10, 30, 30)
-    assert again.results is not None and len(again.results["windows"]) == 3
+    assert again.results == session.results and len(again.results.windows) == 3
 
 
 def test_window_lookup_by_frame_and_start_frames():

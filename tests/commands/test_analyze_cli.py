@@ -20,7 +20,8 @@ import pytest
 from semioscope import UNTRAINED_WARNING
 from semioscope.cli import main
 from semioscope.core.preprocess import PREPROCESSING_VERSION
-from semioscope.core.results import WindowIndex, load_results
+from semioscope.core.results import CropInfo, WindowIndex, load_results
+from semioscope.core.trust import assess
 from semioscope.core.video.writer import write_ffv1
 
 WIDTH, HEIGHT = 96, 80
@@ -85,24 +86,24 @@ def test_full_21_second_run(media: dict[str, Path], tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert UNTRAINED_WARNING.upper() in run.stderr and "verdict:" in run.stdout
     results = load_results(out)
-    windows = results["windows"]
-    assert [w["n_frames"] for w in windows] == [60] * 10 + [30]
-    assert windows[0]["start_s"] == 0 and windows[-1]["end_s"] == pytest.approx(21.0)
-    assert all(a["end_s"] == pytest.approx(b["start_s"])
+    windows = results.windows
+    assert [w.n_frames for w in windows] == [60] * 10 + [30]
+    assert windows[0].start_s == 0 and windows[-1].end_s == pytest.approx(21.0)
+    assert all(a.end_s == pytest.approx(b.start_s)
                for a, b in zip(windows, windows[1:], strict=False))
-    assert all(0.0 <= w["p_tle"] <= 1.0 for w in windows)
-    assert len({round(w["p_tle"], 9) for w in windows}) > 1  # windows differ, not one constant
-    assert UNTRAINED_WARNING in results["warnings"]
-    assert results["resampled_to_30fps"] is False
-    assert results["crop"] == {"x": 8, "y": 4, "w": 80, "h": 70, "source": "auto",
-                               "status": "needs_review", "reasons": ["low_confidence"]}
-    assert results["model"]["preprocessing_version"] == PREPROCESSING_VERSION
-    assert results["model"]["classifier_path"] == str(media["clf"])
-    assert results["mapping"]["name"] == "kinect"
-    summary = results["summary"]
-    assert summary["n_windows"] == 11
-    assert summary["n_fle"] + summary["n_tle"] + summary["n_uncertain"] == 11
-    assert summary["p_tle_mean"] == pytest.approx(np.mean([w["p_tle"] for w in windows]))
+    assert all(0.0 <= w.p_tle <= 1.0 for w in windows)
+    assert len({round(w.p_tle, 9) for w in windows}) > 1  # windows differ, not one constant
+    assert UNTRAINED_WARNING in [r.text for r in assess(results).reasons]
+    assert results.resampled_to_30fps is False
+    assert results.crop == CropInfo(8, 4, 80, 70, source="auto", status="needs_review",
+                                    reasons=("low_confidence",))
+    assert results.model.preprocessing_version == PREPROCESSING_VERSION
+    assert results.model.classifier_path == str(media["clf"])
+    assert results.mapping.name == "kinect"
+    summary = results.summary
+    assert summary.n_windows == 11
+    assert summary.n_fle + summary.n_tle + summary.n_uncertain == 11
+    assert summary.p_tle_mean == pytest.approx(np.mean([w.p_tle for w in windows]))
     assert WindowIndex.from_results(results).at_frame(629) == 10
     rows = csv.read_text().splitlines()
     assert rows[0].startswith("index,start_s,end_s") and len(rows) == 12
@@ -121,7 +122,8 @@ def test_25_fps_video_is_resampled_to_2_second_windows(media: dict[str, Path],
         (1.0, 3.0, 60), (3.0, 3.4, 12)]
     assert results["video"]["fps"] == 25.0
     assert results["span"]["start_frame"] == 25 and results["span"]["end_frame"] == 85
-    assert any("untrained classifier" in w for w in results["warnings"])
+    assert results["format"] == "semioscope-results/2" and results["trust"]["clinical"] is False
+    assert any("untrained classifier" in r["text"] for r in results["trust"]["reasons"])
     import torch
 
     expected_device = "cuda:0" if torch.cuda.is_available() else "cpu"   # auto, not asked

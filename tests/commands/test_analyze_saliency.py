@@ -12,6 +12,7 @@ from semioscope.cli import main
 from semioscope.core.explain import saliency_for_results
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
+from semioscope.core.results import load_results
 from semioscope.core.video.writer import write_ffv1
 from tests.commands.test_analyze_cli import blob_frames
 
@@ -41,7 +42,7 @@ def test_saliency_sidecar_is_written_referenced_and_changes_no_score(video, tmp_
     plain = tmp_path / "plain.json"
     assert main(["analyze", *common, "--out", str(plain)]) == 0
     results, without = json.loads(out.read_text()), json.loads(plain.read_text())
-    assert "saliency" not in without
+    assert without["saliency"] is None
     assert [w["p_tle"] for w in results["windows"]] == [w["p_tle"] for w in without["windows"]]
     section = results["saliency"]
     sidecar = tmp_path / section["file"]
@@ -50,7 +51,7 @@ def test_saliency_sidecar_is_written_referenced_and_changes_no_score(video, tmp_
     assert section["box"] == {"x": 8, "y": 4, "w": 80, "h": 70}
     assert section["subject_box"] == {"x": 20, "y": 10, "w": 56, "h": 60}
     assert [w["index"] for w in section["windows"]] == [0, 1]        # 60 and 12 frames
-    saliency = saliency_for_results(results, out)
+    saliency = saliency_for_results(load_results(out), out)
     assert saliency is not None and saliency.box == Box(8, 4, 80, 70)
     for window, stored in zip(section["windows"], saliency.maps, strict=True):
         assert np.isfinite(stored).all() and stored.min() >= 0 and stored.max() <= 1

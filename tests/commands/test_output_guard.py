@@ -83,10 +83,11 @@ def test_crop_manifest_refuses_a_manifest_video_as_out(scene, capsys):
 
 
 def test_report_refuses_the_analysed_video(scene, capsys):
+    from semioscope.core.results import save_results
     from semioscope.report.sample import synthetic_results
 
     results = synthetic_results(scene["video"], n_windows=1, onset_s=0.0, untrained=True)
-    (scene["dir"] / "r.json").write_text(json.dumps(results))
+    save_results(scene["dir"] / "r.json", results)
     target = str(scene["dir"] / "link.pdf")
     _refused(["report", str(scene["dir"] / "r.json"), "--out", target], scene["video"],
              target, capsys)

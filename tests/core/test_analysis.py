@@ -20,7 +20,14 @@ from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models.device import Device
 from semioscope.core.preprocess import preprocess_gray
-from semioscope.core.results import validate_results
+from semioscope.core.results import (
+    PartialResults,
+    SpanInfo,
+    results_from_dict,
+    results_to_dict,
+    validate_results,
+)
+from semioscope.core.trust import assess
 from semioscope.core.video.base import VideoProperties, VideoReader
 from semioscope.core.video.mapping import KINECT
 from semioscope.core.windows import plan_windows
@@ -212,18 +219,18 @@ def test_results_object_has_every_field(tmp_path: Path, fake_backbone: list[Any]
     results = analyze(AnalysisRequest(video=video, allow_untrained=True, crop=Box(2, 2, 40, 30),
                                       crop_source="manual", onset_s=1.0, offset_s=5.0,
                                       batch_size=2), progress=stages.append)
-    validate_results(results)
-    assert set(results) == {"software_version", "created", "video", "mapping", "crop", "span",
-                            "resampled_to_30fps", "windows", "summary", "model", "warnings"}
-    assert [w["n_frames"] for w in results["windows"]] == [60, 60]
-    assert results["span"] == {"onset_s": 1.0, "offset_s": 5.0, "start_frame": 30,
-                               "end_frame": 150}
-    assert results["crop"]["source"] == "manual" and results["crop"]["w"] == 40
-    assert results["video"]["sha256"] == file_sha256(video)
-    assert results["model"]["backbone_pretrained"] is False
-    assert results["model"]["classifier_trained"] is False
-    assert UNTRAINED_WARNING in results["warnings"]
-    assert any(w.startswith("untrained classifier") for w in results["warnings"])
+    assert results_from_dict(results_to_dict(results)) == results
+    assert [w.n_frames for w in results.windows] == [60, 60]
+    assert results.span == SpanInfo(1.0, 5.0, 30, 150)
+    assert results.crop.source == "manual" and results.crop.w == 40
+    assert results.video.sha256 == file_sha256(video)
+    assert results.model.backbone_pretrained is False
+    assert results.model.classifier_trained is False
+    assert results.model.weights_status == "random"
+    texts = [r.text for r in assess(results).reasons]
+    assert UNTRAINED_WARNING in texts
+    assert any(t.startswith("untrained classifier") for t in texts)
+    assert results.inputs.crop == Box(2, 2, 40, 30) and results.inputs.span == (1.0, 5.0)
     assert stages[0].stage == "loading" and stages[-1].stage == "done"
     assert [p.done for p in stages if p.stage == "features"] == [0, 2]
     assert stages[-1].eta_s == 0.0
@@ -269,20 +276,20 @@ def test_classifier_threshold_and_band_label_windows(tmp_path: Path,
     clf = _classifier(tmp_path / "c.pt", threshold=0.0, uncertain_band=(-1.0, -1.0))
     results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 130), classifier=clf,
                                       allow_untrained=True))
-    assert [w["label"] for w in results["windows"]] == ["TLE"] * 3  # p >= 0 always
-    assert results["summary"]["label"] == "TLE" and results["summary"]["threshold"] == 0.0
-    assert results["model"]["classifier_sha256"] == file_sha256(clf)
+    assert [w.label for w in results.windows] == ["TLE"] * 3  # p >= 0 always
+    assert results.summary.label == "TLE" and results.summary.threshold == 0.0
+    assert results.model.classifier_sha256 == file_sha256(clf)
 
 
 def test_real_i3d_on_a_short_span(tmp_path: Path) -> None:
     """The real (untrained) I3D on one 15-frame window: shapes and probabilities end to end."""
     results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 40), offset_s=0.5,
                                       allow_untrained=True, threads=2, mapping="percentile"))
-    assert [w["n_frames"] for w in results["windows"]] == [15]
-    assert 0.0 <= results["windows"][0]["p_tle"] <= 1.0
-    assert results["model"]["backbone"] == "i3d"
-    assert results["mapping"]["name"] == "percentile" and "low" in results["mapping"]["params"]
-    validate_results(results)
+    assert [w.n_frames for w in results.windows] == [15]
+    assert 0.0 <= results.windows[0].p_tle <= 1.0
+    assert results.model.backbone == "i3d"
+    assert results.mapping.name == "percentile" and "low" in results.mapping.params
+    validate_results(results_to_dict(results))
 
 
 def test_trained_on_pretrained_features_refuses_random_backbone(
@@ -299,15 +306,67 @@ def test_other_backbone_weights_are_refused(tmp_path: Path, fake_backbone: list[
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MeanBackbone, "pretrained", True)
     monkeypatch.setattr(MeanBackbone, "weights_sha256", "cd" * 32)
-    clf = _classifier(tmp_path / "c.pt", backbone_pretrained=True,
+    clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
                       backbone_weights_sha256="ab" * 32)
     with pytest.raises(WeightsError, match="backbone weights"):
         analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf))
-    good = _classifier(tmp_path / "good.pt", backbone_pretrained=True,
+    good = _classifier(tmp_path / "good.pt", trained=True, backbone_pretrained=True,
                        backbone_weights_sha256="cd" * 32)
     results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=good))
-    assert UNTRAINED_WARNING not in results["warnings"]
-    assert results["model"]["backbone_pretrained"] is True
+    assert results.model.backbone_pretrained is True
+    assert results.model.classifier_backbone_sha256 == "cd" * 32
+    # the hash is not the registry's: "custom weights, unverified", and only that
+    assert assess(results).codes == ("custom_weights",)
+    # the same mismatch with the explicit override runs, and the result says so
+    flagged = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
+                                      allow_backbone_mismatch=True))
+    assert flagged.model.backbone_override is True
+    trust = assess(flagged)
+    assert "classifier_other_weights" in trust.codes and not trust.clinical
+    assert "--accept-backbone-mismatch" in trust.reasons[-1].text
+
+
+def test_classifier_on_random_features_refuses_real_weights(
+        tmp_path: Path, fake_backbone: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hole of 0.1: trained with --allow-untrained, then run with any loadable file."""
+    monkeypatch.setattr(MeanBackbone, "pretrained", True)
+    monkeypatch.setattr(MeanBackbone, "weights_sha256", "cd" * 32)
+    clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=False,
+                      backbone_weights_sha256=None)
+    with pytest.raises(WeightsError, match="untrained") as info:
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf))
+    assert "c.pt" in str(info.value) and fake_backbone[0].batches == []
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
+                                      allow_backbone_mismatch=True))
+    codes = assess(results).codes
+    assert "classifier_untrained_backbone" in codes and "classifier_other_weights" in codes
+
+
+def test_pretrained_classifier_on_random_backbone_runs_only_by_override(
+        tmp_path: Path, fake_backbone: list[Any]) -> None:
+    clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
+                      backbone_weights_sha256="ab" * 32)
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
+                                      allow_untrained=True, allow_backbone_mismatch=True))
+    codes = assess(results).codes
+    assert codes == ("untrained_backbone", "classifier_other_weights")
+
+
+def test_official_weights_and_a_demo_classifier(tmp_path: Path, fake_backbone: list[Any],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from semioscope.core.models.registry import WEIGHT_FILES
+
+    official = WEIGHT_FILES["i3d"].sha256
+    monkeypatch.setattr(MeanBackbone, "pretrained", True)
+    monkeypatch.setattr(MeanBackbone, "weights_sha256", official)
+    clean = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
+                        backbone_weights_sha256=official)
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clean))
+    assert results.model.weights_status == "official" and assess(results).clinical
+    demo = _classifier(tmp_path / "d.pt", trained=True, backbone_pretrained=True,
+                       backbone_weights_sha256=official, demo=True)
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=demo))
+    assert assess(results).codes == ("demo_model",)
 
 
 def test_8bit_video_with_a_kinect_classifier_only_warns(tmp_path: Path,
@@ -318,8 +377,8 @@ def test_8bit_video_with_a_kinect_classifier_only_warns(tmp_path: Path,
     write_ffv1(video, [np.full((24, 32), i * 10, np.uint8) for i in range(12)], fps=30)
     clf = _classifier(tmp_path / "c.pt", mapping={"name": "kinect", "params": {}})
     results = analyze(AnalysisRequest(video=video, classifier=clf, allow_untrained=True))
-    assert results["mapping"]["name"] == "identity"
-    assert any("8-bit source" in w for w in results["warnings"])
+    assert results.mapping.name == "identity"
+    assert any("8-bit source" in w for w in results.warnings)
 
 
 def test_a_reader_that_ends_early_is_a_video_error() -> None:
@@ -339,18 +398,18 @@ def test_session_cache_partial_results_and_an_early_first_window(
 
     video = _video(tmp_path / "v.mkv", 300)       # 10 s: 5 windows
     cache = BackboneCache()
-    partials: list[dict[str, Any]] = []
+    partials: list[Any] = []
     request = AnalysisRequest(video=video, allow_untrained=True, batch_size=2, first_batch=1,
                               device="cpu")
     first = analyze(request, backbones=cache, on_partial=partials.append)
     second = analyze(request, backbones=cache)
     assert len(fake_backbone) == 1 and cache.loads == 1          # loaded once, used twice
     assert [b[0] for b in fake_backbone[0].batches] == [1, 2, 2] + [1, 2, 2]
-    assert [len(p["windows"]) for p in partials] == [1, 2, 3, 4, 5]
-    assert all(p["partial"] is True for p in partials)
-    assert partials[-1]["windows"] == first["windows"] == second["windows"]
-    assert partials[0]["summary"]["threshold"] == first["summary"]["threshold"]
-    assert first["model"]["batch_size"] == 2
+    assert [len(p.windows) for p in partials] == [1, 2, 3, 4, 5]
+    assert all(isinstance(p, PartialResults) for p in partials)
+    assert partials[-1].windows == first.windows == second.windows
+    assert partials[0].threshold == first.summary.threshold
+    assert first.model.batch_size == 2
 
 
 class LeanGrayBackbone:
@@ -391,8 +450,8 @@ def test_auto_runtime_that_cannot_convert_says_so_and_uses_torch(
     video = _video(tmp_path / "v.mkv", 90)
     results = analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu"))
     assert any("OpenVINO could not take the backbone" in w and "torch is used" in w
-               for w in results["warnings"])
-    assert len(results["windows"]) == 2 and len(fake_backbone[0].batches) == 2
+               for w in results.warnings)
+    assert len(results.windows) == 2 and len(fake_backbone[0].batches) == 2
     with pytest.raises(SemioscopeError, match="^--runtime: OpenVINO could not take"):
         analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu",
                                 runtime="openvino"))

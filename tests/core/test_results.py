@@ -1,47 +1,129 @@
-"""Results files: validation, and the O(1) frame/time -> window lookup at its boundaries."""
+"""Results files: the typed model, its versioned reader/writer, migration, and the O(1) lookup."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from semioscope import UNTRAINED_WARNING
 from semioscope.core.analysis import confidence_for, label_for, summarise
-from semioscope.core.results import WindowIndex, load_results, validate_results
+from semioscope.core.geometry import Box
+from semioscope.core.results import (
+    RESULTS_FORMAT,
+    Results,
+    WindowIndex,
+    WindowResult,
+    load_results,
+    results_from_dict,
+    results_to_dict,
+    save_results,
+    validate_results,
+)
+from semioscope.core.trust import UNTRAINED_CLASSIFIER_WARNING, assess
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.windows import plan_windows
 from semioscope.errors import SemioscopeError
 
+V1_FILE = Path(__file__).parent / "data" / "results-v1.json"
 
-def make_results(frames: int = 630, fps: float = 30.0, onset: float | None = None,
-                 offset: float | None = None) -> dict[str, Any]:
+
+def make_v1(frames: int = 630, fps: float = 30.0, onset: float | None = None,
+            offset: float | None = None) -> dict[str, Any]:
+    """A results object as semioscope 0.1.0 wrote it (no ``format`` key)."""
     props = VideoProperties(path="v.mkv", frames=frames, fps=fps, width=96, height=80,
                             bit_depth=16, duration_s=frames / fps, backend="test")
     plan = plan_windows(props, onset, offset)
     ps = [0.1 + 0.8 * i / max(1, len(plan.windows) - 1) for i in range(len(plan.windows))]
     windows = [{**w.to_dict(), "p_tle": p, "label": label_for(p, 0.5, (0.45, 0.55))}
                for w, p in zip(plan.windows, ps, strict=True)]
+    summary = summarise(ps, 0.5, (0.45, 0.55))
     return {
-        "software_version": "0", "created": "2026-01-01T00:00:00+00:00",
+        "software_version": "0.1.0", "created": "2026-01-01T00:00:00+00:00",
         "video": {"path": "v.mkv", "sha256": "0" * 64, "frames": frames, "fps": fps,
                   "fps_source": "container", "width": 96, "height": 80, "bit_depth": 16,
                   "duration_s": frames / fps},
-        "mapping": {"name": "kinect", "params": {}}, "crop": {}, "span": plan.span_dict(),
+        "mapping": {"name": "kinect", "params": {"scene_average": 0.08}},
+        "crop": {"x": 0, "y": 0, "w": 96, "h": 80, "source": "full-frame", "status": "ok",
+                 "reasons": []},
+        "span": plan.span_dict(),
         "resampled_to_30fps": plan.resampled, "windows": windows,
-        "summary": summarise(ps, 0.5, (0.45, 0.55)),
-        "model": {"backbone": "i3d", "backbone_pretrained": False,
-                  "preprocessing_version": "x"},
-        "warnings": [],
+        "summary": {**summary.__dict__, "uncertain_band": list(summary.uncertain_band)},
+        "model": {"backbone": "i3d", "backbone_pretrained": False, "weights_sha256": None,
+                  "classifier_path": None, "classifier_sha256": None,
+                  "classifier_trained": False, "preprocessing_version": "x",
+                  "classifier_metadata": {"backbone": "i3d", "trained": False}},
+        "warnings": [UNTRAINED_WARNING, UNTRAINED_CLASSIFIER_WARNING,
+                     "the video states no frame rate: 30 fps was assumed"],
     }
 
 
-def test_valid_file_round_trips(tmp_path: Path) -> None:
+def make_results(*args: Any, **kwargs: Any) -> Results:
+    return results_from_dict(make_v1(*args, **kwargs))
+
+
+def test_current_format_round_trips_exactly(tmp_path: Path) -> None:
+    results = make_results()
     path = tmp_path / "r.json"
-    path.write_text(json.dumps(make_results()))
-    assert len(load_results(path)["windows"]) == 11
+    save_results(path, results)
+    data = json.loads(path.read_text())
+    assert data["format"] == RESULTS_FORMAT
+    assert data["trust"]["clinical"] is False
+    assert "untrained_backbone" in [r["code"] for r in data["trust"]["reasons"]]
+    again = load_results(path)
+    assert again == results
+    assert results_to_dict(again) == data
+
+
+def test_a_version_1_file_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(make_v1()))
+    results = load_results(path)
+    assert len(results.windows) == 11 and results.windows[3].index == 3
+    assert results.model.weights_status == "random"
+    assert results.model.classifier_backbone_sha256 is None
+    # the trust texts 0.1 wrote into warnings now come from the trust rule, once
+    assert results.warnings == ("the video states no frame rate: 30 fps was assumed",)
+    assert assess(results).codes == ("untrained_backbone", "untrained_classifier")
+
+
+def test_the_real_0_1_file_is_migrated_and_round_trips(tmp_path: Path) -> None:
+    """A file written by semioscope 0.1.0's own `analyze` (tests/core/data)."""
+    results = load_results(V1_FILE)
+    assert results.summary.n_windows == len(results.windows) > 0
+    assert results.crop.box == Box(10, 10, 100, 80) and results.crop.source == "given"
+    assert results.model.weights_status == "random"
+    assert not assess(results).clinical
+    save_results(tmp_path / "new.json", results)
+    assert load_results(tmp_path / "new.json") == results
+
+
+def test_a_newer_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps({**results_to_dict(make_results()),
+                                "format": "semioscope-results/9"}))
+    with pytest.raises(SemioscopeError, match="newer semioscope") as info:
+        load_results(path)
+    assert "future.json" in str(info.value)
+
+
+def test_an_added_optional_field_needs_no_reader_change() -> None:
+    """The documented way to extend the model: a field with a default, nothing else."""
+    from dataclasses import dataclass, field
+
+    from semioscope.core.results.io import from_json, to_json
+
+    @dataclass(frozen=True)
+    class Extended(WindowResult):
+        saliency: tuple[float, ...] = ()
+        device: str | None = None
+        extra: dict[str, Any] = field(default_factory=dict)
+
+    w = Extended(0, 0.0, 2.0, 60, 0.7, "TLE", saliency=(0.1, 0.9), device="cpu")
+    assert from_json(Extended, to_json(w)) == w
+    assert from_json(Extended, to_json(WindowResult(0, 0.0, 2.0, 60, 0.7, "TLE"))).device is None
 
 
 @pytest.mark.parametrize("breaker", [
@@ -51,16 +133,19 @@ def test_valid_file_round_trips(tmp_path: Path) -> None:
     lambda r: r["windows"][3].update(index=7),
     lambda r: r["windows"][3].update(start_s=0.5),
     lambda r: r["video"].pop("fps"),
+    lambda r: r["video"].update(fps=0),
     lambda r: r.update(resampled_to_30fps="yes"),
+    lambda r: r["summary"].update(uncertain_band=[0.4]),
+    lambda r: r["crop"].update(source="guessed"),
 ])
 def test_invalid_structures_are_refused(tmp_path: Path, breaker: Any) -> None:
-    results = make_results()
+    results = make_v1()
     breaker(results)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(results))
     with pytest.raises(SemioscopeError) as info:
         load_results(path)
-    assert "bad.json" in str(info.value)
+    assert "bad.json" in str(info.value) and "not a valid results file" in str(info.value)
 
 
 def test_not_json_and_missing(tmp_path: Path) -> None:
@@ -81,7 +166,7 @@ def test_window_index_boundaries_at_30_fps() -> None:
     assert index.at_frame(630) is None and index.at_frame(-1) is None
     assert index.at_time(1.999) == 0 and index.at_time(2.0) == 1
     assert index.at_time(20.99) == 10 and index.at_time(21.0) is None
-    assert index.window_at_frame(61)["index"] == 1  # type: ignore[index]
+    assert index.window_at_frame(61).index == 1  # type: ignore[union-attr]
 
 
 def test_window_index_outside_the_span_and_leftover_dropped() -> None:
@@ -101,13 +186,14 @@ def test_window_index_at_25_fps_uses_times() -> None:
 
 
 def test_window_index_matches_a_linear_scan() -> None:
-    results = make_results(1000, fps=29.97, onset=1.3, offset=30.1)
-    validate_results(copy.deepcopy(results))
+    data = make_v1(1000, fps=29.97, onset=1.3, offset=30.1)
+    validate_results(data)
+    results = results_from_dict(data)
     index = WindowIndex.from_results(results)
     for frame in range(1000):
         t = frame / 29.97
-        expected = next((w["index"] for w in results["windows"]
-                         if w["start_s"] - 1e-6 <= t < w["end_s"] - 1e-6), None)
+        expected = next((w.index for w in results.windows
+                         if w.start_s - 1e-6 <= t < w.end_s - 1e-6), None)
         assert index.at_frame(frame) == expected, frame
 
 
@@ -120,6 +206,6 @@ def test_labels_and_confidence() -> None:
     assert confidence_for(1.0, 0.5) == 1.0 and confidence_for(0.0, 0.3) == 1.0
     assert confidence_for(0.65, 0.3) == pytest.approx(0.5)
     summary = summarise([0.9, 0.8, 0.1], 0.5, (0.45, 0.55))
-    assert summary["label"] == "TLE" and summary["p_tle_mean"] == pytest.approx(0.6)
-    assert (summary["n_tle"], summary["n_fle"], summary["n_uncertain"]) == (2, 1, 0)
-    assert "mean" in summary["aggregation"]
+    assert summary.label == "TLE" and summary.p_tle_mean == pytest.approx(0.6)
+    assert (summary.n_tle, summary.n_fle, summary.n_uncertain) == (2, 1, 0)
+    assert "mean" in summary.aggregation

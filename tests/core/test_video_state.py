@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from semioscope.core.results import results_to_dict
 from semioscope.core.video_state import VideoState, load_state, save_state, state_path
+from semioscope.report.sample import synthetic_results
 
 SHA = "ab" * 32
 
@@ -20,7 +22,7 @@ def test_missing_state_is_empty():
 def test_round_trip_and_location(tmp_path):
     crop = {"box": {"x": 1, "y": 2, "w": 30, "h": 40}, "source": "manual", "status": "ok",
             "reasons": []}
-    results = {"windows": [{"index": 0, "p_tle": 0.7}], "summary": {"label": "TLE"}}
+    results = synthetic_results(n_windows=2)
     path = save_state(VideoState(SHA, crop=crop, span=(1.5, 6.0), results=results))
     assert path == state_path(SHA)
     assert path.parent.name == "videos" and path.name == f"{SHA}.json"
@@ -44,6 +46,18 @@ def test_corrupt_or_foreign_sidecar_is_ignored():
     assert load_state(SHA).span is None
     path.write_text(json.dumps({"sha256": "cd" * 32, "span": {"onset_s": 1, "offset_s": 2}}))
     assert load_state(SHA).span is None
+
+
+def test_unreadable_saved_results_keep_crop_and_span():
+    """Results of a newer format are dropped (Analyse makes new ones); the rest still opens."""
+    crop = {"box": {"x": 1, "y": 2, "w": 30, "h": 40}, "source": "manual"}
+    save_state(VideoState(SHA, crop=crop, span=(1.0, 2.0), results=synthetic_results()))
+    path = state_path(SHA)
+    data = json.loads(path.read_text())
+    data["results"] = {**results_to_dict(synthetic_results()), "format": "semioscope-results/9"}
+    path.write_text(json.dumps(data))
+    again = load_state(SHA)
+    assert again.results is None and again.crop == crop and again.span == (1.0, 2.0)
 
 
 def test_rejects_non_hash_keys():

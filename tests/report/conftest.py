@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from semioscope.core.results import Results
+
 PATIENT = "Jane Q. Doemaker"
 SEIZURE = "SZ-7781"
 DATE = "2024-06-17"
@@ -24,7 +26,7 @@ def small_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def results(small_video: Path) -> dict:
+def results(small_video: Path) -> Results:
     from semioscope.report.sample import synthetic_results
 
     return synthetic_results(small_video, n_windows=3, onset_s=0.5, untrained=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from semioscope.core.results import WindowResult
 from semioscope.errors import SemioscopeError
 from semioscope.report.case import (
     REMOVED,
@@ -17,6 +19,7 @@ from semioscope.report.case import (
     year_only,
 )
 from semioscope.report.content import build_content, fmt_time
+from semioscope.report.sample import synthetic_results
 
 
 def test_case_codes_are_random_and_well_formed() -> None:
@@ -28,7 +31,7 @@ def test_case_codes_are_random_and_well_formed() -> None:
 
 
 def test_scrubber_removes_whole_paths_names_and_full_dates() -> None:
-    results = {"video": {"path": "/emu/Doe_John/P123_20240101.mkv"}, "model": {}}
+    results = synthetic_results("/emu/Doe_John/P123_20240101.mkv")
     case = CaseInfo(patient="John Doe", seizure="SZ-9", recording_date="2024-01-01",
                     deidentify=True)
     scrub = scrubber_for(case, results)
@@ -42,7 +45,7 @@ def test_scrubber_removes_whole_paths_names_and_full_dates() -> None:
 
 def test_name_parts_are_scrubbed_only_from_typed_text() -> None:
     case = CaseInfo(patient="Will Patient", deidentify=True)
-    results = {"video": {"path": "/v.mkv"}, "model": {}}
+    results = synthetic_results("/v.mkv")
     assert "Patient" not in scrubber_for(case, results)("by Patient")
     assert scrubber_for(case, results, name_parts=False)("by patient") == "by patient"
 
@@ -66,17 +69,17 @@ def test_times_are_readable() -> None:
 def test_window_times_from_onset_never_read_minus_zero() -> None:
     from semioscope.report.content import _window_rows
 
-    windows = [{"index": i, "start_s": s, "end_s": s + 2, "p_tle": 0.5, "label": "FLE"}
-               for i, s in enumerate((118 / 30, 1.0, 6.0))]   # the first starts on the onset
-    rows = _window_rows({"span": {"onset_s": 3.95}, "windows": windows})
+    base = synthetic_results(n_windows=0)
+    windows = tuple(WindowResult(i, s, s + 2, 60, 0.5, "FLE")
+                    for i, s in enumerate((118 / 30, 1.0, 6.0)))   # the first starts on onset
+    rows = _window_rows(replace(base, windows=windows, span=replace(base.span, onset_s=3.95)))
     assert [r[2] for r in rows] == ["+0.0 s", "-3.0 s", "+2.0 s"]
 
 
 def test_deidentified_content_keeps_no_path_or_date(tmp_path) -> None:
-    from semioscope.report.sample import synthetic_results
-
     results = synthetic_results(tmp_path / "P77_2024-02-02.mkv", n_windows=2)
-    results["warnings"].append(f"could not read {tmp_path / 'P77_2024-02-02.mkv'} fully")
+    results = replace(results, warnings=(
+        f"could not read {tmp_path / 'P77_2024-02-02.mkv'} fully",))
     case = CaseInfo(patient="P77", recording_date="2024-02-02", deidentify=True)
     content = build_content(results, case)
     flat = repr(content)

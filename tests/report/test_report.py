@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from semioscope import DISCLAIMER
+from semioscope.core.geometry import Box
+from semioscope.core.results import Results
+from semioscope.core.trust import UNTRAINED_HEADLINE, UNVERIFIED_HEADLINE, assess
 from semioscope.report import CaseInfo, make_report, write_report
 from semioscope.report.content import WATERMARK
 from semioscope.report.sample import synthetic_results
@@ -24,7 +27,7 @@ def _case(**kw) -> CaseInfo:
 
 
 @pytest.fixture(scope="module")
-def identified(small_video: Path) -> tuple[dict, bytes]:
+def identified(small_video: Path) -> tuple[Results, bytes]:
     results = synthetic_results(small_video, n_windows=3, onset_s=0.5, untrained=True)
     return results, make_report(results, _case()).pdf
 
@@ -33,21 +36,21 @@ def test_report_holds_verdict_counts_hashes_and_case(identified) -> None:
     results, pdf = identified
     texts = page_texts(pdf)
     whole = squash("".join(texts))
-    summary = results["summary"]
-    assert squash(f"{summary['n_windows']} windows of 2 s") in whole
-    assert squash(f"{summary['n_tle']} TLE, {summary['n_fle']} FLE") in whole
+    summary = results.summary
+    assert squash(f"{summary.n_windows} windows of 2 s") in whole
+    assert squash(f"{summary.n_tle} TLE, {summary.n_fle} FLE") in whole
     assert squash("Seizure-level verdict") in whole
-    label = {"uncertain": "Uncertain"}.get(summary["label"], summary["label"])
-    assert squash(f"verdict{label}Mean P(TLE) {summary['p_tle_mean']:.2f}") in whole
-    for digest in (results["video"]["sha256"], results["model"]["weights_sha256"],
-                   results["model"]["classifier_sha256"]):
+    label = {"uncertain": "Uncertain"}.get(summary.label, summary.label)
+    assert squash(f"verdict{label}Mean P(TLE) {summary.p_tle_mean:.2f}") in whole
+    for digest in (results.video.sha256, results.model.classifier_sha256):
         assert digest in whole
     assert squash(PATIENT) in whole and SEIZURE in whole and DATE in whole
     assert squash("Dr. Ada Byron") in whole
     assert squash("Every window (3)") in whole
     assert squash("6 patients, 18 seizures, 540 windows") in whole     # training data summary
     assert squash("0.78 ± 0.06") in whole                              # validation metric
-    assert squash("untrained backbone: not for clinical use") in whole  # results warnings
+    assert squash("untrained backbone: not for clinical use") in whole  # the trust rule
+    assert squash("NOT FOR CLINICAL USE: its scores must not") in whole
 
 
 def test_every_page_has_watermark_disclaimer_and_page_number(identified) -> None:
@@ -90,27 +93,44 @@ def test_trained_model_has_no_watermark(small_video: Path) -> None:
     assert "untrained" not in metadata(pdf)["/Keywords"]
 
 
-@pytest.mark.parametrize("flag", ["backbone_pretrained", "classifier_trained", "warning"])
-def test_any_untrained_part_brings_the_watermark(small_video: Path, flag: str) -> None:
-    from semioscope.report.content import is_untrained
+@pytest.mark.parametrize(("changes", "watermark"), [
+    ({"classifier_trained": False}, UNTRAINED_HEADLINE),
+    ({"classifier_demo": True}, UNTRAINED_HEADLINE),
+    ({"weights_status": "custom"}, UNVERIFIED_HEADLINE),
+    ({"classifier_backbone_sha256": "ee" * 32, "backbone_override": True}, UNVERIFIED_HEADLINE),
+])
+def test_every_reason_of_the_trust_rule_brings_its_watermark(
+        tmp_path: Path, changes: dict, watermark: str) -> None:
+    results = synthetic_results(tmp_path / "absent.mkv", n_windows=2, untrained=False)
+    flagged = replace(results, model=replace(results.model, **changes))
+    texts = page_texts(make_report(flagged, _case()).pdf)
+    assert all(squash(watermark) in squash(t) for t in texts)
+    reason = assess(flagged).reasons[0].text
+    assert squash(reason) in squash("".join(texts))
 
-    results = synthetic_results(small_video, n_windows=2, onset_s=0.5, untrained=False)
-    assert not is_untrained(results)
-    if flag == "warning":
-        results["warnings"].append("untrained backbone: not for clinical use")
-    else:
-        results["model"][flag] = False
-    assert is_untrained(results)
+
+def test_stale_results_are_refused_and_leave_the_previous_file(tmp_path: Path) -> None:
+    from semioscope.errors import SemioscopeError
+
+    results = synthetic_results(tmp_path / "absent.mkv", n_windows=2, untrained=False)
+    out = tmp_path / "case.pdf"
+    out.write_bytes(b"previous")
+    moved = replace(results.inputs, crop=Box(0, 0, 10, 10))
+    with pytest.raises(SemioscopeError, match="made with an earlier crop"):
+        write_report(results, out, _case(), current=moved)
+    assert out.read_bytes() == b"previous"
+    write_report(results, out, _case(), current=results.inputs)   # unchanged: written
+    assert out.read_bytes().startswith(b"%PDF")
 
 
-def test_deidentified_report_carries_no_identifier(results: dict, small_video: Path) -> None:
+def test_deidentified_report_carries_no_identifier(results: Results, small_video: Path) -> None:
     case = _case(deidentify=True)
     pdf = make_report(results, case).pdf
     texts = page_texts(pdf)
     whole = "\n".join(texts)
     forbidden = [PATIENT, "Doemaker", "Jane", SEIZURE, DATE, "P99123", small_video.name,
                  small_video.stem, str(small_video), str(small_video.parent),
-                 results["video"]["sha256"], "demo-classifier"]
+                 results.video.sha256, "demo-classifier"]
     meta = metadata(pdf)
     raw = decompressed(pdf)
     for secret in forbidden:
@@ -129,7 +149,7 @@ def test_deidentified_report_carries_no_identifier(results: dict, small_video: P
     assert squash("Case code") in squash(whole)
 
 
-def test_deidentify_pixelates_keyframes_unless_kept(results: dict) -> None:
+def test_deidentify_pixelates_keyframes_unless_kept(results: Results) -> None:
     import numpy as np
 
     from semioscope.report.plots import keyframes, pixelate
@@ -144,9 +164,8 @@ def test_deidentify_pixelates_keyframes_unless_kept(results: dict) -> None:
     assert "pixelated" in hidden.note and "pixelated" not in kept.note
 
 
-def test_missing_video_is_reported_not_fatal(results: dict, tmp_path: Path) -> None:
-    moved = copy.deepcopy(results)
-    moved["video"]["path"] = str(tmp_path / "gone" / "P99123_20240617_0312.mkv")
+def test_missing_video_is_reported_not_fatal(results: Results, tmp_path: Path) -> None:
+    moved = results.with_video_path(str(tmp_path / "gone" / "P99123_20240617_0312.mkv"))
     out = tmp_path / "case.pdf"
     report = write_report(moved, out, _case())
     assert out.read_bytes() == report.pdf
@@ -156,14 +175,13 @@ def test_missing_video_is_reported_not_fatal(results: dict, tmp_path: Path) -> N
     assert "P99123" not in hidden.warnings[0]                  # the warning is de-identified too
 
 
-def test_other_video_at_the_path_is_not_shown(results: dict, small_video: Path,
+def test_other_video_at_the_path_is_not_shown(results: Results, small_video: Path,
                                               tmp_path: Path) -> None:
     other = tmp_path / small_video.name
     shutil.copy(small_video, other)
     with open(other, "ab") as fh:
         fh.write(b"\0")
-    changed = copy.deepcopy(results)
-    changed["video"]["path"] = str(other)
+    changed = results.with_video_path(str(other))
     report = make_report(changed, _case())
     assert report.warnings and "SHA-256 differs" in report.warnings[0]
 
@@ -179,7 +197,7 @@ def test_long_window_table_spans_pages_and_repeats_its_header(tmp_path: Path) ->
     assert squash("150 4:58.0 – 5:00.0") in squash(texts[-1])
 
 
-def test_paper_sizes(results: dict) -> None:
+def test_paper_sizes(results: Results) -> None:
     from pypdf import PdfReader
 
     for paper, size in (("a4", (595, 842)), ("letter", (612, 792))):
@@ -188,16 +206,11 @@ def test_paper_sizes(results: dict) -> None:
         assert (round(float(box.width)), round(float(box.height))) == size
 
 
-def test_write_is_atomic_and_refuses_bad_names(results: dict, tmp_path: Path) -> None:
+def test_write_is_atomic_and_refuses_bad_names(results: Results, tmp_path: Path) -> None:
     from semioscope.errors import SemioscopeError
 
     out = tmp_path / "case.pdf"
     out.write_bytes(b"previous")
-    broken = copy.deepcopy(results)
-    del broken["summary"]["label"]
-    with pytest.raises(SemioscopeError, match="summary"):
-        write_report(broken, out, _case())
-    assert out.read_bytes() == b"previous"
     with pytest.raises(SemioscopeError, match=r"\.pdf"):
         write_report(results, tmp_path / "case.txt", _case())
     with pytest.raises(SemioscopeError, match="paper"):

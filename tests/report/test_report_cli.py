@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from semioscope.cli import main
+from semioscope.core.results import Results, results_to_dict
 from tests.report.conftest import PATIENT, metadata, page_texts, squash
 
 
@@ -18,10 +19,10 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     return err[0]
 
 
-def test_report_command_writes_the_pdf(results: dict, tmp_path: Path,
+def test_report_command_writes_the_pdf(results: Results, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(results))
+    path.write_text(json.dumps(results_to_dict(results)))
     out = tmp_path / "out" / "case.pdf"
     code = main(["report", str(path), "--out", str(out), "--patient", PATIENT, "--seizure",
                  "S1", "--recording-date", "2024-06-17", "--reviewer", "Dr. Who",
@@ -33,10 +34,10 @@ def test_report_command_writes_the_pdf(results: dict, tmp_path: Path,
     assert metadata(out.read_bytes())["/Author"] == "Dr. Who"
 
 
-def test_deidentified_command_prints_the_case_code(results: dict, tmp_path: Path,
+def test_deidentified_command_prints_the_case_code(results: Results, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(results))
+    path.write_text(json.dumps(results_to_dict(results)))
     out = tmp_path / "case.pdf"
     assert main(["report", str(path), "--out", str(out), "--deidentify",
                  "--patient", PATIENT]) == 0
@@ -46,11 +47,11 @@ def test_deidentified_command_prints_the_case_code(results: dict, tmp_path: Path
     assert "Doemaker" not in "".join(page_texts(out.read_bytes()))
 
 
-def test_missing_video_warns_but_succeeds(results: dict, tmp_path: Path,
+def test_missing_video_warns_but_succeeds(results: Results, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    results["video"]["path"] = str(tmp_path / "nowhere.mkv")
+    results = results.with_video_path(str(tmp_path / "nowhere.mkv"))
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(results))
+    path.write_text(json.dumps(results_to_dict(results)))
     assert main(["report", str(path), "--out", str(tmp_path / "c.pdf")]) == 0
     err = capsys.readouterr().err
     assert err.startswith("semioscope: warning: keyframes left out") and "not found" in err
@@ -62,12 +63,13 @@ def test_missing_video_warns_but_succeeds(results: dict, tmp_path: Path,
     (json.dumps({"hello": 1}), "not a valid results file: 'software_version' is missing"),
     ("MISSING_SUMMARY", "'summary' lacks label"),
 ])
-def test_bad_results_exit_2_one_line(content: str | None, expected: str, results: dict,
+def test_bad_results_exit_2_one_line(content: str | None, expected: str, results: Results,
                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "results.json"
     if content == "MISSING_SUMMARY":
-        del results["summary"]["label"]
-        content = json.dumps(results)
+        data = results_to_dict(results)
+        del data["summary"]["label"]
+        content = json.dumps(data)
     if content is not None:
         path.write_text(content)
     out = tmp_path / "case.pdf"
@@ -77,10 +79,10 @@ def test_bad_results_exit_2_one_line(content: str | None, expected: str, results
     assert not out.exists()
 
 
-def test_bad_output_name_exit_2(results: dict, tmp_path: Path,
+def test_bad_output_name_exit_2(results: Results, tmp_path: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(results))
+    path.write_text(json.dumps(results_to_dict(results)))
     assert main(["report", str(path), "--out", str(tmp_path / "case.docx")]) == 2
     assert "must end in .pdf" in _one_error_line(capsys)
     assert main(["report", str(path), "--out", str(tmp_path / "c.pdf"), "--deidentify",

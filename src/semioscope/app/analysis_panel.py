@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from semioscope.app.workers import AnalysisWorker
+from semioscope.core.results import PartialResults, Results
 
 
 class AnalysisPanel(QWidget):
@@ -91,7 +92,7 @@ class AnalysisPanel(QWidget):
             self.eta.setText("estimating time remaining…" if eta_s < 0
                              else f"about {eta_s:.0f} s remaining")
 
-    def _partial(self, results: dict[str, Any]) -> None:
+    def _partial(self, results: PartialResults) -> None:
         if self.worker is not None and not self.worker.cancel.cancelled:
             self.partial.emit(results)
 
@@ -102,16 +103,16 @@ class AnalysisPanel(QWidget):
         self.worker = None
         self._set_running(False)
 
-    def show_results(self, results: dict[str, Any] | None) -> None:
+    def show_results(self, results: Results | None) -> None:
         """Idle text for the open video: how many windows its shown results hold, or none."""
         if self.running:
             return
         self.bar.setRange(0, 1)
         self.bar.setValue(0 if results is None else 1)
         self.bar.setFormat("not analysed yet" if results is None
-                           else f"{len(results.get('windows', []))} windows analysed")
+                           else f"{len(results.windows)} windows analysed")
 
-    def _done(self, results: dict[str, Any]) -> None:
+    def _done(self, results: Results) -> None:
         self._finish()
         self.show_results(results)
         self.eta.setText("done")

@@ -16,14 +16,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QWidget
 
 from semioscope.core.explain import SaliencySet, saliency_for_results
+from semioscope.core.results import Results
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
 
 
-def load_for(results: dict[str, Any] | None, base: Path | None = None) -> SaliencySet | None:
+def load_for(results: Results | None, base: Path | None = None) -> SaliencySet | None:
     """The saliency the results name (None when they have none or its file is unreadable)."""
-    if not results or not isinstance(results.get("saliency"), dict):
+    if results is None or not isinstance(results.saliency, dict):
         return None
     try:
         return saliency_for_results(results, (base or Path.cwd()) / "results.json")
@@ -61,7 +62,7 @@ class EvidenceOverlay(QWidget):
         self.opacity.valueChanged.connect(lambda _v: self._update())
         self.set_results(None, None)
 
-    def set_results(self, results: dict[str, Any] | None, lookup: Any) -> None:
+    def set_results(self, results: Results | None, lookup: Any) -> None:
         self.saliency, self.lookup = load_for(results), lookup
         self.toggle.setEnabled(self.saliency is not None)
         self.opacity.setEnabled(self.saliency is not None)
@@ -81,7 +82,7 @@ class EvidenceOverlay(QWidget):
         pos = self.lookup.at_frame(self.frame)
         if pos is None:
             return None
-        return int(self.lookup.windows[pos].get("index", pos))
+        return int(self.lookup.windows[pos].index)
 
     def _update(self) -> None:
         placed = None

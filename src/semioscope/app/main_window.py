@@ -33,6 +33,7 @@ from semioscope.app.evidence import EvidenceOverlay
 from semioscope.app.frames import FrameServer
 from semioscope.app.playback import Player
 from semioscope.app.settings import AppSettings
+from semioscope.app.staleness import current_inputs
 from semioscope.app.state import VideoSession
 from semioscope.app.timeline import Timeline
 from semioscope.app.transport import TransportBar
@@ -47,6 +48,8 @@ from semioscope.app.workers import (
 )
 from semioscope.core.crop import editing, sidecar
 from semioscope.core.models.backbone_cache import BackboneCache
+from semioscope.core.results import Inputs, PartialResults, Results
+from semioscope.core.trust import Trust, assess
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
@@ -272,6 +275,8 @@ class MainWindow(EditingMixin, QMainWindow):
         session.cropChanged.connect(self._on_crop_changed)
         session.spanChanged.connect(lambda: self.timeline.set_span(*session.span))
         session.resultsChanged.connect(self._on_results_changed)
+        for signal in (session.cropChanged, session.spanChanged, session.identified):
+            signal.connect(self._refresh_trust)
 
     def _close_session(self) -> None:
         self.player.attach(None) if hasattr(self, "player") else None
@@ -339,14 +344,35 @@ class MainWindow(EditingMixin, QMainWindow):
         self.view.set_crop(None if crop is None else crop.box,
                            None if crop is None else editing.badge(crop))
 
+    def current_inputs(self) -> Inputs | None:
+        """The inputs an Analyse now would use (None without a video)."""
+        if self.session is None:
+            return None
+        return current_inputs(self.session, self.settings)
+
+    def trust(self) -> Trust | None:
+        """The trust rule on the shown results against what the window shows now."""
+        s = self.session
+        if s is None or s.results is None:
+            return None
+        return assess(s.results, self.current_inputs())
+
     def _on_results_changed(self) -> None:
         s = self.session
         results = None if s is None else s.results
-        self.timeline.set_results(results, None if s is None else s.lookup)
         self.evidence.set_results(results, None if s is None else s.lookup)
-        self.verdict.show_results(results)
         self.analysis.show_results(results)
+        self._refresh_trust()
         self._update_enabled()
+
+    def _refresh_trust(self) -> None:
+        """Bars and verdict for the shown results, greyed when their inputs have changed."""
+        s = self.session
+        results = None if s is None else s.results
+        trust = self.trust()
+        stale = trust.reasons[-1].text if trust is not None and trust.stale else ""
+        self.timeline.set_results(results, None if s is None else s.lookup, stale)
+        self.verdict.show_results(results, trust)
 
     # -- navigation ----------------------------------------------------------------------------
     def seek(self, frame: int) -> None:
@@ -438,14 +464,14 @@ class MainWindow(EditingMixin, QMainWindow):
     def act_cancel(self) -> None:
         self.analysis.cancel()
 
-    def _on_analysis_partial(self, partial: dict[str, Any]) -> None:
+    def _on_analysis_partial(self, partial: PartialResults) -> None:
         """Bars for the windows scored so far; the kept results come back on cancel or error."""
         if self.session is not None and self.analysis.running:
             self.timeline.set_results(partial, None)
 
-    def _on_analysis_finished(self, results: dict[str, Any]) -> None:
+    def _on_analysis_finished(self, results: Results) -> None:
         s = self.session
-        if s is None or Path(results.get("video", {}).get("path", "")) != self.video_path:
+        if s is None or Path(results.video.path) != self.video_path:
             return  # a run for a video that is no longer open
         s.set_results(results)
         self.statusBar().showMessage("analysis finished", 5000)
@@ -464,7 +490,12 @@ class MainWindow(EditingMixin, QMainWindow):
         except ImportError as exc:
             self.show_error("Export report", f"report export is not available: {exc}")
             return
-        ReportDialog(self.session.results, self).exec()
+        trust = self.trust()
+        if trust is not None and trust.stale:
+            self.show_error("Export report", "These results are stale, so no report is made: "
+                            f"{trust.reasons[-1].text}.")
+            return
+        ReportDialog(self.session.results, self, current=self.current_inputs()).exec()
 
     def act_settings(self) -> None:
         dialog = dialogs.SettingsDialog(self.settings, self)
@@ -474,6 +505,7 @@ class MainWindow(EditingMixin, QMainWindow):
                 self.settings.save()
             except OSError as exc:
                 self.show_error("Cannot save settings", str(exc))
+            self._refresh_trust()   # another classifier or backbone makes results stale
             if self._warm_engine and not self.analysis.running:
                 self._start_warmup()   # the new backbone/device, loaded before Analyse
 

@@ -7,7 +7,6 @@ runs in a QThread; the dialog stays responsive and the PDF is written atomically
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QLocale, QThread, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from semioscope import DISCLAIMER
+from semioscope.core.results import Inputs, Results
 from semioscope.report.case import CaseInfo
 
 PAPERS = (("A4", "a4"), ("Letter", "letter"))
@@ -46,16 +46,17 @@ class ReportWorker(QThread):
     done = Signal(str, int, list)    # path, pages, warnings
     failed = Signal(str)
 
-    def __init__(self, results: dict[str, Any], out: Path, case: CaseInfo) -> None:
+    def __init__(self, results: Results, out: Path, case: CaseInfo,
+                 current: Inputs | None = None) -> None:
         super().__init__()
-        self.results, self.out, self.case = results, out, case
+        self.results, self.out, self.case, self.current = results, out, case, current
 
     def run(self) -> None:
         from semioscope.errors import SemioscopeError
         from semioscope.report import write_report
 
         try:
-            report = write_report(self.results, self.out, self.case)
+            report = write_report(self.results, self.out, self.case, current=self.current)
         except SemioscopeError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never crashes the GUI
@@ -69,10 +70,12 @@ class ReportDialog(QDialog):
 
     exported = Signal(str)
 
-    def __init__(self, results: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, results: Results, parent: QWidget | None = None,
+                 current: Inputs | None = None) -> None:
+        """``current``: the inputs the window shows now; stale results are refused on export."""
         super().__init__(parent)
         self.setWindowTitle("Export case report")
-        self.results = results
+        self.results, self.current = results, current
         self.worker: ReportWorker | None = None
         self.patient, self.seizure = QLineEdit(), QLineEdit()
         self.patient.setPlaceholderText("pseudonym or ID")
@@ -149,7 +152,8 @@ class ReportDialog(QDialog):
             return
         self.export_button.setEnabled(False)
         self.status.setText("Making the report…")
-        self.worker = ReportWorker(self.results, Path(text).expanduser(), self.case())
+        self.worker = ReportWorker(self.results, Path(text).expanduser(), self.case(),
+                                   self.current)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)

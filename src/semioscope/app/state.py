@@ -7,22 +7,21 @@ to the video's sidecar in the data folder (never beside the source video).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from semioscope.core.crop import sidecar
 from semioscope.core.crop.editing import Crop
-from semioscope.core.results import WindowIndex
+from semioscope.core.results import Results, WindowIndex
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video.mapping import IntensityMapping
 from semioscope.core.video_state import VideoState, load_state, save_state
 
 
-def window_index(results: dict[str, Any], fps: float, n_frames: int) -> WindowIndex:
+def window_index(results: Results, fps: float, n_frames: int) -> WindowIndex:
     """Frame/time -> window in O(1) for these results (built once per results)."""
-    return WindowIndex(list(results.get("windows", [])), fps, n_frames)
+    return WindowIndex(results.windows, fps, n_frames)
 
 
 def start_frame(index: WindowIndex, pos: int) -> int:
@@ -49,7 +48,7 @@ class VideoSession(QObject):
         self._frame = 0
         self._crop: Crop | None = None
         self._span: tuple[float, float] = (0.0, properties.duration_s)
-        self._results: dict[str, Any] | None = None
+        self._results: Results | None = None
         self.lookup: WindowIndex | None = None
 
     # -- facts -------------------------------------------------------------------------------
@@ -115,10 +114,10 @@ class VideoSession(QObject):
         self.persist()
 
     @property
-    def results(self) -> dict[str, Any] | None:
+    def results(self) -> Results | None:
         return self._results
 
-    def set_results(self, results: dict[str, Any] | None) -> None:
+    def set_results(self, results: Results | None) -> None:
         self._results = results
         self.lookup = None if results is None else window_index(results, self.fps, self.n_frames)
         self.resultsChanged.emit()

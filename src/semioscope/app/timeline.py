@@ -1,7 +1,8 @@
 """Timeline of per-window results: bars from the threshold toward TLE (up) or FLE (down).
 
-One item per kind (bars, uncertainty band, span, cursor) is created once and updated in place;
-clicking a window asks to seek to its start, hovering shows its values.
+One item per kind (bars, uncertainty band, span, cursor, stale notice) is created once and
+updated in place; clicking a window asks to seek to its start, hovering shows its values. Stale
+results (made with other inputs than the ones shown) are drawn grey under a notice.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from semioscope.app.state import start_frame
 from semioscope.core.palette import label_colour
-from semioscope.core.results import WindowIndex
+from semioscope.core.results import PartialResults, Results, WindowIndex
 
+STALE_COLOUR = "#4a4a4a"
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
 
 
@@ -52,9 +54,12 @@ class Timeline(pg.PlotWidget):
         # windows whose evidence lies mostly outside the patient/bed box (core/explain)
         self.outside = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#e91e63", pen=None)
         self._outside: set[int] = set()
+        self.notice = pg.TextItem("", color="#ffcc80", anchor=(0, 0))
+        self.notice.setZValue(30)
         for item in (self.span, self.band, self.threshold, self.bars, self.caps, self.cursor,
-                     self.outside):
+                     self.outside, self.notice):
             plot.addItem(item)
+        self.stale_text = ""
         self.span.setZValue(-20)
         self.band.setZValue(-10)
         self.cursor.setZValue(20)
@@ -76,32 +81,39 @@ class Timeline(pg.PlotWidget):
     def set_time(self, seconds: float) -> None:
         self.cursor.setValue(seconds)
 
-    def set_results(self, results: dict[str, Any] | None, lookup: WindowIndex | None) -> None:
-        """Update the bars and band in place (no items are created or removed)."""
+    def set_results(self, results: Results | PartialResults | None, lookup: WindowIndex | None,
+                    stale: str = "") -> None:
+        """Update the bars and band in place (no items are created or removed).
+
+        ``stale`` (what changed, e.g. "made with an earlier crop — Analyse again") greys every
+        bar and shows the text over the plot.
+        """
         self._lookup = lookup
-        windows = [] if results is None else results.get("windows", [])
-        p = np.array([float(w["p_tle"]) for w in windows], dtype=float)
-        x0 = np.array([float(w["start_s"]) for w in windows], dtype=float)
-        x1 = np.array([float(w["end_s"]) for w in windows], dtype=float)
+        windows = () if results is None else results.windows
+        p = np.array([w.p_tle for w in windows], dtype=float)
+        x0 = np.array([w.start_s for w in windows], dtype=float)
+        x1 = np.array([w.end_s for w in windows], dtype=float)
         gap = np.minimum(0.04, (x1 - x0) * 0.05) if len(windows) else x0
-        brushes = [pg.mkBrush(label_colour(w.get("label")))
+        self.stale_text = stale if results is not None else ""
+        brushes = [pg.mkBrush(STALE_COLOUR if self.stale_text else label_colour(w.label))
                    for w in windows]
+        self.notice.setText(self.stale_text)
+        self.notice.setPos(0.0, 1.07)
+        self.notice.setVisible(bool(self.stale_text))
         threshold = 0.5
         if results is not None:
-            summary = results.get("summary", {})
-            threshold = float(summary.get("threshold", 0.5))
-            lo, hi = summary.get("uncertain_band", (threshold, threshold))
-            self.band.setRegion((float(lo), float(hi)))
+            rule = results.summary if isinstance(results, Results) else results
+            threshold = rule.threshold
+            self.band.setRegion(rule.uncertain_band)
         self.band.setVisible(results is not None)
         self.threshold.setValue(threshold)
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
         self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)
-        section = {} if results is None else results.get("saliency") or {}
+        section = (results.saliency if isinstance(results, Results) else None) or {}
         self._outside = {int(w["index"]) for w in section.get("windows", [])
                          if w.get("outside_subject")}
-        marked = np.array([int(w.get("index", i)) in self._outside
-                           for i, w in enumerate(windows)], dtype=bool)
+        marked = np.array([w.index in self._outside for w in windows], dtype=bool)
         self.outside.setOpts(x0=(x0 + gap)[marked], x1=(x1 - gap)[marked],
                              y0=np.full(int(marked.sum()), 1.02), y1=np.full(int(marked.sum()),
                                                                               1.07))
@@ -136,11 +148,10 @@ class Timeline(pg.PlotWidget):
             self.setToolTip("")
             return
         w = self._lookup.windows[pos]
-        self.hover_text = (f"window {w.get('index', pos)}: {float(w['start_s']):.1f}–"
-                           f"{float(w['end_s']):.1f} s\nP(TLE) {float(w['p_tle']):.2f}, "
-                           f"P(FLE) {1 - float(w['p_tle']):.2f} → {w.get('label', '?')}")
-        if int(w.get("index", pos)) in self._outside:
+        self.hover_text = (f"window {w.index}: {w.start_s:.1f}–{w.end_s:.1f} s\n"
+                           f"P(TLE) {w.p_tle:.2f}, P(FLE) {1 - w.p_tle:.2f} → {w.label}"
+                           + (f"\n({self.stale_text})" if self.stale_text else ""))
+        if w.index in self._outside:
             self.hover_text += "\nevidence mostly OUTSIDE the patient/bed box (check the video)"
-
         self.setToolTip(self.hover_text)
         QToolTip.showText(QCursor.pos(), self.hover_text, self)

@@ -1,4 +1,9 @@
-"""Seizure-level verdict, the model's provenance, and a red banner for untrained/demo models."""
+"""Seizure-level verdict, the model's provenance, and the trust rule's banner.
+
+The banner's text and reasons come only from :func:`semioscope.core.trust.assess` (the same rule
+as the PDF watermark and the CLI warnings). Stale results (made with other inputs than the ones
+shown) are greyed and say what changed.
+"""
 
 from __future__ import annotations
 
@@ -8,53 +13,43 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
-from semioscope import UNTRAINED_WARNING
+from semioscope.core.results import Results
+from semioscope.core.results.metrics import cv_folds, cv_lines
+from semioscope.core.trust import Trust, assess
 
-BANNER_TEXT = "UNTRAINED / DEMO MODEL — NOT FOR CLINICAL USE"
 LABEL_NAMES = {"TLE": "temporal lobe (TLE)", "FLE": "frontal lobe (FLE)",
                "uncertain": "uncertain"}
+VERDICT_STYLE = "font-size:16pt;font-weight:bold;"
+STALE_STYLE = VERDICT_STYLE + "color:#9e9e9e;"
+WEIGHTS_NAMES = {"official": "official", "registered": "registered as own",
+                 "custom": "custom, unverified", "random": "none (random initialisation)"}
 
 
-def is_untrained_or_demo(results: dict[str, Any]) -> bool:
-    """True when any part of the model that produced ``results`` is untrained or a demo."""
-    model = results.get("model", {})
-    meta = model.get("classifier_metadata") or {}
-    return (model.get("backbone_pretrained") is False or model.get("classifier_trained") is False
-            or bool(meta.get("demo")) or UNTRAINED_WARNING in results.get("warnings", []))
-
-
-def _metrics_text(meta: dict[str, Any]) -> str:
-    """The classifier's cross-validation, one line per level: "window: F1 0.84 ± 0.04, AUC …"."""
-    metrics = meta.get("metrics") or {}
-    summary = metrics.get("summary") if isinstance(metrics, dict) else None
-    if not isinstance(summary, dict) or not summary:
+def _validation_text(meta: dict[str, Any]) -> str:
+    lines = cv_lines(meta)
+    if not lines:
         return "none recorded"
-    lines = []
-    for level, values in summary.items():
-        if not isinstance(values, dict):
-            continue
-        parts = [f"{label} {values[key]['mean']:.2f} ± {values[key]['std']:.2f}"
-                 for key, label in (("f1_macro", "F1"), ("roc_auc", "AUC"))
-                 if isinstance(values.get(key), dict) and values[key].get("mean") is not None]
-        lines.append(f"{level}: " + ", ".join(parts))
-    folds = metrics.get("folds")
+    folds = cv_folds(meta)
     return "\n".join(lines) + (f"\n({folds}-fold CV by patient)" if folds else "")
 
 
 class VerdictPanel(QFrame):
-    """Read-only view of a results dict (Results JSON contract)."""
+    """Read-only view of one :class:`Results` and its :class:`Trust`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(280)
-        self.banner = QLabel(BANNER_TEXT)
+        self.banner = QLabel("")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#c62828;color:white;font-weight:bold;padding:6px;")
+        self.stale = QLabel("")
+        self.stale.setWordWrap(True)
+        self.stale.setStyleSheet("background:#5d4037;color:#ffe0b2;font-weight:bold;padding:6px;")
         self.verdict = QLabel("No analysis yet")
         self.verdict.setWordWrap(True)
-        self.verdict.setStyleSheet("font-size:16pt;font-weight:bold;")
+        self.verdict.setStyleSheet(VERDICT_STYLE)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         for key in ("confidence", "windows", "span", "backbone", "weights", "classifier",
@@ -66,41 +61,52 @@ class VerdictPanel(QFrame):
             form.addRow(key.capitalize() + ":", label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.stale)
         layout.addWidget(self.verdict)
         layout.addLayout(form)
         layout.addStretch(1)
         self.show_results(None)
 
-    def show_results(self, results: dict[str, Any] | None) -> None:
+    @property
+    def is_stale(self) -> bool:
+        return not self.stale.isHidden()
+
+    def show_results(self, results: Results | None, trust: Trust | None = None) -> None:
+        """Show ``results``; ``trust`` defaults to the rule without current inputs."""
         if results is None:
             self.banner.hide()
+            self.stale.hide()
             self.verdict.setText("No analysis yet")
+            self.verdict.setStyleSheet(VERDICT_STYLE)
             for label in self.fields.values():
                 label.setText("—")
             return
-        s = results.get("summary", {})
-        m = results.get("model", {})
-        meta = m.get("classifier_metadata") or {}
-        span = results.get("span", {})
-        self.banner.setVisible(is_untrained_or_demo(results))
-        self.verdict.setText(LABEL_NAMES.get(str(s.get("label")), str(s.get("label"))))
+        trust = trust or assess(results)
+        model_reasons = trust.model_reasons
+        self.banner.setText("\n".join([trust.headline or "", *(r.text for r in model_reasons)])
+                            if model_reasons else "")
+        self.banner.setVisible(bool(model_reasons))
+        self.stale.setText(trust.reasons[-1].text if trust.stale else "")
+        self.stale.setVisible(trust.stale)
+        self.verdict.setStyleSheet(STALE_STYLE if trust.stale else VERDICT_STYLE)
+        s, m, span = results.summary, results.model, results.span
+        name = LABEL_NAMES.get(s.label, s.label)
+        self.verdict.setText(f"{name} (stale)" if trust.stale else name)
         self.fields["confidence"].setText(
-            f"{float(s.get('confidence', 0.0)):.2f} (mean P(TLE) {float(s.get('p_tle_mean', 0)):.2f},"
-            f" threshold {float(s.get('threshold', 0.5)):.2f})")
+            f"{s.confidence:.2f} (mean P(TLE) {s.p_tle_mean:.2f}, threshold {s.threshold:.2f})")
         self.fields["windows"].setText(
-            f"{s.get('n_windows', 0)}: {s.get('n_tle', 0)} TLE, {s.get('n_fle', 0)} FLE, "
-            f"{s.get('n_uncertain', 0)} uncertain")
-        self.fields["span"].setText(
-            f"{float(span.get('onset_s', 0)):.1f}–{float(span.get('offset_s', 0)):.1f} s")
-        pre = "pretrained" if m.get("backbone_pretrained") else "UNTRAINED"
-        self.fields["backbone"].setText(f"{m.get('backbone', '?')} ({pre})")
+            f"{s.n_windows}: {s.n_tle} TLE, {s.n_fle} FLE, {s.n_uncertain} uncertain")
+        self.fields["span"].setText(f"{span.onset_s:.1f}–{span.offset_s:.1f} s")
+        pre = "pretrained" if m.backbone_pretrained else "UNTRAINED"
+        self.fields["backbone"].setText(f"{m.backbone} ({pre})")
+        status = WEIGHTS_NAMES.get(m.weights_status, m.weights_status)
         self.fields["weights"].setText(
-            f"sha256 {str(m['weights_sha256'])[:16]}" if m.get("weights_sha256")
-            else "none (random initialisation)")
-        path = m.get("classifier_path")
-        trained = "" if m.get("classifier_trained", True) else " (untrained)"
+            (f"{status}, sha256 {m.weights_sha256[:16]}" if m.weights_sha256 else status)
+            + (f"\n{m.weights_note}" if m.weights_note else ""))
+        trained = "" if m.classifier_trained else " (untrained)"
+        demo = " (demo)" if m.classifier_demo else ""
         self.fields["classifier"].setText(
-            f"{Path(path).name if path else 'built-in'}{trained}, "
-            f"sha256 {str(m.get('classifier_sha256') or '?')[:12]}")
-        self.fields["validation"].setText(_metrics_text(meta))
-        self.fields["warnings"].setText("\n".join(results.get("warnings", [])) or "none")
+            f"{Path(m.classifier_path).name if m.classifier_path else 'built-in'}{trained}"
+            f"{demo}, sha256 {(m.classifier_sha256 or '?')[:12]}")
+        self.fields["validation"].setText(_validation_text(m.classifier_metadata))
+        self.fields["warnings"].setText("\n".join(results.warnings) or "none")

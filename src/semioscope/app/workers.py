@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 
 from semioscope.core.cancel import CancelToken
+from semioscope.core.results import Results
 from semioscope.errors import CancelledError, SemioscopeError
 
 log = logging.getLogger(__name__)
@@ -78,17 +79,19 @@ class CropWorker(QThread):
             self.failed.emit(_message(exc))
 
 
-def keep_saliency(results: dict[str, Any], saliency: Any) -> None:
-    """Store a GUI analysis' maps in the user data folder (keyed by the video's hash) and
-    name them, by absolute path, in the results the window keeps."""
+def keep_saliency(results: Results, saliency: Any) -> Results:
+    """Store a GUI analysis' maps in the user data folder (keyed by the video's hash); the
+    results the window keeps name them by absolute path."""
+    from dataclasses import replace
+
     from semioscope.core.explain import attach_saliency
     from semioscope.core.paths import data_dir
 
-    sha = str(results["video"]["sha256"])
     folder = data_dir() / "saliency"
     folder.mkdir(parents=True, exist_ok=True)
-    path = attach_saliency(results, saliency, folder / f"{sha}.json")
-    results["saliency"]["file"] = str(path)
+    results, path = attach_saliency(results, saliency, folder / f"{results.video.sha256}.json")
+    assert results.saliency is not None
+    return replace(results, saliency={**results.saliency, "file": str(path)})
 
 
 class AnalysisWorker(QThread):
@@ -121,7 +124,7 @@ class AnalysisWorker(QThread):
             results = analyze(self.request, progress=self._report, cancel=self.cancel,
                               backbones=self.backbones, on_partial=self.partial.emit, **extra)
             if kept and not self.cancel.cancelled:
-                keep_saliency(results, kept[0])
+                results = keep_saliency(results, kept[0])
         except CancelledError:
             self.cancelled.emit()
             return

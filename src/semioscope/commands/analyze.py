@@ -15,6 +15,7 @@ from semioscope.core import DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
     from semioscope.core.analysis import AnalysisRequest, Progress
+    from semioscope.core.results import Results
 
 HELP = "score FLE vs TLE per 2-s window of one video and write a results JSON"
 
@@ -57,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="run with random weights when none are available (demo only)")
+    parser.add_argument("--accept-backbone-mismatch", action="store_true",
+                        help="run a classifier on other backbone weights than the ones it was "
+                        "trained on (refused otherwise); the results say so")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="results JSON to write")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the windows as CSV")
@@ -89,25 +93,27 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
         video=args.video, classifier=args.classifier, backbone=args.backbone,
         weights=args.weights, crop=crop, crop_source=source, crop_status=status,
         crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
-        allow_untrained=args.allow_untrained, mapping=args.mapping, batch_size=args.batch_size,
-        device=args.device, runtime=args.runtime, threads=args.threads, seed=args.seed, fps=args.fps,
+        allow_untrained=args.allow_untrained,
+        allow_backbone_mismatch=args.accept_backbone_mismatch,
+        mapping=args.mapping, batch_size=args.batch_size, device=args.device,
+        runtime=args.runtime, threads=args.threads, seed=args.seed, fps=args.fps,
         allow_truncated=args.allow_truncated,
         saliency=bool(getattr(args, "saliency", False)), subject=subject,
         pack=getattr(args, "pack", None),
     )
 
 
-def windows_csv(results: dict[str, Any]) -> str:
+def windows_csv(results: Results) -> str:
     """One row per window, for spreadsheets."""
     import csv
     import io
 
     cols = ["index", "start_s", "end_s", "start_frame", "end_frame", "n_frames", "p_tle", "label"]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     writer.writeheader()
-    for window in results["windows"]:
-        writer.writerow({k: window.get(k) for k in cols})
+    for window in results.windows:
+        writer.writerow({k: getattr(window, k) for k in cols})
     return buf.getvalue()
 
 
@@ -137,11 +143,12 @@ class _Bar:
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope import UNTRAINED_WARNING
     from semioscope.core.analysis import analyze_explained
-    from semioscope.core.atomic import write_json, write_text
+    from semioscope.core.atomic import write_text
     from semioscope.core.cancel import CancelToken
     from semioscope.core.outputs import refuse_source_targets
+    from semioscope.core.results import save_results
+    from semioscope.core.trust import assess
 
     refuse_source_targets([args.out, args.csv], [args.video])
     if args.saliency:
@@ -158,22 +165,25 @@ def run(args: argparse.Namespace) -> int:
     if saliency is not None:
         from semioscope.core.explain import attach_saliency
 
-        sidecar = attach_saliency(results, saliency, args.out)
-    write_json(args.out, results)
+        results, sidecar = attach_saliency(results, saliency, args.out)
+    save_results(args.out, results)
     if args.csv:
         write_text(args.csv, windows_csv(results))
-    summary = results["summary"]
-    print(f"verdict: {summary['label']} (mean P(TLE) {summary['p_tle_mean']:.3f}, confidence "
-          f"{summary['confidence']:.2f}); {summary['n_windows']} windows: {summary['n_fle']} FLE, "
-          f"{summary['n_tle']} TLE, {summary['n_uncertain']} uncertain")
+    s = results.summary
+    print(f"verdict: {s.label} (mean P(TLE) {s.p_tle_mean:.3f}, confidence "
+          f"{s.confidence:.2f}); {s.n_windows} windows: {s.n_fle} FLE, "
+          f"{s.n_tle} TLE, {s.n_uncertain} uncertain")
     print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
-    if sidecar is not None:
-        marked = sum(w["outside_subject"] for w in results["saliency"]["windows"])
+    if sidecar is not None and results.saliency is not None:
+        marked = sum(bool(w.get("outside_subject")) for w in results.saliency["windows"])
         print(f"saliency (Grad-CAM per window) written to {sidecar}"
               + (f"; {marked} window(s) look mostly outside the patient/bed box" if marked
                  else ""))
-    for warning in results["warnings"]:
-        text = warning.upper() if warning == UNTRAINED_WARNING or "untrained" in warning \
-            else warning
-        print(f"WARNING: {text}", file=sys.stderr)
+    trust = assess(results)
+    if trust.headline:
+        print(f"WARNING: {trust.headline}", file=sys.stderr)
+    for reason in trust.reasons:
+        print(f"WARNING: {reason.text.upper()}", file=sys.stderr)
+    for warning in results.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""``semioscope models fetch|list|inspect|verify|export|verify-pack``: weight and model files.
+"""``semioscope models fetch|list|inspect|verify|register|export|verify-pack``: weight and model files.
 
 ``fetch`` is the only command that uses the network. Hospitals without internet copy the files by
 hand (``models list`` says where they go) or pass ``--weights PATH`` to the commands that use them.
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = ("download, list, verify official weight files; inspect a classifier file; export "
-        "and verify model packs")
+HELP = ("download, list, verify official weight files; register your own; inspect a "
+        "classifier file; export and verify model packs")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     verify.add_argument("file", type=Path, help="weights file copied by hand")
     verify.add_argument("--name", required=True, choices=list(WEIGHT_FILES),
                         help="which official file it should be")
+    register = sub.add_parser("register", help="record backbone weights as this site's own, so "
+                              "results made with them are not flagged 'custom weights, "
+                              "unverified' (the note is kept in every result)")
+    register.add_argument("file", type=Path, help="the weights file")
+    register.add_argument("--name", required=True, choices=["i3d", "s3d"],
+                          help="the backbone it is for")
+    register.add_argument("--note", required=True, help="what these weights are, who made them")
     from semioscope.commands import models_pack
 
     models_pack.add_parsers(sub)
@@ -44,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.commands import models_pack
 
     action: Any = {"fetch": _fetch, "list": _list, "inspect": _inspect, "verify": _verify,
-                   "export": models_pack.run_export, "verify-pack": models_pack.run_verify}
+                   "register": _register, "export": models_pack.run_export,
+                   "verify-pack": models_pack.run_verify}
     return int(action[args.action](args))
 
 
@@ -155,4 +163,18 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"{args.file}: OK, this is the official {entry.name} file (sha256 {sha})")
     if args.file.resolve() != entry.cached_path.resolve():
         print(f"  to use it without --weights, copy it to {entry.cached_path}")
+    return 0
+
+
+def _register(args: argparse.Namespace) -> int:
+    from semioscope.core.models.own_weights import register_weights, registry_path
+    from semioscope.core.models.registry import weights_status
+
+    entry = register_weights(args.name, args.file, args.note)
+    status, _ = weights_status(args.name, entry.sha256)
+    if status == "official":
+        print(f"{args.file}: this is the official {args.name} file; no need to register it")
+        return 0
+    print(f"{args.file}: registered as this site's own {args.name} weights (sha256 "
+          f"{entry.sha256[:16]}...) in {registry_path()}")
     return 0

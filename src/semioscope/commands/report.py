@@ -29,13 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from semioscope.core.results import load_results
     from semioscope.report import CaseInfo, write_report
 
-    results = load_results(args.results)
-    section = results.get("saliency")
+    results = load_results(args.results)   # older formats migrated, newer refused
+    section = results.saliency
     if isinstance(section, dict) and section.get("file"):   # named relative to the results
-        section["file"] = str(Path(args.results).resolve().parent / str(section["file"]))
+        results = replace(results, saliency={
+            **section, "file": str(Path(args.results).resolve().parent / str(section["file"]))})
     case = CaseInfo(patient=args.patient, seizure=args.seizure,
                     recording_date=args.recording_date, reviewer=args.reviewer,
                     comment=args.comment, deidentify=args.deidentify,

@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cv-report", type=Path, metavar="DIR",
                         help="cv.json (or its folder) from `semioscope cv` with this config; "
                         "default: run the cross-validation now")
+    parser.add_argument("--demo", action="store_true",
+                        help="mark the model as a demo model: every result made with it says so")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     bar = epoch_bar("training")
     try:
         meta = train_and_save(data, config, args.out, cv=cv,
-                              allow_untrained=args.allow_untrained,
+                              allow_untrained=args.allow_untrained, demo=args.demo,
                               progress=lambda e, n: (setattr(bar, "total", n),
                                                      bar.update(e - bar.n)))
     finally:

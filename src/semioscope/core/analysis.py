@@ -1,8 +1,9 @@
-"""``analyze(request) -> results dict``: one video in, the results JSON (docs "Results JSON") out.
+"""``analyze(request) -> Results``: one video in, its typed results (docs "Results JSON") out.
 
 Order of work: every check that can fail on the user's input (classifier file, video, crop, span,
 backbone weights) runs before the first window is computed, so a mistake costs seconds, not minutes.
-Nothing is written here; the caller writes the returned dict once, atomically, at the end.
+Nothing is written here; the caller writes the result once, atomically, at the end
+(``core.results.save_results``). Whether it may be read clinically is ``core.trust.assess``'s call.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from semioscope import UNTRAINED_WARNING, __version__
+from semioscope import __version__
 from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
@@ -27,13 +28,26 @@ from semioscope.core.hashing import file_sha256
 from semioscope.core.models.backbone_cache import BackboneCache
 from semioscope.core.models.device import auto_batch_size, parse_device
 from semioscope.core.preprocess import PREPROCESSING_VERSION
+from semioscope.core.results import (
+    CropInfo,
+    MappingInfo,
+    PartialResults,
+    Provenance,
+    Results,
+    SpanInfo,
+    Summary,
+    VideoInfo,
+    WindowResult,
+)
+from semioscope.core.results.model import CROP_SOURCES
+from semioscope.core.trust import UNTRAINED_CLASSIFIER_WARNING
 from semioscope.core.video import MAPPING_NAMES, VideoProperties, open_video
 from semioscope.core.video.mapping import mapping_for
 from semioscope.core.windows import WindowPlan, plan_windows
 from semioscope.errors import SemioscopeError, WeightsError
 
-UNTRAINED_CLASSIFIER_WARNING = "untrained classifier: random weights, the scores mean nothing"
-CROP_SOURCES = ("auto", "manual", "given", "full-frame")
+__all__ = ["UNTRAINED_CLASSIFIER_WARNING", "AnalysisRequest", "PartialSink", "Progress",
+           "analyze", "analyze_explained", "confidence_for", "label_for", "summarise"]
 
 
 @dataclass
@@ -52,6 +66,8 @@ class AnalysisRequest:
     onset_s: float | None = None
     offset_s: float | None = None
     allow_untrained: bool = False
+    #: run a classifier on other backbone weights than it was trained on (the result is flagged)
+    allow_backbone_mismatch: bool = False
     mapping: str = "kinect"
     batch_size: int | None = None       # None: the device's default (auto_batch_size)
     first_batch: int | None = None      # 1: the first window alone, for an early first result
@@ -80,7 +96,7 @@ class Progress:
 
 ProgressSink = Callable[[Progress], None]
 #: receives the windows scored so far (see :func:`analyze`)
-PartialSink = Callable[[dict[str, Any]], None]
+PartialSink = Callable[[PartialResults], None]
 
 
 def label_for(p: float, threshold: float, band: tuple[float, float]) -> str:
@@ -97,23 +113,23 @@ def confidence_for(p: float, threshold: float) -> float:
     return 0.0 if room <= 0 else float(min(1.0, abs(p - threshold) / room))
 
 
-def summarise(p_tle: list[float], threshold: float, band: tuple[float, float]) -> dict[str, Any]:
+def summarise(p_tle: list[float], threshold: float, band: tuple[float, float]) -> Summary:
     """The video-level verdict: the per-window rule applied to the mean P(TLE)."""
     labels = [label_for(p, threshold, band) for p in p_tle]
     mean = float(np.mean(p_tle)) if p_tle else math.nan
-    return {
-        "label": label_for(mean, threshold, band) if p_tle else "uncertain",
-        "p_tle_mean": mean, "n_windows": len(p_tle),
-        "n_fle": labels.count("FLE"), "n_tle": labels.count("TLE"),
-        "n_uncertain": labels.count("uncertain"),
-        "threshold": threshold, "uncertain_band": [band[0], band[1]],
-        "confidence": confidence_for(mean, threshold) if p_tle else 0.0,
-        "aggregation": (
+    return Summary(
+        label=label_for(mean, threshold, band) if p_tle else "uncertain",
+        p_tle_mean=mean, n_windows=len(p_tle),
+        n_fle=labels.count("FLE"), n_tle=labels.count("TLE"),
+        n_uncertain=labels.count("uncertain"),
+        threshold=threshold, uncertain_band=(band[0], band[1]),
+        confidence=confidence_for(mean, threshold) if p_tle else 0.0,
+        aggregation=(
             f"mean of the {len(p_tle)} window probabilities P(TLE); TLE if the mean >= "
             f"{threshold:g}, FLE below, uncertain inside [{band[0]:g}, {band[1]:g}]. "
             "confidence = |mean - threshold| / (1 - threshold) above the threshold, "
             "/ threshold below it (0 at the threshold, 1 at a certain 0 or 1)"),
-    }
+    )
 
 
 def _meta_dict(meta: Any) -> dict[str, Any]:
@@ -157,17 +173,29 @@ def _check_mapping(path: Path, meta: Any, effective: str, warnings: list[str]) -
                        f"mapping, but this run uses {effective!r} (pass --mapping {trained})")
 
 
-def _check_backbone_match(path: Path, meta: Any, backbone: Any) -> None:
-    """Features of other backbone weights (or random ones) mean nothing to this classifier."""
-    if getattr(meta, "backbone_pretrained", False) and not backbone.pretrained:
+def _check_backbone_match(path: Path, meta: Any, backbone: Any, override: bool) -> None:
+    """Features of other backbone weights (or random ones) mean nothing to this classifier.
+
+    Either direction is refused: a classifier trained on pretrained features run on random or
+    other weights, and one trained on random features run on real ones. ``override``
+    (``--accept-backbone-mismatch``) lets it run; the trust rule then flags the result.
+    """
+    wanted = getattr(meta, "backbone_weights_sha256", None)
+    have = backbone.weights_sha256
+    if wanted == have or override:
+        return
+    if wanted and not have:
         raise WeightsError(path, f"the classifier needs pretrained {backbone.name} weights, but "
                            f"none were found: run `semioscope models fetch {backbone.name}` or "
-                           "pass --weights PATH")
-    wanted = getattr(meta, "backbone_weights_sha256", None)
-    if wanted and backbone.weights_sha256 and wanted != backbone.weights_sha256:
-        raise WeightsError(path, f"the classifier was trained on features of backbone weights "
-                           f"{wanted[:12]}..., but the loaded weights are "
-                           f"{backbone.weights_sha256[:12]}...")
+                           "pass --weights PATH (or --accept-backbone-mismatch)")
+    if not wanted:
+        raise WeightsError(path, "the classifier was trained on features of an untrained "
+                           f"(random) {backbone.name} backbone, but this run uses weights "
+                           f"{have[:12]}...: its scores would mean nothing (pass "
+                           "--accept-backbone-mismatch to run it anyway, flagged)")
+    raise WeightsError(path, f"the classifier was trained on features of backbone weights "
+                       f"{wanted[:12]}..., but the loaded weights are {have[:12]}... (pass "
+                       "--accept-backbone-mismatch to run it anyway, flagged)")
 
 
 def _check_request(request: AnalysisRequest) -> None:
@@ -243,15 +271,15 @@ def analyze(
     request: AnalysisRequest, progress: ProgressSink | None = None,
     cancel: CancelToken | None = None, *, backbones: BackboneCache | None = None,
     on_partial: PartialSink | None = None, on_saliency: Callable[[Any], None] | None = None,
-) -> dict[str, Any]:
-    """Score every 2-s window of the video's span; return the results JSON object.
+) -> Results:
+    """Score every 2-s window of the video's span; return its results.
 
     With ``request.saliency``, ``on_saliency`` receives the windows' saliency (a
     :class:`~semioscope.core.explain.SaliencySet`) before the results are returned.
 
     ``backbones`` (the GUI's session cache) supplies an already loaded backbone; ``on_partial``
-    receives ``{"windows": [...so far], "summary": {threshold, uncertain_band}, "partial":
-    True}`` after every window, so a timeline can draw bars while the rest is computed.
+    receives a :class:`PartialResults` (the windows so far and the decision rule) after every
+    window, so a timeline can draw bars while the rest is computed.
     """
     results, saliency = analyze_explained(request, progress, cancel, backbones=backbones,
                                           on_partial=on_partial)
@@ -264,7 +292,7 @@ def analyze_explained(
     request: AnalysisRequest, progress: ProgressSink | None = None,
     cancel: CancelToken | None = None, *, backbones: BackboneCache | None = None,
     on_partial: PartialSink | None = None,
-) -> tuple[dict[str, Any], Any]:
+) -> tuple[Results, Any]:
     """:func:`analyze`, plus each window's saliency when ``request.saliency`` (else None).
 
     The saliency (a :class:`~semioscope.core.explain.SaliencySet`) is saved by the caller,
@@ -308,34 +336,33 @@ def analyze_explained(
                                         request.subject)
         windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel,
                                  on_partial, recorder)
-    results = {
-        "software_version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "video": {"path": str(request.video), "sha256": file_sha256(request.video),
-                  "frames": props.frames, "fps": props.fps, "fps_source": props.fps_source,
-                  "width": props.width, "height": props.height, "bit_depth": props.bit_depth,
-                  "duration_s": props.duration_s, **_timing_dict(props)},
-        "mapping": mapping.to_dict(),
-        "crop": _crop_dict(request, crop, props.width, props.height),
-        "span": plan.span_dict(),
-        "resampled_to_30fps": plan.resampled,
-        "windows": windows,
-        "summary": summarise([w["p_tle"] for w in windows], engine.threshold, engine.band),
-        "model": _model_dict(request, engine),
-        "warnings": warnings,
-    }
+    results = Results(
+        software_version=__version__,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        video=_video_info(request, props),
+        mapping=MappingInfo(mapping.name, dict(mapping.params)),
+        crop=_crop_info(request, crop, props.width, props.height),
+        span=SpanInfo(plan.onset_s, plan.offset_s, plan.start_frame, plan.end_frame),
+        resampled_to_30fps=plan.resampled,
+        windows=tuple(windows),
+        summary=summarise([w.p_tle for w in windows], engine.threshold, engine.band),
+        model=_provenance(request, engine),
+        warnings=tuple(warnings),
+    )
     clock("done", len(windows), len(windows))
     return results, None if recorder is None else recorder.saliency
 
 
-def _timing_dict(props: VideoProperties) -> dict[str, Any]:
-    """What the results say about the video's clock: always whether it was variable-rate."""
-    out: dict[str, Any] = {"variable_rate": props.variable_rate, "truncated": props.truncated}
-    if props.variable_rate:
-        out.update(nominal_fps=props.nominal_fps, missing_frames=props.missing_frames)
-    if props.truncated:
-        out.update(declared_s=props.declared_s)
-    return out
+def _video_info(request: AnalysisRequest, props: VideoProperties) -> VideoInfo:
+    """The video's facts; its clock always says whether it was variable-rate or truncated."""
+    return VideoInfo(
+        path=str(request.video), sha256=file_sha256(request.video), frames=props.frames,
+        fps=props.fps, fps_source=props.fps_source, width=props.width, height=props.height,
+        bit_depth=props.bit_depth, duration_s=props.duration_s,
+        variable_rate=props.variable_rate, truncated=props.truncated,
+        nominal_fps=props.nominal_fps if props.variable_rate else None,
+        missing_frames=props.missing_frames if props.variable_rate else None,
+        declared_s=props.declared_s if props.truncated else None)
 
 
 def truncated_warning(props: VideoProperties) -> str:
@@ -396,16 +423,14 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
     device = getattr(backbone, "device", None)
     batch = request.batch_size or (DEFAULT_BATCH_SIZE if device is None
                                    else auto_batch_size(device, backbone.name))
-    if not backbone.pretrained:
-        warnings.append(UNTRAINED_WARNING)
     if loaded is None:
         from semioscope.core.models.classifier import random_classifier
 
         model, meta = random_classifier(request.seed, backbone)
-        warnings.append(UNTRAINED_CLASSIFIER_WARNING)
     else:
         model, meta = loaded
-        _check_backbone_match(Path(str(request.classifier)), meta, backbone)
+        _check_backbone_match(Path(str(request.pack or request.classifier)), meta, backbone,
+                              request.allow_backbone_mismatch)
     return _Engine(backbone, model, meta, batch, pack)
 
 
@@ -416,31 +441,39 @@ def _resolve_crop(request: AnalysisRequest, width: int, height: int) -> Box | No
     return request.crop.validate(width, height, subject=subject)
 
 
-def _crop_dict(request: AnalysisRequest, crop: Box | None, width: int,
-               height: int) -> dict[str, Any]:
+def _crop_info(request: AnalysisRequest, crop: Box | None, width: int, height: int) -> CropInfo:
     if crop is None:  # the whole frame was used: record it as a box all the same
-        return {**Box.full_frame(width, height).to_dict(), "source": "full-frame",
-                "status": "ok", "reasons": []}
-    return {**crop.to_dict(), "source": request.crop_source, "status": request.crop_status,
-            "reasons": list(request.crop_reasons)}
+        return CropInfo(0, 0, width, height, source="full-frame")
+    return CropInfo(crop.x, crop.y, crop.w, crop.h, source=request.crop_source,
+                    status=request.crop_status, reasons=tuple(request.crop_reasons))
 
 
-def _model_dict(request: AnalysisRequest, engine: _Engine) -> dict[str, Any]:
+def _provenance(request: AnalysisRequest, engine: _Engine) -> Provenance:
+    from semioscope.core.models.registry import weights_status
+
     path, backbone, meta = request.classifier, engine.backbone, engine.meta
-    return {
-        "backbone": backbone.name, "backbone_pretrained": bool(backbone.pretrained),
-        "weights_sha256": backbone.weights_sha256,
-        **_provenance(backbone), "batch_size": engine.batch_size,
-        "classifier_path": None if path is None else str(path),
-        "classifier_sha256": None if path is None else file_sha256(path),
-        "classifier_trained": bool(getattr(meta, "trained", False)),
-        "preprocessing_version": PREPROCESSING_VERSION,
-        "classifier_metadata": _meta_dict(meta),
-        **({} if engine.pack is None else {"pack": engine.pack.provenance()}),
-    }
+    status, note = weights_status(backbone.name, backbone.weights_sha256)
+    wanted = getattr(meta, "backbone_weights_sha256", None)
+    runtime = _runtime(backbone)
+    return Provenance(
+        backbone=backbone.name, backbone_pretrained=bool(backbone.pretrained),
+        weights_sha256=backbone.weights_sha256, weights_status=status, weights_note=note,
+        runtime=runtime["runtime"], device=runtime["device"], batch_size=engine.batch_size,
+        classifier_path=None if path is None else str(path),
+        classifier_sha256=None if path is None else file_sha256(path),
+        classifier_trained=bool(getattr(meta, "trained", False)),
+        classifier_demo=bool(getattr(meta, "demo", False)),
+        classifier_backbone_sha256=wanted,
+        classifier_backbone_pretrained=bool(getattr(meta, "backbone_pretrained", False)),
+        backbone_override=bool(request.allow_backbone_mismatch
+                               and wanted != backbone.weights_sha256),
+        preprocessing_version=PREPROCESSING_VERSION,
+        classifier_metadata=_meta_dict(meta),
+        pack=None if engine.pack is None else dict(engine.pack.provenance()),
+    )
 
 
-def _provenance(backbone: Any) -> dict[str, str]:
+def _runtime(backbone: Any) -> dict[str, str]:
     """``runtime`` and ``device`` that computed the features (any backbone-like object)."""
     provenance = getattr(backbone, "provenance", None)
     if callable(provenance):
@@ -452,12 +485,11 @@ def _score_windows(
     reader: Any, request: AnalysisRequest, plan: WindowPlan, engine: _Engine, crop: Box | None,
     mapping: Any, clock: _Clock, cancel: CancelToken | None,
     on_partial: PartialSink | None = None, recorder: Any = None,
-) -> list[dict[str, Any]]:
+) -> list[WindowResult]:
     """Features then classifier, window by window, streaming (and saliency if recording)."""
     total = len(plan.windows)
     clock("features", 0, total)
-    out: list[dict[str, Any]] = []
-    rule = {"threshold": engine.threshold, "uncertain_band": list(engine.band)}
+    out: list[WindowResult] = []
     for window, feats in iter_window_features(
             reader, backbone=engine.backbone if recorder is None else recorder, crop=crop,
             mapping=mapping, batch_size=engine.batch_size, first_batch=request.first_batch,
@@ -465,10 +497,12 @@ def _score_windows(
         p = _predict(engine.model, feats)
         if recorder is not None:
             recorder.explain(window.index)
-        out.append({**window.to_dict(), "p_tle": p,
-                    "label": label_for(p, engine.threshold, engine.band)})
+        out.append(WindowResult(
+            index=window.index, start_s=window.start_s, end_s=window.end_s,
+            n_frames=window.n_frames, p_tle=p, label=label_for(p, engine.threshold, engine.band),
+            start_frame=window.start_frame, end_frame=window.end_frame))
         if on_partial is not None:
-            on_partial({"windows": list(out), "summary": dict(rule), "partial": True})
+            on_partial(PartialResults(tuple(out), engine.threshold, engine.band))
     return out
 
 

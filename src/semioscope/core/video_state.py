@@ -17,6 +17,8 @@ from typing import Any
 
 from semioscope.core.atomic import write_json
 from semioscope.core.paths import data_dir
+from semioscope.core.results import Results, results_from_dict, results_to_dict
+from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ class VideoState:
     sha256: str
     crop: dict[str, Any] | None = None          # crop record dict (Crop record JSON) + extras
     span: tuple[float, float] | None = None     # (onset_s, offset_s)
-    results: dict[str, Any] | None = None       # last results JSON
+    results: Results | None = None              # last results
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,18 +43,26 @@ class VideoState:
             "crop": self.crop,
             "span": None if self.span is None else {"onset_s": self.span[0],
                                                     "offset_s": self.span[1]},
-            "results": self.results,
+            "results": None if self.results is None else results_to_dict(self.results),
             "extra": self.extra,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VideoState:
+        """Results that cannot be read (a newer or damaged format) are dropped with a warning:
+        the crop and span still open, and Analyse makes new results."""
         span = data.get("span")
+        results = None
+        if data.get("results") is not None:
+            try:
+                results = results_from_dict(data["results"], "saved results")
+            except SemioscopeError as exc:
+                log.warning("ignoring the saved results: %s", exc)
         return cls(
             sha256=str(data["sha256"]),
             crop=data.get("crop"),
             span=None if not span else (float(span["onset_s"]), float(span["offset_s"])),
-            results=data.get("results"),
+            results=results,
             extra=dict(data.get("extra") or {}),
         )
 

@@ -15,9 +15,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from semioscope.errors import SemioscopeError
+
+if TYPE_CHECKING:
+    from semioscope.core.results import Results
 
 PAPER_SIZES = ("a4", "letter")
 REMOVED = "[removed]"
@@ -93,7 +96,7 @@ class Scrubber:
         return _DATE_RE.sub(lambda m: m.group(1), text)
 
 
-def identifiers(case: CaseInfo, results: dict[str, Any], name_parts: bool = True) -> list[str]:
+def identifiers(case: CaseInfo, results: Results, name_parts: bool = True) -> list[str]:
     """Every string a de-identified report must not contain.
 
     ``name_parts`` adds each word of the patient field ("Jane Doe" -> "Jane", "Doe"): right for
@@ -102,17 +105,17 @@ def identifiers(case: CaseInfo, results: dict[str, Any], name_parts: bool = True
     out = [case.patient, case.seizure, case.recording_date]
     if name_parts:
         out += re.split(r"[\s,;()]+", case.patient)
-    path = results.get("video", {}).get("path")
+    path = results.video.path
     if path:
         p = PurePath(str(path))
         out += [str(path), p.name, p.stem]
         if len(p.parent.parts) > 1:
             out.append(str(p.parent))
-    classifier = results.get("model", {}).get("classifier_path")
+    classifier = results.model.classifier_path
     if classifier:   # not patient data, but its folder may name a person
         out.append(str(classifier))
     return [s for s in out if s]
 
 
-def scrubber_for(case: CaseInfo, results: dict[str, Any], name_parts: bool = True) -> Scrubber:
+def scrubber_for(case: CaseInfo, results: Results, name_parts: bool = True) -> Scrubber:
     return Scrubber(case.deidentify, identifiers(case, results, name_parts))

@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from semioscope import DISCLAIMER, UNTRAINED_WARNING, __version__
+from semioscope import DISCLAIMER, __version__
+from semioscope.core.results import MappingInfo, Results, Summary
+from semioscope.core.results.metrics import METRICS, cv_folds, cv_rows
+from semioscope.core.trust import UNTRAINED_HEADLINE, Trust, assess
 from semioscope.report.case import CaseInfo, Scrubber, scrubber_for, year_only
 
-WATERMARK = "UNTRAINED / DEMO MODEL \u2014 NOT FOR CLINICAL USE"
+WATERMARK = UNTRAINED_HEADLINE    # the usual one; the trust rule gives each report its own
 WITHHELD = "withheld (de-identified)"
 Rows = list[tuple[str, str]]
 
@@ -33,7 +36,7 @@ class ReportContent:
     training_rows: Rows
     metric_rows: list[list[str]]
     warnings: list[str]
-    untrained: bool
+    untrained: bool                 # "not for clinical use": any reason of the trust rule
     running_header: str
     metadata: dict[str, str]
     deid_note: str | None
@@ -42,15 +45,7 @@ class ReportContent:
     watermark: str = WATERMARK
     keyframe_note: str = ""
     extra_warnings: list[str] = field(default_factory=list)
-
-
-def is_untrained(results: dict[str, Any]) -> bool:
-    """True when any part of the model is untrained, or the engine said so."""
-    model = results.get("model", {})
-    said = any(str(w).lower().startswith("untrained") or w == UNTRAINED_WARNING
-               for w in results.get("warnings", []))
-    return (not model.get("backbone_pretrained", False)
-            or not model.get("classifier_trained", False) or said)
+    trust_reasons: list[str] = field(default_factory=list)
 
 
 def fmt_time(seconds: float) -> str:
@@ -74,27 +69,30 @@ def _yes(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def build_content(results: dict[str, Any], case: CaseInfo,
-                  now: datetime | None = None) -> ReportContent:
+def build_content(results: Results, case: CaseInfo, now: datetime | None = None,
+                  trust: Trust | None = None) -> ReportContent:
     """Assemble the report's texts; de-identified when ``case.deidentify``."""
     scrub = scrubber_for(case, results)
     now = now or datetime.now(UTC)
-    untrained = is_untrained(results)
+    trust = trust or assess(results)
+    untrained = not trust.clinical
     who = case.case_code if case.deidentify else (scrub(case.patient) or "not given")
     seizure = "" if case.deidentify else case.seizure
-    summary = results["summary"]
+    summary = results.summary
+    meta = results.model.classifier_metadata
     return ReportContent(
         case_rows=_case_rows(results, case, scrub, now),
         video_rows=_video_rows(results, case),
-        verdict_label=str(summary["label"]),
+        verdict_label=summary.label,
         verdict_lines=_verdict_lines(summary),
         window_rows=_window_rows(results),
         provenance_rows=_provenance_rows(results, case),
-        training_rows=_training_rows(results["model"].get("classifier_metadata") or {},
-                                     scrubber_for(case, results, name_parts=False)),
-        metric_rows=_metric_rows(results["model"].get("classifier_metadata") or {}),
-        warnings=[scrub(w) for w in results.get("warnings", [])],
+        training_rows=_training_rows(meta, scrubber_for(case, results, name_parts=False)),
+        metric_rows=_metric_rows(meta),
+        warnings=[scrub(r.text) for r in trust.reasons] + [scrub(w) for w in results.warnings],
         untrained=untrained,
+        watermark=trust.headline or WATERMARK,
+        trust_reasons=[scrub(r.text) for r in trust.reasons],
         running_header=" \u00b7 ".join(x for x in (
             "semioscope case report", f"{'Case' if case.deidentify else 'Patient'} {who}",
             f"Seizure {seizure}" if seizure else "") if x),
@@ -104,8 +102,8 @@ def build_content(results: dict[str, Any], case: CaseInfo,
     )
 
 
-def _case_rows(results: dict[str, Any], case: CaseInfo, scrub: Scrubber, now: datetime) -> Rows:
-    created = str(results.get("created", ""))
+def _case_rows(results: Results, case: CaseInfo, scrub: Scrubber, now: datetime) -> Rows:
+    created = results.created
     if case.deidentify:
         rows = [("Case code", f"{case.case_code} (random; not derived from patient data)"),
                 ("Recording year", year_only(case.recording_date) if case.recording_date
@@ -120,86 +118,89 @@ def _case_rows(results: dict[str, Any], case: CaseInfo, scrub: Scrubber, now: da
                 ("Report made", now.strftime("%Y-%m-%d %H:%M UTC"))]
     rows.append(("Reviewer", scrub(case.reviewer) or "not given"))
     rows.append(("Software", f"semioscope {__version__} (analysis made with "
-                 f"{results.get('software_version', '?')})"))
+                 f"{results.software_version})"))
     return rows
 
 
-def _video_rows(results: dict[str, Any], case: CaseInfo) -> Rows:
-    video, span, crop = results["video"], results.get("span", {}), results.get("crop", {})
-    mapping = results.get("mapping", {})
-    duration = float(video["duration_s"])
+def _video_rows(results: Results, case: CaseInfo) -> Rows:
+    video, span, crop = results.video, results.span, results.crop
+    duration = video.duration_s
     rows: Rows = []
     if not case.deidentify:
-        rows.append(("File", PurePath(str(video["path"])).name))
+        rows.append(("File", PurePath(video.path).name))
     rows += [
-        ("Duration", f"{fmt_time(duration)} ({int(video['frames'])} frames)"
-         if duration >= 60 else f"{duration:.1f} s ({int(video['frames'])} frames)"),
-        ("Frame rate", f"{float(video['fps']):g} fps ({video.get('fps_source', 'container')})"
-         + ("; resampled to 30 fps for analysis" if results.get("resampled_to_30fps") else "")),
-        ("Resolution", f"{video['width']} \u00d7 {video['height']} px, "
-         f"{video.get('bit_depth', '?')}-bit"),
+        ("Duration", f"{fmt_time(duration)} ({video.frames} frames)"
+         if duration >= 60 else f"{duration:.1f} s ({video.frames} frames)"),
+        ("Frame rate", f"{video.fps:g} fps ({video.fps_source})"
+         + ("; resampled to 30 fps for analysis" if results.resampled_to_30fps else "")),
+        ("Resolution", f"{video.width} \u00d7 {video.height} px, {video.bit_depth}-bit"),
         ("SHA-256", WITHHELD + " (it would link the report to the recording)"
-         if case.deidentify else str(video["sha256"])),
-        ("Intensity mapping", _mapping_text(mapping)),
+         if case.deidentify else video.sha256),
+        ("Intensity mapping", _mapping_text(results.mapping)),
     ]
-    if span:
-        onset, offset = float(span.get("onset_s", 0)), float(span.get("offset_s", 0))
-        rows.append(("Clinical span", f"onset {fmt_time(onset)} to offset {fmt_time(offset)} "
-                     f"into the video ({offset - onset:.1f} s)"))
-    if crop:
-        reasons = ", ".join(crop.get("reasons") or []) or "none"
-        rows.append(("Crop box", f"x {crop.get('x')}, y {crop.get('y')}, w {crop.get('w')}, "
-                     f"h {crop.get('h')} px; {crop.get('source', '?')}, status "
-                     f"{crop.get('status', '?')} (reasons: {reasons})"))
+    rows.append(("Clinical span", f"onset {fmt_time(span.onset_s)} to offset "
+                 f"{fmt_time(span.offset_s)} into the video "
+                 f"({span.offset_s - span.onset_s:.1f} s)"))
+    reasons = ", ".join(crop.reasons) or "none"
+    rows.append(("Crop box", f"x {crop.x}, y {crop.y}, w {crop.w}, h {crop.h} px; "
+                 f"{crop.source}, status {crop.status} (reasons: {reasons})"))
     return rows
 
 
-def _mapping_text(mapping: dict[str, Any]) -> str:
-    params = mapping.get("params") or {}
-    shown = ", ".join(f"{k} {_num(v, 3).rstrip('0').rstrip('.')}" for k, v in params.items())
-    return f"{mapping.get('name', '?')}" + (f" ({shown})" if shown else "")
+def _mapping_text(mapping: MappingInfo) -> str:
+    shown = ", ".join(f"{k} {_num(v, 3).rstrip('0').rstrip('.')}"
+                      for k, v in mapping.params.items())
+    return mapping.name + (f" ({shown})" if shown else "")
 
 
-def _verdict_lines(summary: dict[str, Any]) -> list[str]:
-    band = summary.get("uncertain_band") or [summary["threshold"], summary["threshold"]]
-    n = int(summary["n_windows"])
-    counts = ", ".join(f"{summary.get(k, 0)} {name}" for k, name in (
-        ("n_tle", "TLE"), ("n_fle", "FLE"), ("n_uncertain", "uncertain")))
+def _verdict_lines(summary: Summary) -> list[str]:
+    lo, hi = summary.uncertain_band
+    n = summary.n_windows
+    counts = f"{summary.n_tle} TLE, {summary.n_fle} FLE, {summary.n_uncertain} uncertain"
     return [
-        f"Mean P(TLE) {_num(summary['p_tle_mean'])} \u00b7 confidence "
-        f"{_num(summary['confidence'])} (0 = at the threshold, 1 = certain)",
+        f"Mean P(TLE) {_num(summary.p_tle_mean)} \u00b7 confidence "
+        f"{_num(summary.confidence)} (0 = at the threshold, 1 = certain)",
         f"{n} {'window' if n == 1 else 'windows'} of 2 s: {counts}",
-        f"Decision rule: threshold {_num(summary['threshold'])}, uncertain band "
-        f"[{_num(band[0])}, {_num(band[1])}]",
-        f"Aggregation: {summary.get('aggregation', '')}",
+        f"Decision rule: threshold {_num(summary.threshold)}, uncertain band "
+        f"[{_num(lo)}, {_num(hi)}]",
+        f"Aggregation: {summary.aggregation}",
     ]
 
 
-def _window_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    onset = float(results.get("span", {}).get("onset_s", 0.0))
+def _window_rows(results: Results) -> list[tuple[str, str, str, str, str]]:
+    onset = results.span.onset_s
     rows = []
-    for w in results["windows"]:
-        start, end = float(w["start_s"]), float(w["end_s"])
-        from_onset = round(start - onset, 1) or 0.0   # no "-0.0 s" for a window at the onset
-        rows.append((str(w["index"] + 1), f"{fmt_time(start)} \u2013 {fmt_time(end)}",
-                     f"{from_onset:+.1f} s",
-                     f"{float(w['p_tle']):.3f}", str(w["label"])))
+    for w in results.windows:
+        from_onset = round(w.start_s - onset, 1) or 0.0   # no "-0.0 s" for a window at the onset
+        rows.append((str(w.index + 1), f"{fmt_time(w.start_s)} \u2013 {fmt_time(w.end_s)}",
+                     f"{from_onset:+.1f} s", f"{w.p_tle:.3f}", w.label))
     return rows
 
 
-def _provenance_rows(results: dict[str, Any], case: CaseInfo) -> Rows:
-    model = results["model"]
-    meta = model.get("classifier_metadata") or {}
-    classifier = model.get("classifier_path")
+WEIGHTS_TEXT = {"official": "official file (registry SHA-256)",
+                "registered": "registered by this site as its own",
+                "custom": "custom weights, unverified", "random": "none (random weights)"}
+
+
+def _provenance_rows(results: Results, case: CaseInfo) -> Rows:
+    model = results.model
+    meta = model.classifier_metadata
+    classifier = model.classifier_path
+    weights = WEIGHTS_TEXT.get(model.weights_status, model.weights_status)
+    if model.weights_note:
+        weights += f" ({model.weights_note})"
     rows: Rows = [
-        ("Backbone", f"{model.get('backbone', '?')} (pretrained: "
-         f"{_yes(model.get('backbone_pretrained'))})"),
-        ("Backbone weights SHA-256", str(model.get("weights_sha256") or "none (random weights)")),
+        ("Backbone", f"{model.backbone} (pretrained: {_yes(model.backbone_pretrained)})"),
+        ("Backbone weights SHA-256", model.weights_sha256 or "none (random weights)"),
+        ("Backbone weights", weights),
         ("Classifier file", "none (random classifier)" if not classifier else
-         (WITHHELD if case.deidentify else PurePath(str(classifier)).name)),
-        ("Classifier SHA-256", str(model.get("classifier_sha256") or "none")),
-        ("Classifier trained", _yes(model.get("classifier_trained"))),
-        ("Preprocessing version", str(model.get("preprocessing_version", "?"))),
+         (WITHHELD if case.deidentify else PurePath(classifier).name)),
+        ("Classifier SHA-256", model.classifier_sha256 or "none"),
+        ("Classifier trained", _yes(model.classifier_trained)
+         + (" (demo model)" if model.classifier_demo else "")),
+        ("Classifier trained on backbone weights",
+         model.classifier_backbone_sha256 or "none (random weights)"),
+        ("Preprocessing version", model.preprocessing_version),
     ]
     if meta:
         made = str(meta.get("created") or "?")
@@ -220,9 +221,9 @@ def _training_rows(meta: dict[str, Any], scrub: Scrubber) -> Rows:
     for key in ("validation", "note"):
         if training.get(key):
             rows.append((key.capitalize(), scrub(training[key])))
-    metrics = meta.get("metrics") or {}
-    if isinstance(metrics, dict) and metrics.get("folds"):
-        rows.append(("Cross-validation folds", str(metrics["folds"])))
+    folds = cv_folds(meta)
+    if folds:
+        rows.append(("Cross-validation folds", str(folds)))
     if not rows:
         rows.append(("Training data", "not recorded in the classifier file"))
     return rows
@@ -230,18 +231,13 @@ def _training_rows(meta: dict[str, Any], scrub: Scrubber) -> Rows:
 
 def _metric_rows(meta: dict[str, Any]) -> list[list[str]]:
     """``[[level, F1, balanced acc., ROC AUC], ...]`` from the CV summary (mean \u00b1 SD)."""
-    summary = (meta.get("metrics") or {}).get("summary")
-    if not isinstance(summary, dict):
-        return []
     rows = []
-    for level, values in summary.items():
-        if not isinstance(values, dict):
-            continue
-        cells = [str(level)]
-        for name in ("f1_macro", "balanced_accuracy", "roc_auc"):
-            v = values.get(name)
-            cells.append(f"{_num(v.get('mean'))} \u00b1 {_num(v.get('std'))}"
-                         if isinstance(v, dict) else _num(v))
+    for row in cv_rows(meta):
+        cells = [row.level]
+        for key, _ in METRICS:
+            fig = row.values.get(key)
+            cells.append("\u2014" if fig is None else
+                         (fig.text() if fig.std is not None else _num(fig.mean)))
         rows.append(cells)
     return rows
 

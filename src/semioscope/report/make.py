@@ -1,4 +1,8 @@
-"""Results dict + case fields -> PDF bytes / file: the one report function the CLI and GUI share."""
+"""Results + case fields -> PDF bytes / file: the one report function the CLI and GUI share.
+
+Stale results are refused (README, "Stale results"): with ``current`` (the inputs the review window
+shows now), a result made with an earlier crop, span, classifier... is never exported.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from semioscope.core.atomic import write_bytes
-from semioscope.core.results import validate_results
+from semioscope.core.results import Inputs, Results
+from semioscope.core.trust import assess
+from semioscope.errors import SemioscopeError
 from semioscope.report.case import CaseInfo
 
 
@@ -24,20 +29,23 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-def make_report(results: dict[str, Any], case: CaseInfo, *,
+def make_report(results: Results, case: CaseInfo, *,
                 subject: str | os.PathLike[str] = "results",
-                now: datetime | None = None) -> Report:
-    """Validate ``results`` (SemioscopeError naming ``subject`` if wrong) and lay out the PDF."""
+                now: datetime | None = None, current: Inputs | None = None) -> Report:
+    """Lay out the PDF; stale ``results`` (against ``current``) raise SemioscopeError."""
     from pypdf import PdfReader
 
     from semioscope.report.content import build_content
     from semioscope.report.pdf import Pictures, render_pdf
     from semioscope.report.plots import keyframes, timeline_png
 
-    validate_results(results, subject)
+    trust = assess(results, current)
+    if trust.stale:
+        raise SemioscopeError(subject, f"stale results, not exported: "
+                              f"{trust.reasons[-1].text}")
     case.validate()
     now = now or datetime.now(UTC)
-    content = build_content(results, case, now)
+    content = build_content(results, case, now, trust)
     frames = keyframes(results, case)
     pictures = Pictures(timeline_png(results), frames.png, frames.note)
     pdf = render_pdf(content, pictures, case.paper,
@@ -47,22 +55,18 @@ def make_report(results: dict[str, Any], case: CaseInfo, *,
     return Report(pdf, pages, warnings)
 
 
-def write_report(results: dict[str, Any], out: str | os.PathLike[str], case: CaseInfo, *,
-                 subject: str | os.PathLike[str] = "results") -> Report:
+def write_report(results: Results, out: str | os.PathLike[str], case: CaseInfo, *,
+                 subject: str | os.PathLike[str] = "results",
+                 current: Inputs | None = None) -> Report:
     """Make the report and write it to ``out`` atomically (a failed run leaves no file)."""
     out = Path(out)
     if out.suffix.lower() != ".pdf":
-        from semioscope.errors import SemioscopeError
-
         raise SemioscopeError(out, "the report file name must end in .pdf")
     if out.is_dir():
-        from semioscope.errors import SemioscopeError
-
         raise SemioscopeError(out, "is a folder; give a file name ending in .pdf")
     from semioscope.core.outputs import refuse_source_targets
 
-    video = (results.get("video") or {}).get("path") if isinstance(results, dict) else None
-    refuse_source_targets([out], [video] if video else [], what="analysed video")
-    report = make_report(results, case, subject=subject)
+    refuse_source_targets([out], [results.video.path], what="analysed video")
+    report = make_report(results, case, subject=subject, current=current)
     write_bytes(out, report.pdf)
     return report

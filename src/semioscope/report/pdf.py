@@ -1,7 +1,7 @@
 """The PDF layout (reportlab platypus) of a case report, with embedded DejaVu Sans fonts.
 
 Every page carries a running header, the research-use disclaimer and "Page n of N" in the footer
-and, for untrained models, a diagonal watermark. The document is laid out twice: the first pass
+and, for results the trust rule does not clear (core/trust.py), a diagonal watermark. The document is laid out twice: the first pass
 counts the pages so the footer can say "of N". Images are passed as in-memory PNGs, so no file
 name reaches the PDF.
 """
@@ -192,8 +192,9 @@ def _story(content: ReportContent, pictures: Pictures, width: float, dry: bool) 
                            "video, per 2-second window. " + content.disclaimer, st["small"]),
                         Spacer(1, 4)]
     if content.untrained:
-        story.append(_p("This analysis used an UNTRAINED or DEMO model: its scores are "
-                        "meaningless and must not inform any clinical decision.", st["warn"]))
+        story.append(_p("NOT FOR CLINICAL USE: its scores must not inform any clinical "
+                        "decision, because " + "; ".join(content.trust_reasons) + ".",
+                        st["warn"]))
     story += [_p("Case", st["h2"]), _key_values(content.case_rows, width, st)]
     if content.comment:
         story += [Spacer(1, 3), _p("Reviewer's comment", st["label"]),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from semioscope.core.palette import LABEL_COLOURS
+from semioscope.core.results import CropInfo, Results
 from semioscope.report.case import CaseInfo
 
 log = logging.getLogger(__name__)
@@ -51,30 +52,30 @@ def _png(fig: Any, dpi: int = 200) -> bytes:
     return buf.getvalue()
 
 
-def timeline_png(results: dict[str, Any], width_in: float = 7.0, height_in: float = 2.9) -> bytes:
+def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9) -> bytes:
     """P(TLE) per 2-s window against time from onset, with threshold, band and mean."""
-    summary, windows = results["summary"], results["windows"]
-    onset = float(results.get("span", {}).get("onset_s", 0.0))
+    summary, windows = results.summary, results.windows
+    onset = results.span.onset_s
     fig = _figure(width_in, height_in)
     ax = fig.add_axes((0.085, 0.34, 0.845, 0.62))
-    lo, hi = (summary.get("uncertain_band") or [summary["threshold"]] * 2)[:2]
+    lo, hi = summary.uncertain_band
     ax.axhspan(lo, hi, color="#d9d9d9", alpha=0.7, lw=0, label=f"uncertain band [{lo:g}, {hi:g}]")
-    ax.axhline(summary["threshold"], color="black", ls="--", lw=1,
-               label=f"threshold {summary['threshold']:g}")
+    ax.axhline(summary.threshold, color="black", ls="--", lw=1,
+               label=f"threshold {summary.threshold:g}")
     if windows:
-        starts = np.array([w["start_s"] for w in windows], dtype=float) - onset
-        ends = np.array([w["end_s"] for w in windows], dtype=float) - onset
-        p = np.array([w["p_tle"] for w in windows], dtype=float)
+        starts = np.array([w.start_s for w in windows], dtype=float) - onset
+        ends = np.array([w.end_s for w in windows], dtype=float) - onset
+        p = np.array([w.p_tle for w in windows], dtype=float)
         mids = (starts + ends) / 2
         ax.plot(mids, p, color="#a0a0a0", lw=0.8, zorder=2)
         for label, colour in LABEL_COLOURS.items():
-            sel = np.array([w["label"] == label for w in windows])
+            sel = np.array([w.label == label for w in windows])
             if sel.any():
                 ax.hlines(p[sel], starts[sel], ends[sel], color=colour, lw=2.5, zorder=3)
                 ax.scatter(mids[sel], p[sel], s=14, color=colour, zorder=4,
                            label=f"window: {label}")
-        ax.axhline(float(summary["p_tle_mean"]), color="#6a3d9a", ls=":", lw=1.5,
-                   label=f"mean P(TLE) {float(summary['p_tle_mean']):.2f}")
+        ax.axhline(summary.p_tle_mean, color="#6a3d9a", ls=":", lw=1.5,
+                   label=f"mean P(TLE) {summary.p_tle_mean:.2f}")
         ax.set_xlim(min(starts.min(), 0.0) - 0.5, ends.max() + 0.5)
     else:
         ax.text(0.5, 0.5, "no analysis windows", ha="center", va="center",
@@ -92,12 +93,11 @@ def timeline_png(results: dict[str, Any], width_in: float = 7.0, height_in: floa
     return _png(fig, dpi=170)
 
 
-def keyframe_indices(results: dict[str, Any], count: int = KEYFRAMES) -> list[int]:
+def keyframe_indices(results: Results, count: int = KEYFRAMES) -> list[int]:
     """``count`` frames spread evenly over the clinical span (the whole video if none)."""
-    video, span = results["video"], results.get("span") or {}
-    frames = int(video["frames"])
-    first = int(span.get("start_frame", 0))
-    last = int(span.get("end_frame", frames)) - 1
+    frames = results.video.frames
+    first = results.span.start_frame
+    last = (results.span.end_frame or frames) - 1
     first, last = max(0, min(first, frames - 1)), max(0, min(last, frames - 1))
     return sorted({int(round(i)) for i in np.linspace(first, max(first, last), count)})
 
@@ -113,31 +113,30 @@ def pixelate(frame: np.ndarray, blocks: int = PIXEL_BLOCKS) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
-def _draw_crop(rgb: np.ndarray, crop: dict[str, Any]) -> np.ndarray:
+def _draw_crop(rgb: np.ndarray, crop: CropInfo) -> np.ndarray:
     import cv2
 
-    if not {"x", "y", "w", "h"} <= set(crop):
-        return rgb
-    x, y, w, h = (int(crop[k]) for k in ("x", "y", "w", "h"))
+    x, y, w, h = crop.x, crop.y, crop.w, crop.h
     thick = max(2, round(max(rgb.shape[:2]) / 170))
     cv2.rectangle(rgb, (x, y), (x + w - 1, y + h - 1), CROP_RGB, thick)
     return rgb
 
 
-def _read_frames(results: dict[str, Any], indices: list[int]) -> list[np.ndarray]:
+def _read_frames(results: Results, indices: list[int]) -> list[np.ndarray]:
     from semioscope.core.video import IntensityMapping, open_video
 
-    mapping = IntensityMapping.from_dict(results.get("mapping") or {"name": "kinect"})
-    truncated = bool(results["video"].get("truncated"))   # analysed as allowed: show it too
-    with open_video(results["video"]["path"], allow_truncated=truncated) as reader:
+    mapping = IntensityMapping(results.mapping.name,
+                               {k: float(v) for k, v in results.mapping.params.items()})
+    truncated = results.video.truncated       # analysed as allowed: show it too
+    with open_video(results.video.path, allow_truncated=truncated) as reader:
         return [mapping.apply(reader.read(i)) for i in indices]
 
 
-def _check_video(results: dict[str, Any], case: CaseInfo) -> str | None:
+def _check_video(results: Results, case: CaseInfo) -> str | None:
     """Why the keyframes cannot be shown, or None when the video is there and the same."""
     from semioscope.core.hashing import file_sha256
 
-    path = Path(str(results["video"]["path"]))
+    path = Path(results.video.path)
     named = "" if case.deidentify else f" ({PurePath(path).name})"
     if not path.exists():
         return f"the analysed video{named} was not found where the analysis read it"
@@ -145,13 +144,13 @@ def _check_video(results: dict[str, Any], case: CaseInfo) -> str | None:
         digest = file_sha256(path)
     except OSError as exc:
         return f"the analysed video{named} cannot be read ({type(exc).__name__})"
-    if digest != results["video"].get("sha256"):
+    if digest != results.video.sha256:
         return (f"the video now at the analysed path{named} is not the one analysed "
                 "(SHA-256 differs)")
     return None
 
 
-def keyframes(results: dict[str, Any], case: CaseInfo, width_in: float = 7.0) -> Keyframes:
+def keyframes(results: Results, case: CaseInfo, width_in: float = 7.0) -> Keyframes:
     """The montage of keyframes across the clinical span, crop box drawn; never raises on a
     missing or changed video (the report says so instead)."""
     problem = _check_video(results, case)
@@ -165,8 +164,8 @@ def keyframes(results: dict[str, Any], case: CaseInfo, width_in: float = 7.0) ->
     if problem is not None:
         return Keyframes(None, f"Keyframes not shown: {problem}.", f"keyframes left out: {problem}")
     hide = case.deidentify and not case.keep_frames
-    fps = float(results["video"]["fps"])
-    onset = float(results.get("span", {}).get("onset_s", 0.0))
+    fps = results.video.fps
+    onset = results.span.onset_s
     heat: list[Any] = [None] * len(indices)
     note = _keyframe_note(hide, len(indices))
     evidence = evidence_frames(results)
@@ -187,13 +186,13 @@ def keyframes(results: dict[str, Any], case: CaseInfo, width_in: float = 7.0) ->
                      note)
 
 
-def evidence_frames(results: dict[str, Any], count: int = 3) -> list[tuple[int, Any, str]]:
+def evidence_frames(results: Results, count: int = 3) -> list[tuple[int, Any, str]]:
     """``(frame, placed map, title)`` for the ``count`` windows scoring highest for the
     seizure's verdict (P(TLE) for TLE, P(FLE) otherwise) that have a saliency map."""
     from semioscope.core.explain import saliency_for_results
     from semioscope.errors import SemioscopeError
 
-    if not isinstance(results.get("saliency"), dict):
+    if not isinstance(results.saliency, dict):
         return []
     try:
         saliency = saliency_for_results(results, Path.cwd() / "results.json")
@@ -202,20 +201,20 @@ def evidence_frames(results: dict[str, Any], count: int = 3) -> list[tuple[int, 
         return []
     if saliency is None:
         return []
-    tle = results.get("summary", {}).get("label") == "TLE"
-    windows = sorted(results.get("windows", []), reverse=True,
-                     key=lambda w: float(w["p_tle"]) if tle else 1 - float(w["p_tle"]))
+    tle = results.summary.label == "TLE"
+    windows = sorted(results.windows, reverse=True,
+                     key=lambda w: w.p_tle if tle else 1 - w.p_tle)
     out = []
     for w in windows:
-        placed = saliency.placed(int(w["index"]))
+        placed = saliency.placed(w.index)
         if placed is None:
             continue
-        fps = float(results["video"]["fps"])
-        first = int(w.get("start_frame", round(float(w["start_s"]) * fps)))
-        end = int(w.get("end_frame", round(float(w["end_s"]) * fps)))
-        middle = min((first + end - 1) // 2, int(results["video"]["frames"]) - 1)
-        score = float(w["p_tle"]) if tle else 1 - float(w["p_tle"])
-        out.append((middle, placed, f"evidence, window {w['index']}: "
+        fps = results.video.fps
+        first = w.start_frame if w.start_frame is not None else round(w.start_s * fps)
+        end = w.end_frame if w.end_frame is not None else round(w.end_s * fps)
+        middle = min((first + end - 1) // 2, results.video.frames - 1)
+        score = w.p_tle if tle else 1 - w.p_tle
+        out.append((middle, placed, f"evidence, window {w.index}: "
                     f"P({'TLE' if tle else 'FLE'}) {score:.2f}"))
         if len(out) == count:
             break
@@ -243,7 +242,7 @@ def _keyframe_note(hide: bool, n: int) -> str:
     return text
 
 
-def _montage(results: dict[str, Any], gray: list[np.ndarray], indices: list[int], fps: float,
+def _montage(results: Results, gray: list[np.ndarray], indices: list[int], fps: float,
              onset: float, hide: bool, width_in: float, heat: list[Any] | None = None,
              titles: list[str | None] | None = None) -> bytes:
     cols = 3
@@ -257,7 +256,7 @@ def _montage(results: dict[str, Any], gray: list[np.ndarray], indices: list[int]
             rgb = pixelate(rgb)
         if heat is not None and heat[n] is not None:
             rgb = _overlay(np.ascontiguousarray(rgb), heat[n])
-        rgb = _draw_crop(np.ascontiguousarray(rgb), results.get("crop") or {})
+        rgb = _draw_crop(np.ascontiguousarray(rgb), results.crop)
         ax = fig.add_subplot(rows, cols, n + 1)
         ax.imshow(rgb, interpolation="nearest" if hide else "antialiased")
         ax.set_axis_off()

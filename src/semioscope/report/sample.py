@@ -18,12 +18,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from semioscope import UNTRAINED_WARNING, __version__
+from semioscope import __version__
+from semioscope.core.results import (
+    CropInfo,
+    MappingInfo,
+    Provenance,
+    Results,
+    SpanInfo,
+    VideoInfo,
+    WindowResult,
+)
 
 FAKE_HASH = "0" * 64
 
@@ -67,86 +77,78 @@ def write_synthetic_video(path: Path, seconds: float, **kwargs: Any) -> Path:
     return path
 
 
-def _label(p: float, threshold: float, band: tuple[float, float]) -> str:
-    if band[0] <= p <= band[1]:
-        return "uncertain"
-    return "TLE" if p >= threshold else "FLE"
-
-
 def synthetic_results(video: Path | str | None = None, *, n_windows: int = 12,
                       onset_s: float = 2.0, untrained: bool = True, seed: int = 0,
-                      fps: float = 30.0, width: int = 512, height: int = 424) -> dict[str, Any]:
-    """A complete results dict (docs "Results JSON"); real facts and hash when ``video`` exists."""
+                      fps: float = 30.0, width: int = 512, height: int = 424) -> Results:
+    """Complete results with made-up scores; real facts and hash when ``video`` exists.
+
+    ``untrained`` gives a random backbone; otherwise the backbone weights are the official I3D
+    file's hash (so the trust rule clears it: tests vary one provenance field at a time).
+    """
+    from semioscope.core.analysis import label_for, summarise
+    from semioscope.core.models.registry import WEIGHT_FILES
+
     rng = np.random.default_rng(seed)
     threshold, band = 0.5, (0.4, 0.6)
-    video_dict = _video_facts(video, onset_s + 2.0 * n_windows + 2.0, fps, width, height)
-    fps = float(video_dict["fps"])
-    windows: list[dict[str, Any]] = []
+    info = _video_facts(video, onset_s + 2.0 * n_windows + 2.0, fps, width, height)
+    windows = []
     for i in range(n_windows):
         start = onset_s + 2.0 * i
         p = float(np.clip(0.55 + 0.3 * math.sin(i / 3.0) + rng.normal(0, 0.08), 0.01, 0.99))
-        windows.append({"index": i, "start_s": start, "end_s": start + 2.0,
-                        "n_frames": int(round(2.0 * fps)), "p_tle": round(p, 4),
-                        "label": _label(p, threshold, band)})
-    ps: list[float] = [float(w["p_tle"]) for w in windows]
-    mean = float(np.mean(ps)) if ps else 0.5
-    labels = [w["label"] for w in windows]
-    warnings = [UNTRAINED_WARNING] if untrained else []
-    return {
-        "software_version": __version__, "created": "2025-03-14T09:26:53+00:00",
-        "video": video_dict, "mapping": {"name": "kinect", "params": {
-            "scene_average": 0.08, "standard_deviations": 3.0, "output_min": 0.01,
-            "output_max": 1.0}},
-        "crop": {"x": int(video_dict["width"] * 0.27), "y": int(video_dict["height"] * 0.06),
-                 "w": int(video_dict["width"] * 0.5), "h": int(video_dict["height"] * 0.9),
-                 "source": "auto", "status": "ok", "reasons": []},
-        "span": {"onset_s": onset_s, "offset_s": onset_s + 2.0 * n_windows,
-                 "start_frame": int(round(onset_s * fps)),
-                 "end_frame": int(round((onset_s + 2.0 * n_windows) * fps))},
-        "resampled_to_30fps": False,
-        "windows": windows,
-        "summary": {"label": _label(mean, threshold, band) if ps else "uncertain",
-                    "p_tle_mean": mean, "n_windows": len(ps), "n_fle": labels.count("FLE"),
-                    "n_tle": labels.count("TLE"), "n_uncertain": labels.count("uncertain"),
-                    "threshold": threshold, "uncertain_band": list(band),
-                    "confidence": abs(mean - threshold) / (1 - threshold if mean >= threshold
-                                                           else threshold),
-                    "aggregation": "mean of the window probabilities P(TLE)"},
-        "model": _model(untrained),
-        "warnings": warnings,
-    }
+        p = round(p, 4)
+        windows.append(WindowResult(index=i, start_s=start, end_s=start + 2.0,
+                                    n_frames=int(round(2.0 * info.fps)), p_tle=p,
+                                    label=label_for(p, threshold, band)))
+    summary = replace(summarise([w.p_tle for w in windows], threshold, band),
+                      aggregation="mean of the window probabilities P(TLE)")
+    weights = None if untrained else WEIGHT_FILES["i3d"].sha256
+    end_s = onset_s + 2.0 * n_windows
+    return Results(
+        software_version=__version__, created="2025-03-14T09:26:53+00:00", video=info,
+        mapping=MappingInfo("kinect", {"scene_average": 0.08, "standard_deviations": 3.0,
+                                       "output_min": 0.01, "output_max": 1.0}),
+        crop=CropInfo(int(info.width * 0.27), int(info.height * 0.06), int(info.width * 0.5),
+                      int(info.height * 0.9), source="auto"),
+        span=SpanInfo(onset_s, end_s, int(round(onset_s * info.fps)),
+                      int(round(end_s * info.fps))),
+        windows=tuple(windows), summary=summary, model=_model(weights),
+    )
 
 
 def _video_facts(video: Path | str | None, seconds: float, fps: float, width: int,
-                 height: int) -> dict[str, Any]:
+                 height: int) -> VideoInfo:
     if video is not None and Path(video).exists():
         from semioscope.core.hashing import file_sha256
         from semioscope.core.video import open_video
 
         with open_video(video) as reader:
             props = reader.properties
-        return {"path": str(Path(video).resolve()), "sha256": file_sha256(video),
-                "frames": props.frames, "fps": props.fps, "fps_source": props.fps_source,
-                "width": props.width, "height": props.height, "bit_depth": props.bit_depth,
-                "duration_s": props.duration_s}
+        return VideoInfo(path=str(Path(video).resolve()), sha256=file_sha256(video),
+                         frames=props.frames, fps=props.fps, fps_source=props.fps_source,
+                         width=props.width, height=props.height, bit_depth=props.bit_depth,
+                         duration_s=props.duration_s)
     frames = int(round(seconds * fps))
-    return {"path": str(video or "/data/emu/missing.mkv"), "sha256": FAKE_HASH, "frames": frames,
-            "fps": fps, "fps_source": "container", "width": width, "height": height,
-            "bit_depth": 16, "duration_s": frames / fps}
+    return VideoInfo(path=str(video or "/data/emu/missing.mkv"), sha256=FAKE_HASH,
+                     frames=frames, fps=fps, width=width, height=height, duration_s=frames / fps)
 
 
-def _model(untrained: bool) -> dict[str, Any]:
+def _model(weights: str | None) -> Provenance:
+    from semioscope.core.preprocess import PREPROCESSING_VERSION
+
     per_level = {level: {"f1_macro": {"mean": f1, "std": 0.06, "folds": 5},
                          "balanced_accuracy": {"mean": f1 + 0.01, "std": 0.05, "folds": 5},
                          "roc_auc": {"mean": f1 + 0.07, "std": 0.04, "folds": 5}}
                  for level, f1 in (("window", 0.71), ("seizure", 0.78), ("patient", 0.8))}
-    return {
-        "backbone": "i3d", "backbone_pretrained": not untrained,
-        "weights_sha256": "a1" * 32, "classifier_path": "/models/demo-classifier.semio",
-        "classifier_sha256": "c3" * 32, "classifier_trained": True,
-        "preprocessing_version": "1",
-        "classifier_metadata": {
+    return Provenance(
+        backbone="i3d", backbone_pretrained=weights is not None, weights_sha256=weights,
+        weights_status="random" if weights is None else "official",
+        classifier_path="/models/demo-classifier.semio", classifier_sha256="c3" * 32,
+        classifier_trained=True, classifier_backbone_sha256=weights,
+        classifier_backbone_pretrained=weights is not None,
+        preprocessing_version=PREPROCESSING_VERSION,
+        classifier_metadata={
             "backbone": "i3d", "trained": True, "threshold": 0.5, "uncertain_band": [0.4, 0.6],
+            "backbone_weights_sha256": weights, "backbone_pretrained": weights is not None,
             "created": "2025-02-01T12:00:00+00:00", "software_version": __version__,
             "training": {"data": {"FLE": {"patients": 6, "seizures": 18, "windows": 540},
                                   "TLE": {"patients": 6, "seizures": 17, "windows": 505}},
@@ -154,7 +156,7 @@ def _model(untrained: bool) -> dict[str, Any]:
                                        "(semioscope synth), not on patients"},
             "metrics": {"summary": per_level, "folds": 5},
         },
-    }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

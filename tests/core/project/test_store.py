@@ -176,10 +176,23 @@ def test_read_only_open_of_an_old_schema_asks_for_an_upgrade(tmp_path: Path):
 
 
 def test_results_are_kept_per_video(tmp_path: Path):
+    from semioscope.report.sample import synthetic_results
+
+    first, second = synthetic_results(seed=1), synthetic_results(seed=2, untrained=False)
     with fake_project(tmp_path / "p", 2) as store:
-        store.add_result(2, {"summary": {"label": "FLE"}})
-        store.add_result(2, {"summary": {"label": "TLE"}})
-        assert store.latest_result(2) == {"summary": {"label": "TLE"}}
+        store.add_result(2, first)
+        store.add_result(2, second)
+        assert store.latest_result(2) == second      # typed, through the one results reader
         assert store.latest_result(1) is None
         with pytest.raises(sqlite3.IntegrityError):   # foreign keys are on
-            store.add_result(99, {})
+            store.add_result(99, first)
+
+
+def test_a_result_stored_by_0_1_is_read_through_the_migration(tmp_path: Path):
+    v1 = (Path(__file__).parents[1] / "data" / "results-v1.json").read_text()
+    with fake_project(tmp_path / "p", 1) as store:
+        store.conn.execute("INSERT INTO results (video_id, created, user, json) "
+                           "VALUES (1, 'then', 'someone', ?)", (v1,))
+        store.conn.commit()
+        result = store.latest_result(1)
+    assert result is not None and result.model.weights_status == "random"

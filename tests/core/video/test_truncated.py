@@ -87,11 +87,11 @@ def test_analysing_the_present_part_is_explicit_and_recorded(clips, monkeypatch,
     assert main(["analyze", str(bad), "--allow-untrained", "--out", str(out)]) == 2
     assert "truncated" in capsys.readouterr().err and not out.exists()
     results = analyze(AnalysisRequest(video=bad, allow_untrained=True, allow_truncated=True))
-    assert results["video"]["truncated"] is True
-    assert results["video"]["declared_s"] == pytest.approx(3.0)
-    assert any(w.startswith("truncated recording: only") for w in results["warnings"])
-    assert results["windows"][-1]["end_s"] <= results["video"]["duration_s"] + 1e-6
-    assert np.isfinite([w["p_tle"] for w in results["windows"]]).all()
+    assert results.video.truncated is True
+    assert results.video.declared_s == pytest.approx(3.0)
+    assert any(w.startswith("truncated recording: only") for w in results.warnings)
+    assert results.windows[-1].end_s <= results.video.duration_s + 1e-6
+    assert np.isfinite([w.p_tle for w in results.windows]).all()
     from semioscope.report import CaseInfo, make_report
 
     report = make_report(results, CaseInfo())       # its keyframes come from the present part

@@ -10,7 +10,7 @@ the crop box: about 500 bytes a window instead of full frames.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from semioscope.core.atomic import write_bytes
 from semioscope.core.explain.placement import PlacedMap
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
+from semioscope.core.results import Results
 from semioscope.errors import SemioscopeError
 
 FORMAT = "semioscope-saliency/1"
@@ -128,19 +129,19 @@ def load_saliency(path: str | Path) -> SaliencySet:
     return out
 
 
-def saliency_for_results(results: dict[str, Any], results_path: str | Path) -> SaliencySet | None:
-    """The sidecar a results JSON names (None when it has no saliency section)."""
-    section = results.get("saliency")
+def saliency_for_results(results: Results, results_path: str | Path) -> SaliencySet | None:
+    """The sidecar a results file names (None when it has no saliency section)."""
+    section = results.saliency
     if not isinstance(section, dict) or not section.get("file"):
         return None
     return load_saliency(Path(results_path).parent / str(section["file"]))
 
 
-def attach_saliency(results: dict[str, Any], saliency: SaliencySet,
-                    results_path: str | Path) -> Path:
-    """Write the sidecar beside ``results_path`` and add the ``saliency`` section to ``results``
-    (call before writing the results JSON, so the JSON never names a missing file)."""
+def attach_saliency(results: Results, saliency: SaliencySet,
+                    results_path: str | Path) -> tuple[Results, Path]:
+    """Write the sidecar beside ``results_path``; return the results with their ``saliency``
+    section, and the sidecar's path (call before writing the results JSON, so the JSON never
+    names a missing file)."""
     path = sidecar_path(results_path)
     digest = save_saliency(path, saliency)
-    results["saliency"] = saliency.section(path.name, digest)
-    return path
+    return replace(results, saliency=saliency.section(path.name, digest)), path

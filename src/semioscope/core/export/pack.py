@@ -75,7 +75,7 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
                            f"{PREPROCESSING_VERSION!r} (retrain it)")
     backbone = load_backbone(meta.backbone, request.weights,
                              allow_untrained=request.allow_untrained, threads=request.threads)
-    _check_backbone_match(Path(request.classifier), meta, backbone)
+    _check_backbone_match(Path(request.classifier), meta, backbone, False)  # a pack: no override
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

@@ -228,6 +228,7 @@ class ClassifierMetadata:
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     trained: bool = False
+    demo: bool = False            # `semioscope train --demo`: every result says "demo model"
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     software_version: str = ""
 

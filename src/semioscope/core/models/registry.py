@@ -178,3 +178,23 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
         if key not in state:
             state[key] = torch.zeros((), dtype=torch.long)
     model.load_state_dict(state, strict=True, assign=assign)
+
+
+def weights_status(name: str, sha256: str | None) -> tuple[str, str | None]:
+    """``(status, note)`` of backbone weights with this hash (see ``WEIGHTS_STATUSES``).
+
+    official: the registry's file (full hash, or torchvision's published prefix); registered:
+    the site registered it as its own (the note says who, when and what); custom: any other file
+    that loads (it may hold anything, even random weights); random: no file at all.
+    """
+    if not sha256:
+        return "random", None
+    entry = WEIGHT_FILES.get(name)
+    if entry is not None and sha256.startswith(entry.sha256):
+        return "official", None
+    from semioscope.core.models.own_weights import find_registration
+
+    registration = find_registration(name, sha256)
+    if registration is not None:
+        return "registered", registration.text
+    return "custom", None

@@ -24,6 +24,7 @@ import semioscope.core.project.schema as schema
 from semioscope.core.crop.editing import Crop
 from semioscope.core.project.lock import ProjectLock, current_user
 from semioscope.core.project.model import AuditEntry, VideoRow, box_text, crop_columns, parse_box
+from semioscope.core.results import Results, results_from_dict, results_to_dict
 from semioscope.errors import SemioscopeError
 
 DB_NAME = "project.sqlite"
@@ -258,10 +259,12 @@ class ProjectStore:
     def meta(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT key, value FROM meta"))
 
-    def latest_result(self, video_id: int) -> dict[str, Any] | None:
-        r = self.conn.execute("SELECT json FROM results WHERE video_id = ? ORDER BY id DESC "
+    def latest_result(self, video_id: int) -> Results | None:
+        """The newest result of this video (older formats migrated by the one results reader)."""
+        r = self.conn.execute("SELECT id, json FROM results WHERE video_id = ? ORDER BY id DESC "
                               "LIMIT 1", (video_id,)).fetchone()
-        return json.loads(r[0]) if r else None
+        return None if r is None else results_from_dict(json.loads(r[1]),
+                                                          f"{self.folder} (result {r[0]})")
 
     # -- writing ---------------------------------------------------------------------------------
     def write_crop(self, video_id: int, crop: Crop) -> VideoRow:
@@ -316,13 +319,14 @@ class ProjectStore:
         with self.transaction():
             self._update("videos", "id", video_id, {"path": path})
 
-    def add_result(self, video_id: int, results: dict[str, Any]) -> int:
-        """Keep an analysis result (the results JSON); earlier ones stay."""
+    def add_result(self, video_id: int, results: Results) -> int:
+        """Keep an analysis result (as its results JSON); earlier ones stay."""
         with self.transaction():
             when = now()
             cur = self.conn.execute("INSERT INTO results (video_id, created, user, json) "
                                     "VALUES (?,?,?,?)",
-                                    (video_id, when, self.user, json.dumps(results)))
+                                    (video_id, when, self.user,
+                                     json.dumps(results_to_dict(results))))
             result_id = int(cur.lastrowid or 0)
             self._audit("results", result_id, "json", None, f"result for video {video_id}", when)
         return result_id

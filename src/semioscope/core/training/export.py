@@ -75,7 +75,7 @@ def classifier_metadata(data: FeatureSet, config: TrainConfig, model: Any,
 
 
 def train_and_save(data: FeatureSet, config: TrainConfig, out: str | Path, *,
-                   cv: dict[str, Any] | None, allow_untrained: bool = False,
+                   cv: dict[str, Any] | None, allow_untrained: bool = False, demo: bool = False,
                    model_factory: ModelFactory | None = None,
                    progress: EpochProgress | None = None, cancel: Any = None) -> dict[str, Any]:
     """Fit on all patients and write the classifier file; return its metadata."""
@@ -87,7 +87,7 @@ def train_and_save(data: FeatureSet, config: TrainConfig, out: str | Path, *,
     model, info = fit_procedure(data, config, model_factory=model_factory, progress=progress,
                                 cancel=cancel)
     fit_info = {**info.to_dict(), "losses": info.losses[-1:]}
-    meta = classifier_metadata(data, config, model, cv, fit_info)
+    meta = {**classifier_metadata(data, config, model, cv, fit_info), "demo": bool(demo)}
     names = {f.name for f in dataclasses.fields(ClassifierMetadata)}
     kwargs = {k: v for k, v in meta.items() if k in names}
     for key in ("class_names", "uncertain_band"):

@@ -1,0 +1,36 @@
+"""Results of an analysis: the typed model, its one JSON reader/writer, and the window index.
+
+``from semioscope.core.results import Results, load_results, save_results`` is all most code
+needs; see :mod:`.model` for the classes (and how to add an optional field) and :mod:`.io` for
+the file format, its versions and the migration of older files.
+"""
+
+from semioscope.core.results.index import WindowIndex
+from semioscope.core.results.io import (
+    RESULTS_FORMAT,
+    load_results,
+    results_from_dict,
+    results_to_dict,
+    save_results,
+    validate_results,
+)
+from semioscope.core.results.model import (
+    LABELS,
+    WEIGHTS_STATUSES,
+    CropInfo,
+    Inputs,
+    MappingInfo,
+    PartialResults,
+    Provenance,
+    Results,
+    SpanInfo,
+    Summary,
+    VideoInfo,
+    WindowResult,
+)
+
+__all__ = [
+    "LABELS", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
+    "PartialResults", "Provenance", "Results", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
+    "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results",
+]

@@ -1,0 +1,203 @@
+"""The typed results of one analysis: frozen dataclasses, one per section of the results JSON.
+
+Every consumer (review window, report, CLI, project store, demo) reads these attributes instead
+of raw JSON keys, so a default or a rule lives in exactly one place. The JSON layout is the
+dataclasses' own (field name = key); :mod:`semioscope.core.results.io` reads and writes it.
+
+**Adding an optional field** (e.g. #13's frame-rate facts, #15's device, #18's saliency): add it
+to the right class below *with a default* (``None``, ``()``, ``False``; a nested frozen dataclass
+whose fields all have defaults works too). That is all: the writer emits it, the reader fills it
+from newer files and uses the default for older ones. Only a field that changes the meaning of
+existing data needs a new ``RESULTS_FORMAT`` and a migration step in ``io._upgrade``.
+Allowed field types: str, int, float, bool, ``X | None``, ``tuple[X, ...]``, ``tuple[X, X]``,
+``dict[str, Any]`` (free-form, kept as read), and nested frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from semioscope.core.geometry import Box
+
+LABELS = ("FLE", "TLE", "uncertain")
+CROP_SOURCES = ("auto", "manual", "given", "full-frame")
+#: where the backbone weights come from: the registry's official file, a file the user
+#: registered as their own (``semioscope models register``), any other file, or none (random)
+WEIGHTS_STATUSES = ("official", "registered", "custom", "random")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: str
+    sha256: str
+    frames: int
+    fps: float
+    width: int
+    height: int
+    duration_s: float
+    fps_source: str = "container"
+    bit_depth: int = 16
+    variable_rate: bool = False             # timestamps not evenly spaced (#13)
+    truncated: bool = False                 # the recording is shorter than its header says
+    nominal_fps: float | None = None        # variable-rate only
+    missing_frames: int | None = None       # variable-rate only
+    declared_s: float | None = None         # truncated only: what the header declares
+
+
+@dataclass(frozen=True)
+class MappingInfo:
+    """The 16->8-bit intensity mapping the frames went through (``IntensityMapping.to_dict``)."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CropInfo:
+    """The crop box analysed, in source pixels; ``source`` says who set it."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    source: str = "given"
+    status: str = "ok"
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def box(self) -> Box:
+        return Box(self.x, self.y, self.w, self.h)
+
+
+@dataclass(frozen=True)
+class SpanInfo:
+    """The clinical span analysed (seconds into the video, half-open source-frame range)."""
+
+    onset_s: float
+    offset_s: float
+    start_frame: int = 0
+    end_frame: int = 0
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """One 2-s window's score."""
+
+    index: int
+    start_s: float
+    end_s: float
+    n_frames: int
+    p_tle: float
+    label: str
+    start_frame: int | None = None
+    end_frame: int | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The seizure-level verdict (``core.analysis.summarise``)."""
+
+    label: str
+    p_tle_mean: float
+    n_windows: int
+    threshold: float
+    uncertain_band: tuple[float, float]
+    confidence: float
+    aggregation: str = ""
+    n_fle: int = 0
+    n_tle: int = 0
+    n_uncertain: int = 0
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced the scores: the backbone, its weights, the classifier and its training.
+
+    Stored under the JSON key ``model``. ``classifier_backbone_sha256`` is the backbone weights
+    hash the classifier was trained on (None: random weights); ``backbone_override`` is True when
+    the user ran the classifier on other backbone weights on purpose (the result is flagged).
+    """
+
+    backbone: str
+    backbone_pretrained: bool
+    preprocessing_version: str
+    weights_sha256: str | None = None
+    weights_status: str = "custom"
+    weights_note: str | None = None         # the user's registration note for own weights
+    runtime: str = "unknown"                # what computed the features (torch, openvino, ...)
+    device: str = "unknown"                 # cpu, cuda:0, ...
+    batch_size: int | None = None           # windows per backbone call
+    classifier_path: str | None = None
+    classifier_sha256: str | None = None
+    classifier_trained: bool = False
+    classifier_demo: bool = False
+    classifier_backbone_sha256: str | None = None
+    classifier_backbone_pretrained: bool = False
+    backbone_override: bool = False
+    classifier_metadata: dict[str, Any] = field(default_factory=dict)
+    pack: dict[str, Any] | None = None      # the model pack used, if any (core/runtime/pack)
+
+
+@dataclass(frozen=True)
+class PartialResults:
+    """The windows scored so far while a run goes on (drawn as they come, never saved)."""
+
+    windows: tuple[WindowResult, ...]
+    threshold: float
+    uncertain_band: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a result was made from; None in a field means "not known, do not compare".
+
+    ``Results.inputs`` gives the recorded ones; the review window builds the current ones from
+    what it shows, and :func:`semioscope.core.trust.changes` names what differs (stale results).
+    """
+
+    video_sha256: str | None = None
+    crop: Box | None = None
+    span: tuple[float, float] | None = None
+    mapping: MappingInfo | None = None
+    backbone: str | None = None
+    weights_sha256: str | None = None
+    classifier_sha256: str | None = None
+    preprocessing_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """One analysis of one video (the results JSON, typed)."""
+
+    software_version: str
+    created: str
+    video: VideoInfo
+    mapping: MappingInfo
+    crop: CropInfo
+    span: SpanInfo
+    windows: tuple[WindowResult, ...]
+    summary: Summary
+    model: Provenance
+    resampled_to_30fps: bool = False
+    warnings: tuple[str, ...] = ()      # engine notes; trust reasons come from core.trust
+    #: ``analyze --saliency``: the section core.explain writes (sidecar file, its hash, and per
+    #: window target, peak, on_subject); free-form here, core/explain owns its layout
+    saliency: dict[str, Any] | None = None
+
+    @property
+    def inputs(self) -> Inputs:
+        """The inputs this result was made with (compare with the current ones: stale?)."""
+        return Inputs(
+            video_sha256=self.video.sha256, crop=self.crop.box,
+            span=(self.span.onset_s, self.span.offset_s), mapping=self.mapping,
+            backbone=self.model.backbone, weights_sha256=self.model.weights_sha256,
+            classifier_sha256=self.model.classifier_sha256,
+            preprocessing_version=self.model.preprocessing_version)
+
+    @property
+    def p_tle(self) -> list[float]:
+        return [w.p_tle for w in self.windows]
+
+    def with_video_path(self, path: str) -> Results:
+        return replace(self, video=replace(self.video, path=path))
