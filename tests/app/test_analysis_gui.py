@@ -141,7 +141,7 @@ def _analysed(qtbot, make_window, video, monkeypatch):
 def test_a_crop_edit_greys_the_results_and_undo_restores_them(qtbot, make_window, video,
                                                             monkeypatch):
     window, session = _analysed(qtbot, make_window, video, monkeypatch)
-    window.edit_crop(Box(10, 10, 50, 40), "Drag crop")
+    window.drag_crop(Box(10, 10, 50, 40))
     assert window.timeline.stale_text == "made with an earlier crop \u2014 Analyse again"
     assert window.verdict.is_stale and "earlier crop" in window.verdict.stale.text()
     assert window.verdict.verdict.text().endswith("(stale)")

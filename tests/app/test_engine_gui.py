@@ -51,3 +51,41 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     point = window.timeline.mapFromScene(vb.mapViewToScene(QPointF(5.0, 0.5)))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert session.frame == round(results.windows[2].start_s * 30)
+
+
+def test_a_real_run_cancelled_half_way_leaves_the_results_it_had(qtbot, make_window, tmp_path,
+                                                                  dialogs):
+    """Real I3D and a real classifier file: a finished run, then a second one cancelled after
+    its first batch. No partial results appear, the window keeps serving frames meanwhile."""
+    from semioscope.core.video_state import load_state
+    from tests.app.conftest import write_video
+
+    video = write_video(tmp_path / "long.mkv", 12.0)            # 6 windows of 2 s
+    model, meta = classifier_mod.random_classifier(1)
+    path = tmp_path / "clf.semio"
+    classifier_mod.save_classifier(path, model, meta)
+    window = make_window(settings=AppSettings(classifier_path=str(path), allow_untrained=True,
+                                              threads=2))
+    session = open_and_crop(qtbot, window, video)
+    session.set_span(0.0, 4.0)                                   # first run: 2 windows
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running, timeout=55)
+    first = session.results
+    assert dialogs.errors == [] and first is not None and len(first.windows) == 2
+    assert window.timeline.bar_count == 2 and not window.timeline.stale_text
+    session.set_span(0.0, session.properties.duration_s)         # the whole video: stale now
+    assert window.timeline.stale_text.startswith("made with an earlier span")
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: window.analysis.bar.maximum() == 6
+               and window.analysis.bar.value() >= 1, timeout=55)
+    window.seek(200)                                             # the GUI still works
+    wait_until(qtbot, lambda: window.view.shown_frame == 200, timeout=10)
+    assert window.analysis.running
+    window.qactions["cancel"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running, timeout=55)
+    assert "cancelled" in window.analysis.eta.text()
+    assert session.results is first and window.timeline.bar_count == 2
+    assert window.timeline.stale_text.startswith("made with an earlier span")
+    stored = load_state(session.sha256 or "")
+    assert stored.results == first                               # nothing partial was saved
+    assert dialogs.errors == []

@@ -84,3 +84,16 @@ def test_verify(tmp_path: Path, patched, capsys) -> None:
     good.write_bytes(PAYLOAD + b"x")
     assert main(["models", "verify", str(good), "--name", "i3d"]) == 2
     assert "does not match the official i3d" in capsys.readouterr().err
+
+
+def test_register_own_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    weights = tmp_path / "site_i3d.pt"
+    weights.write_bytes(b"our own fine-tuned backbone")
+    assert main(["models", "register", str(weights), "--name", "i3d",
+                 "--note", "fine-tuned on site data"]) == 0
+    assert "registered as this site's own i3d weights" in capsys.readouterr().out
+    status, note = registry.weights_status("i3d", hashlib.sha256(weights.read_bytes()).hexdigest())
+    assert status == "registered" and note is not None and note.endswith("fine-tuned on site data")
+    assert main(["models", "register", str(tmp_path / "missing.pt"), "--name", "i3d",
+                 "--note", "x"]) == 2
+    assert "missing.pt" in capsys.readouterr().err

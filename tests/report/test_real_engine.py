@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
+from semioscope.cli import main
+from semioscope.report.content import WATERMARK
+from semioscope.report.sample import write_synthetic_video
 from tests.report.conftest import page_texts, squash
-
-pytest.importorskip("torch")
 
 
 def test_report_from_a_real_untrained_analysis(tmp_path: Path, capsys) -> None:
-    from semioscope.cli import main
-    from semioscope.report.content import WATERMARK
-    from semioscope.report.sample import write_synthetic_video
-
     video = write_synthetic_video(tmp_path / "P31337_20240101.mkv", 2.4, width=96, height=80,
                                   onset_s=0.2, offset_s=2.3)
     results = tmp_path / "results.json"

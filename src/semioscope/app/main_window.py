@@ -275,7 +275,7 @@ class MainWindow(EditingMixin, QMainWindow):
         session.cropChanged.connect(self._on_crop_changed)
         session.spanChanged.connect(lambda: self.timeline.set_span(*session.span))
         session.resultsChanged.connect(self._on_results_changed)
-        for signal in (session.cropChanged, session.spanChanged, session.identified):
+        for signal in (session.cropChanged, session.spanChanged):
             signal.connect(self._refresh_trust)
 
     def _close_session(self) -> None:
@@ -292,6 +292,7 @@ class MainWindow(EditingMixin, QMainWindow):
         if session is not self.session:
             return
         stored = session.identify(sha256)
+        self._refresh_trust()    # the hash is known now: the video input can be compared
         if stored.crop is None:
             self._start_crop(session)
         self._update_enabled()

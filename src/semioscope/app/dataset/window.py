@@ -271,7 +271,7 @@ class DatasetWindow(CropEditing, QMainWindow):
         self.worker = ProjectCropWorker(self.store, self._detector_factory)
         self.worker.progress.connect(self._crop_progress)
         self.worker.done.connect(self._crop_done)
-        self.worker.failed.connect(self._save_failed)
+        self.worker.failed.connect(self._crop_failed)
         self.worker.start()
 
     def _crop_progress(self, position: int, total: int, video_id: int, what: str) -> None:
@@ -285,6 +285,12 @@ class DatasetWindow(CropEditing, QMainWindow):
         if self.current_id is not None:
             self.select(self.current_id)
         self.statusBar().showMessage(lines[0] if lines else "done", 10000)
+
+    def _crop_failed(self, message: str) -> None:
+        """The run stopped: the list shows what was saved, the status bar no longer "cropping"."""
+        self.model.set_rows(self.store.rows())
+        self.statusBar().showMessage(f"batch crop stopped: {message}")
+        dialogs.show_error(self, "semioscope: batch crop stopped", message)
 
     # -- closing -------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

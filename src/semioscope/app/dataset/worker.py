@@ -7,6 +7,7 @@ shares the window's write lock; each video's result is committed as it finishes,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,10 +17,12 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.project import ProjectStore, VideoRow
 from semioscope.errors import CancelledError, SemioscopeError
 
+log = logging.getLogger(__name__)
+
 
 class ProjectCropWorker(QThread):
-    """Emits ``progress(position, total, video_id, what)`` per video, then ``done(summary
-    lines)`` or ``failed(message)``."""
+    """Emits ``progress(position, total, video_id, what)`` per video, then exactly one of
+    ``done(summary lines)`` or ``failed(message)``, whatever goes wrong."""
 
     progress = Signal(int, int, int, str)
     done = Signal(list)
@@ -36,8 +39,9 @@ class ProjectCropWorker(QThread):
 
         try:
             store = self._store.another_connection()
-        except SemioscopeError as exc:
-            self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported, never a silent end of the thread
+            self.failed.emit(str(exc) if isinstance(exc, SemioscopeError)
+                             else f"internal error: {type(exc).__name__}: {exc}")
             return
         try:
             detector = self._factory()
@@ -51,5 +55,9 @@ class ProjectCropWorker(QThread):
             self.done.emit(["cancelled; every video finished so far is saved"])
         except SemioscopeError as exc:
             self.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - any bug must end the run with a message
+            log.debug("batch crop failed", exc_info=True)
+            self.failed.emit(f"internal error: {type(exc).__name__}: {exc} (please report it); "
+                             "every video finished so far is saved")
         finally:
             store.close()

@@ -10,6 +10,7 @@ edits would silently change under the other's eyes; one writer at a time is clea
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -29,14 +30,28 @@ def current_user() -> str:
         return "unknown"
 
 
+#: Windows locks byte ranges, not files: every instance must lock the SAME byte, whatever the
+#: file's length (0.1 locked "one byte at the current position" of a file opened for appending,
+#: i.e. at its end, so a second instance locked another byte and got in). A byte far past the
+#: holder text keeps the text readable for the second instance's message (Windows locks are
+#: mandatory: a locked byte cannot even be read).
+LOCK_OFFSET = 1 << 30
+WINDOWS = os.name == "nt"   # read at each call (tests run the Windows path with a fake msvcrt)
+
+
 def _try_lock(fh: IO[bytes]) -> bool:
-    if os.name == "nt":  # pragma: no cover - Windows
+    """Take the OS lock without waiting: ``msvcrt`` on byte ``LOCK_OFFSET`` on Windows,
+    ``flock`` on the whole file on POSIX (dropped by the OS when the process dies)."""
+    if WINDOWS:
         import msvcrt
 
+        fh.seek(LOCK_OFFSET)
         try:
             msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
+        finally:
+            fh.seek(0)
         return True
     import fcntl
 
@@ -45,6 +60,16 @@ def _try_lock(fh: IO[bytes]) -> bool:
     except OSError:
         return False
     return True
+
+
+def _unlock(fh: IO[bytes]) -> None:
+    if WINDOWS:
+        import msvcrt
+
+        fh.seek(LOCK_OFFSET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        fh.seek(0)
 
 
 class ProjectLock:
@@ -63,7 +88,10 @@ class ProjectLock:
         """Take the lock without waiting; False (and ``holder`` filled in) when another has it."""
         if self._fh is not None:
             return True
-        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        # "r+b" after creating: no append mode, whose writes would always go to the end
+        with contextlib.suppress(FileExistsError):
+            self.path.open("xb").close()
+        fh = open(self.path, "r+b")  # noqa: SIM115 - kept open while the lock is held
         if not _try_lock(fh):
             fh.close()
             self.holder = self.read_holder()
@@ -100,4 +128,5 @@ class ProjectLock:
             fh.truncate()
         except OSError:
             pass
-        fh.close()  # closing drops the OS lock
+        _unlock(fh)
+        fh.close()  # closing drops the OS lock (flock); Windows was unlocked just above
