@@ -58,8 +58,8 @@ def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypat
     open_and_crop(qtbot, window, video)
     window.qactions["analyse"].trigger()
     assert window.analysis.running and window.qactions["cancel"].isEnabled()
-    wait_until(qtbot, lambda: window.timeline.bar_count == 3)
-    assert not window.analysis.running
+    # the last partial bars come just before the finished results: wait for both
+    wait_until(qtbot, lambda: window.timeline.bar_count == 3 and not window.analysis.running)
     request = fake.requests[0]
     assert request.crop == window.session.crop.box and request.crop_source == "auto"
     assert request.onset_s is None                       # whole video by default
@@ -133,7 +133,7 @@ def _analysed(qtbot, make_window, video, monkeypatch):
     window = make_window()
     session = open_and_crop(qtbot, window, video)
     window.qactions["analyse"].trigger()
-    wait_until(qtbot, lambda: window.timeline.bar_count == 3)
+    wait_until(qtbot, lambda: session.results is not None and not window.analysis.running)
     assert not window.timeline.stale_text and not window.verdict.is_stale
     return window, session
 
