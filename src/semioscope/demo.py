@@ -241,8 +241,10 @@ def restore_review_state(layout: DemoLayout) -> None:
     from semioscope.core.video_state import VideoState, save_state
 
     crop = sidecar.from_record(read_json(layout.crop, "crop record"))
+    results = load_results(layout.results)
+    # the span exactly as analysed (the truth's, snapped to frames): the results are not stale
     save_state(VideoState(file_sha256(layout.video), crop=sidecar.to_sidecar(crop),
-                          span=_span(layout.truth), results=load_results(layout.results)))
+                          span=(results.span.onset_s, results.span.offset_s), results=results))
 
 
 def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,

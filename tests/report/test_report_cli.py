@@ -54,7 +54,10 @@ def test_missing_video_warns_but_succeeds(results: Results, tmp_path: Path,
     path.write_text(json.dumps(results_to_dict(results)))
     assert main(["report", str(path), "--out", str(tmp_path / "c.pdf")]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("semioscope: warning: keyframes left out") and "not found" in err
+    # the trust rule's line first (untrained backbone), then the keyframe problem
+    assert err.startswith("semioscope: warning: UNTRAINED / DEMO MODEL")
+    assert "untrained backbone: not for clinical use" in err
+    assert "semioscope: warning: keyframes left out" in err and "not found" in err
 
 
 @pytest.mark.parametrize("content, expected", [

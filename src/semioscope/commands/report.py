@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from semioscope.core.results import load_results
+    from semioscope.core.trust import assess
     from semioscope.report import CaseInfo, write_report
 
     results = load_results(args.results)   # older formats migrated, newer refused
@@ -44,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
                     comment=args.comment, deidentify=args.deidentify,
                     keep_frames=args.keep_frames, paper=args.paper)
     report = write_report(results, args.out, case, subject=args.results)
+    trust = assess(results)
+    if trust.headline:   # the same reasons the PDF's watermark and first page give
+        print(f"semioscope: warning: {trust.headline}: "
+              + "; ".join(r.text for r in trust.reasons), file=sys.stderr)
     for warning in report.warnings:
         print(f"semioscope: warning: {warning}", file=sys.stderr)
     extra = f", case code {case.case_code}" if args.deidentify else ""
