@@ -44,11 +44,16 @@ class _Invalid(ValueError):
 
 # -- generic dataclass <-> JSON --------------------------------------------------------------------
 def to_json(obj: Any) -> Any:
-    """A dataclass tree as plain JSON values (tuples become lists, Box a dict)."""
+    """A dataclass tree as plain JSON values (tuples become lists, Box a dict).
+
+    An optional field left at its default None is not written (the reader gives it back), so a
+    section such as ``saliency`` or ``model.pack`` appears only in the results that have one.
+    """
     if isinstance(obj, Box):
         return obj.to_dict()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if not (f.default is None and getattr(obj, f.name) is None)}
     if isinstance(obj, tuple | list):
         return [to_json(v) for v in obj]
     if isinstance(obj, dict):
