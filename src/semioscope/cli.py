@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"semioscope: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:   # `semioscope info v.mkv | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (KeyboardInterrupt, CancelledError):
         print("semioscope: interrupted; no partial output was written", file=sys.stderr)
         return 130

@@ -1,5 +1,9 @@
 """Container structure checks that say what FFmpeg's own message ("Invalid data found") does not.
 
+Damage inside a file is caught while it is demuxed: FFmpeg's demuxers resynchronise past
+unreadable bytes and go on, so the frames there would vanish without a word (and the gap would
+look like a variable frame rate) unless the demuxer's error messages are listened to.
+
 An interrupted recording leaves an MP4/MOV without its index (the moov box, written last) or
 with the index cut off, and an AVI whose RIFF header promises more bytes than the file holds.
 """
@@ -7,7 +11,13 @@ with the index cut off, and an AVI whose RIFF header promises more bytes than th
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import av
+import av.logging
 
 #: top-level boxes a QuickTime/ISO-BMFF file may start with
 _FIRST_BOXES = {b"ftyp", b"wide", b"mdat", b"free", b"skip", b"moov", b"pnot"}
@@ -83,3 +93,53 @@ def diagnose(path: Path) -> str | None:
         return (f"truncated: the AVI file is cut short ({present} of the {declared} bytes its "
                 "header declares are present) and its headers cannot be read")
     return None
+
+
+class _DemuxErrors:
+    """The demuxer's error messages seen so far in this thread (see :func:`demux_errors`)."""
+
+    def __init__(self, logs: list[tuple[int, str, str]]) -> None:
+        self._logs = logs
+        self._seen = 0
+
+    def new(self) -> bool:
+        """Whether an error was logged since the last call."""
+        count = sum(1 for level, _, _ in self._logs if level <= av.logging.ERROR)
+        fresh, self._seen = count > self._seen, count
+        return fresh
+
+    @property
+    def last(self) -> str:
+        errors = [msg for level, _, msg in self._logs if level <= av.logging.ERROR]
+        return errors[-1].strip() if errors else ""
+
+
+@contextmanager
+def demux_errors() -> Iterator[_DemuxErrors]:
+    """Listen to FFmpeg's error messages in this thread while a file is demuxed.
+
+    FFmpeg's logging is switched on (errors only) for the duration and restored afterwards;
+    the capture is local to the calling thread, so other readers are not affected.
+    """
+    previous = av.logging.get_level()
+    av.logging.set_level(av.logging.ERROR)
+    try:
+        capture = av.logging.Capture()
+        with capture:
+            yield _DemuxErrors(capture.logs)
+    finally:
+        av.logging.set_level(previous)
+
+
+@dataclass(frozen=True)
+class DemuxDamage:
+    """Unreadable data found after ``packets`` good packets, with more good packets after it."""
+
+    packets: int
+    detail: str
+
+    def message(self, stream: av.video.stream.VideoStream) -> str:
+        rate = float(stream.average_rate or stream.guessed_rate or 30)
+        where = f"about {self.packets / rate:.1f} s in" if rate > 0 else f"after frame {self.packets}"
+        return (f"damaged: unreadable data {where} (frames there are lost; FFmpeg: "
+                f"{self.detail.splitlines()[0][:80]}); re-export or copy the recording again")
