@@ -32,7 +32,9 @@ test: lint typecheck
 # the pictures in README/docs: synthetic montage, GUI screenshot, sample report pages (needs pdftoppm)
 docs-pictures: $(STAMP)
 	$(BIN)/python -m semioscope.docs_pictures docs
+	$(BIN)/semioscope demo --no-gui
 	$(BIN)/python -m semioscope.app.screenshot docs/screenshot-review.png
+	$(BIN)/python -m semioscope.app.screenshot --evidence docs/screenshot-evidence.png
 	$(BIN)/python -m semioscope.report.sample docs
 
 bench: $(STAMP)

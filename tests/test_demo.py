@@ -61,6 +61,11 @@ def test_demo_report_holds_the_held_out_analysis(built_demo: tuple[DemoLayout, P
     assert f"{len(windows)} windows" in text and results.summary.n_windows == len(windows)
     # no pretrained weights can exist here: every page says so
     assert all("UNTRAINED / DEMO MODEL" in page for page in pages)
+    # trained and analysed on cropped videos alike, with saliency beside the results
+    cache = json.loads((layout.features / "index.json").read_text())
+    assert all(e["spec"]["crop"] is not None for e in cache["entries"].values())
+    assert results["crop"]["source"] == "auto"
+    assert (layout.root / results["saliency"]["file"]).is_file()
 
 
 def test_second_run_reuses_everything(built_demo: tuple[DemoLayout, Path, str],
@@ -73,7 +78,9 @@ def test_second_run_reuses_everything(built_demo: tuple[DemoLayout, Path, str],
     pdf = Path(base) / "again.pdf"
     assert cli(["demo", "--quick", "--report", str(pdf)]) == 0
     out = capsys.readouterr().out
-    assert out.count("already built") == 7
+    assert out.count("already built") == 10
+    assert "held-out SYNTHETIC seizure, synthesised as TLE: verdict" in out
+    assert "UNTRAINED backbone" in out and "standardised" in out
     assert layout.model.stat().st_mtime_ns == model_mtime
     assert pdf.stat().st_size > 10_000
 

@@ -1,9 +1,11 @@
-"""Make docs/screenshot-review.png: a synthetic seizure, a reviewer's crop and span, an analysis.
+"""Pictures of the review window for the docs, from the demo's real run.
 
-    python -m semioscope.app.screenshot docs/screenshot-review.png [--seconds 20]
+    python -m semioscope.app.screenshot docs/screenshot-review.png [--evidence]
 
-Uses a throw-away data folder, an untrained (demo) backbone and classifier, and frames drawn here
-(a patient in a bed with rhythmic limb motion), so it needs no weights and no patient data.
+Opens the held-out seizure that ``semioscope demo`` built and analysed (synthetic data, demo
+model, untrained backbone unless weights were fetched), as the demo leaves it; ``--evidence``
+turns the evidence overlay on. ``--synthetic`` instead analyses a fresh synthetic seizure with a
+random classifier in a throw-away data folder (a smoke picture: its scores mean nothing).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _review_window(video: Path, classifier: Path, banner: str | None = None) -> 
     return window
 
 
-def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
+def _show_and_save(window: Any, at_fraction: float, out: Path, evidence: bool = False) -> Path:
     """Show the frame at ``at_fraction`` of the video, grab the window, write a PNG atomically."""
     from PySide6.QtWidgets import QApplication
 
@@ -56,6 +58,9 @@ def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
 
     app = QApplication.instance()
     session = window.session
+    if evidence:
+        window.evidence.opacity.setValue(55)
+        window.evidence.toggle.setChecked(True)
     session.set_frame(int(session.n_frames * at_fraction))
     _wait(app, lambda: window.view.shown_frame == session.frame, 10)
     app.processEvents()
@@ -68,7 +73,8 @@ def _show_and_save(window: Any, at_fraction: float, out: Path) -> Path:
 
 
 def grab_review(video: Path, out: Path, *, classifier: Path, banner: str | None = None,
-                restore: Callable[[], None] | None = None) -> Path:
+                restore: Callable[[], None] | None = None, evidence: bool = False,
+                at_fraction: float = 0.55) -> Path:
     """Picture of the window on a video whose crop, span and results are already stored."""
     from semioscope.app.qtfix import offscreen_size_hint_warnings_hidden
 
@@ -80,7 +86,7 @@ def grab_review(video: Path, out: Path, *, classifier: Path, banner: str | None 
 
         _wait(QApplication.instance(), lambda: window.session is not None
               and window.session.results is not None, 60)
-        return _show_and_save(window, 0.55, out)
+        return _show_and_save(window, at_fraction, out, evidence)
 
 
 def make_screenshot(out: Path, seconds: float) -> Path:
@@ -114,9 +120,25 @@ def make_screenshot(out: Path, seconds: float) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--evidence", action="store_true", help="evidence overlay on")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="a fresh synthetic seizure and a random classifier instead")
+    parser.add_argument("--seconds", type=float, default=20.0, help="with --synthetic")
     args = parser.parse_args()
-    print(make_screenshot(args.out, args.seconds))
+    if args.synthetic:
+        print(make_screenshot(args.out, args.seconds))
+        return 0
+    from semioscope import demo
+
+    layout = demo.DemoLayout(demo.default_folder())
+    if not layout.results.is_file():
+        print(f"no demo in {layout.root}: run `semioscope demo --no-gui` first",
+              file=sys.stderr)
+        return 2
+    os.environ["SEMIOSCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="semioscope-shot-")
+    print(grab_review(layout.video, args.out, classifier=layout.model,
+                      banner=demo.banner_text(), evidence=args.evidence,
+                      restore=lambda: demo.restore_review_state(layout)))
     return 0
 
 

@@ -1,13 +1,13 @@
-"""A sample report from a synthetic analysis, and its page images for the docs.
+"""The sample report pages of the docs, from a real demo run; and small results for tests.
 
     python -m semioscope.report.sample docs          # docs/report-page-1.png, -2, ...
     python -m semioscope.report.sample docs --pdf     # also keep docs/sample-report.pdf
     python -m semioscope.report.sample /tmp/x --deidentify   # report-deid-page-N.png
 
-The video is a simple synthetic infrared scene (a bed and a patient whose arm jerks during the
-"seizure"); the scores are made up and the model is marked untrained, so the sample carries the
-watermark, as a real demo run would. Tests use :func:`synthetic_results` and
-:func:`write_synthetic_video` too.
+The pages are the case report of the demo's held-out seizure (``semioscope demo`` builds it:
+synthetic data, untrained backbone, a demo model with its real cross-validation), so nothing on
+them is invented. :func:`synthetic_results` and :func:`write_synthetic_video` make a small
+results dict with MADE-UP scores and metrics for the report tests only; never for pictures.
 """
 
 from __future__ import annotations
@@ -167,20 +167,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dpi", type=int, default=70)
     parser.add_argument("--deidentify", action="store_true",
                         help="de-identified sample (pages named report-deid-page-N.png)")
+    parser.add_argument("--demo", type=Path, default=None,
+                        help="the demo folder (default: the one `semioscope demo` builds)")
     args = parser.parse_args(argv)
     if shutil.which("pdftoppm") is None:
         print("pdftoppm not found (install poppler-utils)", file=sys.stderr)
         return 2
     from semioscope.core.atomic import write_bytes
+    from semioscope.core.results import load_results
+    from semioscope.demo import DemoLayout, default_folder
     from semioscope.report import CaseInfo, make_report
 
+    layout = DemoLayout((args.demo or default_folder()).expanduser().resolve())
+    if not layout.results.is_file():
+        print(f"no demo results in {layout.root}: run `semioscope demo --no-gui` first",
+              file=sys.stderr)
+        return 2
+    results = load_results(layout.results)
+    if isinstance(results.saliency, dict):
+        results.saliency["file"] = str(layout.root / results.saliency["file"])
     with tempfile.TemporaryDirectory() as tmp:
-        video = write_synthetic_video(Path(tmp) / "P0042_2025-03-14_0926.mkv", 48.0,
-                                      onset_s=4.0, offset_s=44.0)
-        results = synthetic_results(video, n_windows=20, onset_s=4.0)
-        case = CaseInfo(patient="Sample Patient (synthetic)", seizure="SZ-03",
-                        recording_date="2025-03-14", reviewer="Dr. A. Reviewer",
-                        comment="Synthetic demonstration case: not a patient.", paper=args.paper,
+        case = CaseInfo(patient="DEMO-HELDOUT (synthetic)", seizure="DEMO-S01",
+                        reviewer="semioscope demo",
+                        comment="Synthetic seizure and demo model (semioscope demo): not a "
+                                "clinical case.", paper=args.paper,
                         deidentify=args.deidentify)
         report = make_report(results, case)
         pdf = Path(tmp) / "report.pdf"

@@ -1,0 +1,66 @@
+"""Learnability, short version of bench/bench_learnability.py: the real command-line path
+(synth → project crop → export → extract → cv → train → analyze) learns a synthetic FLE/TLE
+task with an untrained backbone. The bar is lower than the benchmark's (few patients), but
+broken learning fails it: flat eval-mode predictions (the batch-norm bug), labels mixed up,
+or training and analysis preprocessing differently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from semioscope.cli import main as cli
+from semioscope.demo import small_data_config
+
+
+def run(*args: str) -> None:
+    assert cli(list(args)) == 0, args
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)   # about 3 minutes on 2 quiet cores; far longer on a shared machine
+def test_the_cli_path_learns_synthetic_fle_versus_tle(tmp_path: Path) -> None:
+    from semioscope.core.models.classifier import load_classifier
+    from semioscope.core.training.dataset import load_dataset
+    from semioscope.core.training.manifest import load_manifest
+    from semioscope.core.training.train import predict
+
+    data, proj, cropped = tmp_path / "data", tmp_path / "proj", tmp_path / "cropped.csv"
+    feats, cv, model = tmp_path / "feats", tmp_path / "cv", tmp_path / "model.semio"
+    (tmp_path / "train.toml").write_text(small_data_config(epochs=60, folds=2))
+    common = ["--allow-untrained"]
+    run("synth", "--dataset", str(data), "--patients", "8", "--seizures", "1",
+        "--max-seconds", "6", "--seed", "11")
+    run("project", "create", str(proj), "--manifest", str(data / "manifest.csv"))
+    run("project", "crop", str(proj), "--detector", "truth")
+    run("project", "export", str(proj), "--out", str(cropped))
+    run("extract", str(cropped), "--cache", str(feats), *common)
+    run("cv", str(cropped), "--cache", str(feats), "--out", str(cv), "--config",
+        str(tmp_path / "train.toml"), "--bootstrap", "20", *common)
+    run("train", str(cropped), "--cache", str(feats), "--config", str(tmp_path / "train.toml"),
+        "--cv-report", str(cv), "--out", str(model), *common)
+
+    # eval mode reproduces what was learned: the shipped model separates its training windows
+    dataset = load_dataset(load_manifest(cropped), feats)
+    classifier, meta = load_classifier(model)
+    p = predict(classifier, dataset.X)
+    assert roc_auc_score(dataset.y, p) >= 0.9 and p.std() > 0.1, (p.min(), p.max())
+    assert "standardise" in json.dumps(meta.config)
+    # and it generalises above chance to patients it never saw (patient-grouped CV)
+    report = json.loads((cv / "cv.json").read_text())
+    assert report["pooled"]["window"]["roc_auc"] >= 0.6
+
+    # analysis with the shipped model on a training video preprocesses as training did
+    row = load_manifest(cropped).rows[0]
+    crop = tmp_path / "crop.json"
+    run("crop", str(row.video), "--detector", "truth", "--out", str(crop))
+    out = tmp_path / "r.json"
+    run("analyze", str(row.video), "--classifier", str(model), "--crop-file", str(crop),
+        "--onset", f"{row.onset_s:g}", "--offset", f"{row.offset_s:g}", *common,
+        "--out", str(out))
+    analysed = [w["p_tle"] for w in json.loads(out.read_text())["windows"]]
+    np.testing.assert_allclose(analysed, p[dataset.seizure == row.seizure_id], atol=1e-4)
