@@ -55,6 +55,11 @@ def test_extract_cv_train(dataset: Path, capsys: pytest.CaptureFixture[str]) -> 
                  "--allow-untrained"]) == 0
     model, meta = load_classifier(model_file)
     assert meta.trained and not meta.backbone_pretrained and meta.backbone == "i3d"
+    assert meta.backbone_weights_sha256 is None and not meta.demo   # random features, on record
+    demo_file = d / "demo.safetensors"
+    assert main(["train", *training, "--out", str(demo_file), "--cv-report", str(d / "rep"),
+                 "--allow-untrained", "--demo"]) == 0
+    assert load_classifier(demo_file)[1].demo is True
     assert meta.threshold == report["decision"]["threshold"]
     assert list(meta.uncertain_band) == report["decision"]["band"]
     assert meta.training["data"]["TLE"]["seizures"] == 2
