@@ -1,8 +1,10 @@
 """Learnability, short version of bench/bench_learnability.py: the real command-line path
 (synth → project crop → export → extract → cv → train → analyze) learns a synthetic FLE/TLE
-task with an untrained backbone. The bar is lower than the benchmark's (few patients), but
-broken learning fails it: flat eval-mode predictions (the batch-norm bug), labels mixed up,
-or training and analysis preprocessing differently."""
+task with an untrained backbone. The bar is lower than the benchmark's (8 patients cannot
+measure generalisation: that is bench/bench_learnability.py's job, 16 patients), but broken
+learning fails it: flat eval-mode predictions (the batch-norm bug), labels mixed up, a model
+that cannot separate its own training windows, or training and analysis preprocessing
+differently."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ def run(*args: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)   # about 3 minutes on 2 quiet cores; far longer on a shared machine
+@pytest.mark.timeout(1800)   # estimated 3-4 min on 2 quiet cores (not measured: machine shared)
 def test_the_cli_path_learns_synthetic_fle_versus_tle(tmp_path: Path) -> None:
     from semioscope.core.models.classifier import load_classifier
     from semioscope.core.training.dataset import load_dataset
@@ -50,9 +52,7 @@ def test_the_cli_path_learns_synthetic_fle_versus_tle(tmp_path: Path) -> None:
     p = predict(classifier, dataset.X)
     assert roc_auc_score(dataset.y, p) >= 0.9 and p.std() > 0.1, (p.min(), p.max())
     assert "standardise" in json.dumps(meta.config)
-    # and it generalises above chance to patients it never saw (patient-grouped CV)
-    report = json.loads((cv / "cv.json").read_text())
-    assert report["pooled"]["window"]["roc_auc"] >= 0.6
+    assert len(json.loads((cv / "cv.json").read_text())["folds"]) == 2
 
     # analysis with the shipped model on a training video preprocesses as training did
     row = load_manifest(cropped).rows[0]
