@@ -133,3 +133,18 @@ def test_sidecar_round_trip_and_a_foreign_file_is_refused(tmp_path) -> None:
     (tmp_path / "x.npz").write_bytes(b"not a saliency file")
     with pytest.raises(SemioscopeError, match="x.npz: not a semioscope saliency file"):
         load_saliency(tmp_path / "x.npz")
+
+
+def test_evidence_on_the_padding_counts_as_off_the_crop_and_off_the_patient(tmp_path) -> None:
+    """A wide crop is padded top and bottom to 224x224: a map there is not on the patient."""
+    crop = Box(0, 80, 512, 260)                              # 224x114 on the canvas
+    cam = np.zeros((7, 7), np.float32)
+    cam[0, :] = 1.0                                          # the top padding only
+    placed = place(cam, crop)
+    assert placed.in_crop < 0.2
+    saliency = SaliencySet(crop, "Mixed_5c", "i3d", subject=crop)
+    saliency.add(0, placed, "TLE", 1.0)
+    section = saliency.section("r.saliency.npz", "0" * 64)
+    assert section["windows"][0]["outside_subject"] and section["windows"][0]["on_subject"] < 0.2
+    save_saliency(tmp_path / "r.saliency.npz", saliency)
+    assert load_saliency(tmp_path / "r.saliency.npz").in_crop[0] == pytest.approx(placed.in_crop)

@@ -28,6 +28,8 @@ class PlacedMap:
 
     values: np.ndarray
     box: Box
+    #: share of the map's mass on the crop itself, not on the black padding around it
+    in_crop: float = 1.0
 
     def cell_centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Source-pixel x of every column centre and y of every row centre."""
@@ -70,11 +72,14 @@ def place(cam: np.ndarray, crop: Box, side: int = STORED_SIDE) -> PlacedMap:
     canvas = F.interpolate(t, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear",
                            align_corners=False)
     inner = canvas[:, :, top:top + new_h, left:left + new_w]
+    total = float(canvas.sum())
+    in_crop = float(inner.sum()) / total if total > 0 else 1.0
     rows, cols = stored_shape(crop, side)
     small = F.interpolate(inner, size=(rows, cols), mode="area")[0, 0].numpy()
     small = np.clip(small, 0.0, None)
     peak = float(small.max()) if small.size else 0.0
-    return PlacedMap((small / peak if peak > 0 else small).astype(np.float32), crop)
+    return PlacedMap((small / peak if peak > 0 else small).astype(np.float32), crop,
+                     min(1.0, max(0.0, in_crop)))
 
 
 def subject_box(record: dict[str, Any]) -> Box | None:

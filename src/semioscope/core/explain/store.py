@@ -43,6 +43,7 @@ class SaliencySet:
     maps: list[np.ndarray] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
+    in_crop: list[float] = field(default_factory=list)   # mass on the crop, not the padding
 
     def add(self, index: int, placed: PlacedMap, target: str, peak: float) -> None:
         if placed.box != self.box:
@@ -51,6 +52,7 @@ class SaliencySet:
         self.maps.append(placed.values.astype(np.float32))
         self.targets.append(target)
         self.peaks.append(float(peak))
+        self.in_crop.append(float(placed.in_crop))
 
     def placed(self, index: int) -> PlacedMap | None:
         """The map of window ``index`` (None when it has none)."""
@@ -58,13 +60,16 @@ class SaliencySet:
             at = self.indices.index(int(index))
         except ValueError:
             return None
-        return PlacedMap(self.maps[at], self.box)
+        share = self.in_crop[at] if at < len(self.in_crop) else 1.0
+        return PlacedMap(self.maps[at], self.box, share)
 
     def on_subject(self, index: int) -> float | None:
         placed = self.placed(index)
         if placed is None or self.subject is None:
             return None
-        return placed.fraction_inside(self.subject)
+        inside = placed.fraction_inside(self.subject)
+        # evidence on the padding around the crop is evidence off the patient too
+        return placed.in_crop * (0.0 if inside is None else inside)
 
     def section(self, file: str, sha256: str) -> dict[str, Any]:
         """The results JSON's ``saliency`` section."""
@@ -73,7 +78,10 @@ class SaliencySet:
             share = self.on_subject(index)
             windows.append({"index": index, "target": target, "peak": peak,
                             "on_subject": share,
-                            "outside_subject": share is not None and share < ON_SUBJECT_MIN})
+                            "in_crop": self.in_crop[self.indices.index(index)]
+                            if len(self.in_crop) == len(self.indices) else 1.0,
+                            "outside_subject": (share is not None and share < ON_SUBJECT_MIN)
+                            or self.placed(index).in_crop < ON_SUBJECT_MIN})  # type: ignore[union-attr]
         rows, cols = self.maps[0].shape if self.maps else (0, 0)
         return {"file": file, "sha256": sha256, "format": FORMAT, "method": METHOD,
                 "layer": f"{self.backbone} {self.layer}", "target": TARGET_RULE,
@@ -99,6 +107,7 @@ def save_saliency(path: str | Path, saliency: SaliencySet) -> str:
         buf, format=np.array(FORMAT), maps=np.round(np.clip(maps, 0, 1) * 255).astype(np.uint8),
         indices=np.array(saliency.indices, np.int32), peaks=np.array(saliency.peaks, np.float32),
         targets=np.array(saliency.targets, dtype="U3"),
+        in_crop=np.array(saliency.in_crop, np.float32),
         box=np.array(saliency.box.as_tuple(), np.int32),
         subject=np.array(saliency.subject.as_tuple() if saliency.subject else (-1,) * 4, np.int32),
         layer=np.array(saliency.layer), backbone=np.array(saliency.backbone))
@@ -121,6 +130,8 @@ def load_saliency(path: str | Path) -> SaliencySet:
             out.maps = [m.astype(np.float32) / 255.0 for m in data["maps"]]
             out.targets = [str(t) for t in data["targets"]]
             out.peaks = [float(p) for p in data["peaks"]]
+            out.in_crop = ([float(v) for v in data["in_crop"]] if "in_crop" in data.files
+                           else [1.0] * len(out.indices))
     except FileNotFoundError:
         raise SemioscopeError(path, "no such saliency file (analyse again with "
                               "--saliency)") from None
