@@ -201,7 +201,9 @@ def evidence_frames(results: Results, count: int = 3) -> list[tuple[int, Any, st
         return []
     if saliency is None:
         return []
-    tle = results.summary.label == "TLE"
+    summary = results.summary
+    tle = summary.label == "TLE" or (summary.label == "uncertain"   # the side it leans to
+                                     and summary.p_tle_mean >= summary.threshold)
     windows = sorted(results.windows, reverse=True,
                      key=lambda w: w.p_tle if tle else 1 - w.p_tle)
     out = []
