@@ -1,8 +1,9 @@
-"""Run Python code in a child process where ``import torch`` (and torchvision) fails.
+"""Run Python code in a child process where ``import torch`` (torchvision, sklearn, scipy) fails.
 
 The clinician runtime must work in an install without PyTorch; rather than keep a second
 environment, the child installs a meta-path finder that refuses those imports before anything
-else runs, so any torch import on the path under test raises ImportError.
+else runs, so any torch import on the path under test raises ImportError. scikit-learn and
+SciPy (training's statistics) are refused too: the clinician bundle leaves them out.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ BLOCKER = """
 import importlib.abc, sys
 class _NoTorch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in ('torch', 'torchvision'):
-            raise ImportError(f'{name} is blocked: this process stands for the clinician runtime')
+        if name.split('.')[0] in ('torch', 'torchvision', 'sklearn', 'scipy'):
+            raise ModuleNotFoundError(f'{name} is blocked: this process stands for the '
+                                      'clinician runtime', name=name)
         return None
 sys.meta_path.insert(0, _NoTorch())
 """

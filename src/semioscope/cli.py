@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: what the clinician runtime (OpenVINO, installers/clinician-requirements.txt) does not have
+RESEARCH_ONLY = ("torch", "torchvision", "sklearn", "scipy", "ray")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -93,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:   # `semioscope info v.mkv | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in RESEARCH_ONLY:
+            raise
+        print(f"semioscope: error: {args_list[0] if args_list else 'review'}: needs the research "
+              f"install ({exc.name} is not part of the clinician runtime); for analysis pass "
+              "--pack with a model pack from `semioscope models export`", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, CancelledError):
         print("semioscope: interrupted; no partial output was written", file=sys.stderr)
         return 130

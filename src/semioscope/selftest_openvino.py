@@ -10,21 +10,14 @@ check, decode, preprocessing, results) in a second, without any weights.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from semioscope.core.runtime import has_torch
+
 __all__ = ["has_torch", "make_selftest_pack"]
-
-
-def has_torch() -> bool:
-    """Whether this install is the research one (torch importable) or the clinician runtime."""
-    try:
-        return importlib.util.find_spec("torch") is not None
-    except ImportError:  # a finder that refuses torch (the tests' stand-in for no torch)
-        return False
 
 
 def _backbone(ov: Any) -> Any:

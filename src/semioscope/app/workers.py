@@ -169,10 +169,15 @@ class EngineWarmup(QThread):
 
 
 def default_detector_factory(weights: str | None) -> DetectorFactory:
-    """Mask R-CNN when its weights are present (``weights`` or the fetched file), else None."""
+    """Mask R-CNN when its weights are present (``weights`` or the fetched file), else None;
+    None in the clinician runtime, which has no torch (the box is then drawn by hand)."""
 
     def factory() -> Any:
         from semioscope.core.models.registry import find_weights
+        from semioscope.core.runtime import has_torch
+
+        if not has_torch():
+            return None
 
         path = find_weights("maskrcnn", weights or None)
         if path is None or not Path(path).is_file():

@@ -6,18 +6,30 @@ JSON, and ``recorder`` hooks it all into the analysis (``analyze --saliency``) o
 window on demand.
 """
 
-from semioscope.core.explain.gradcam import WindowCam, feature_maps, grad_cam, pool_maps
-from semioscope.core.explain.placement import PlacedMap, place, subject_box
-from semioscope.core.explain.recorder import SaliencyRecorder, explain_window
-from semioscope.core.explain.store import (
-    ON_SUBJECT_MIN,
-    SaliencySet,
-    attach_saliency,
-    load_saliency,
-    saliency_for_results,
-    save_saliency,
-    sidecar_path,
-)
+from typing import Any
+
+#: name -> submodule. Imported on first use (PEP 562), so that reading stored maps (``store``:
+#: the review window, the PDF report) works in the clinician runtime, which has no torch;
+#: ``gradcam`` and ``recorder`` need torch.
+_WHERE = {
+    "WindowCam": "gradcam", "feature_maps": "gradcam", "grad_cam": "gradcam",
+    "pool_maps": "gradcam", "PlacedMap": "placement", "place": "placement",
+    "subject_box": "placement", "SaliencyRecorder": "recorder", "explain_window": "recorder",
+    "ON_SUBJECT_MIN": "store", "SaliencySet": "store", "attach_saliency": "store",
+    "load_saliency": "store", "saliency_for_results": "store", "save_saliency": "store",
+    "sidecar_path": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ON_SUBJECT_MIN", "PlacedMap", "SaliencyRecorder", "SaliencySet", "WindowCam",

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 from semioscope.core.geometry import Box
 from semioscope.core.preprocess import INPUT_SIZE, resize_geometry
@@ -67,6 +65,9 @@ def stored_shape(crop: Box, side: int = STORED_SIDE) -> tuple[int, int]:
 
 def place(cam: np.ndarray, crop: Box, side: int = STORED_SIDE) -> PlacedMap:
     """A map over the 224x224 input -> the same map over the crop box, ``side`` cells long."""
+    import torch  # here, not at the top: stored maps are read (GUI, report) without torch
+    import torch.nn.functional as F
+
     new_w, new_h, left, top = resize_geometry(crop.w, crop.h, INPUT_SIZE)
     t = torch.as_tensor(np.asarray(cam, np.float32))[None, None]
     canvas = F.interpolate(t, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear",
