@@ -441,7 +441,7 @@ class MainWindow(EditingMixin, QMainWindow):
             mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
             threads=st.threads or None, device="cpu" if pack else st.device,
             first_batch=1,   # the first bar after one window's work, not a batch's
-            allow_truncated=s.properties.truncated, saliency=True,   # costs milliseconds
+            allow_truncated=s.properties.truncated, saliency=pack is None,   # costs milliseconds; a pack has no gradients
             subject=None if crop is None or not crop.record else subject_box(crop.record))
 
     def act_analyse(self) -> None:
