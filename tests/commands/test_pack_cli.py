@@ -135,3 +135,11 @@ def test_pack_and_classifier_together_are_refused(model_pack, video, tmp_path, c
     assert main(["analyze", str(video), "--pack", str(pack),
                  "--out", str(tmp_path / "r.json")]) == 2
     assert "random weights" in capsys.readouterr().err  # an untrained pack needs the flag
+
+
+def test_research_commands_say_they_need_the_research_install(tmp_path) -> None:
+    rc, _, err = _cli_without_torch(["train", str(tmp_path / "m.csv"), "--cache",
+                                     str(tmp_path / "c"), "--out", str(tmp_path / "m.semio")],
+                                    tmp_path)
+    assert rc == 2 and err.count("\n") == 1
+    assert "needs the research install" in err and "--pack" in err
