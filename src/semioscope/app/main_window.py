@@ -196,7 +196,10 @@ class MainWindow(EditingMixin, QMainWindow):
         st = self.settings
         return {"name": st.backbone, "weights": st.backbone_weights or None,
                 "allow_untrained": st.allow_untrained, "threads": st.threads or None,
-                "seed": 0, "device": st.device}
+                "seed": 0, "device": st.device,
+                # the window's analyses ask for saliency, and Grad-CAM runs on torch: warm that
+                # one (analysis.py's _load_engine picks it), or Analyse would load a second
+                "runtime": "torch"}
 
     def _start_warmup(self) -> None:
         self.statusBar().showMessage("loading the analysis engine in the background…")
