@@ -105,8 +105,12 @@ def test_engine_error_is_a_dialog_and_results_survive(qtbot, make_window, video,
 @pytest.mark.parametrize("busy", [True])
 def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeypatch, busy,
                                               dialogs):
-    """A 10 ms QTimer on the GUI thread keeps ticking (max gap < 100 ms) while the video plays
-    and the engine works in pure Python (holding the interpreter lock, worse than torch)."""
+    """A 10 ms QTimer on the GUI thread keeps ticking while the video plays and the engine works
+    in pure Python (holding the interpreter lock, worse than torch).
+
+    The bound is the machine's own jitter, measured by the same timer just before with nothing
+    running, plus the 100 ms a person notices: a loaded CI machine delays every tick, but only
+    the analysis can add a freeze on top of that."""
     from PySide6.QtCore import QTimer
 
     monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 40, step_s=0.05, busy=busy))
@@ -116,6 +120,9 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(10)
+    qtbot.wait(1000)                                     # idle: the machine's own jitter
+    idle = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    ticks.clear()
     window.qactions["analyse"].trigger()
     window.qactions["play"].trigger()
     wait_until(qtbot, lambda: not window.analysis.running, timeout=20)
@@ -124,7 +131,9 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert dialogs.errors == []
     assert len(ticks) > 20
-    assert max(gaps) < 0.100, f"GUI froze for {max(gaps) * 1000:.0f} ms"
+    bound = 0.100 + max(idle)
+    assert max(gaps) < bound, (f"GUI froze for {max(gaps) * 1000:.0f} ms "
+                               f"(idle jitter {max(idle) * 1000:.0f} ms)")
     assert window.session.frame > 10                     # playback went on meanwhile
 
 
