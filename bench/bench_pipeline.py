@@ -162,6 +162,7 @@ def reference_child(video: Path, device: str) -> None:
 
     from semioscope.core.models.classifier import pad_features, random_classifier
     from semioscope.core.models.device import resolve_device
+    from semioscope.core.models.weights import I3D_WEIGHTS
     from semioscope.core.video.mapping import KINECT
 
     target = resolve_device(device)
@@ -169,13 +170,14 @@ def reference_child(video: Path, device: str) -> None:
     _reference_forwards()
     model = reference_model(target.torch_device)
     classifier, _ = random_classifier(0, "i3d")
+    steps = I3D_WEIGHTS.steps_per_window
     p: list[float] = []
 
     def score(frames: list[Any]) -> None:
         clip = torch.from_numpy(np.stack(frames).transpose(3, 0, 1, 2)[None].copy())
         with torch.no_grad():
             feats = model.extract_features(clip.to(target.torch_device))[0].cpu().numpy()
-            x = torch.from_numpy(pad_features(feats).astype(np.float32))[None]
+            x = torch.from_numpy(pad_features(feats, steps).astype(np.float32))[None]
             p.append(float(classifier(x).reshape(-1)[0]))
 
     frames: list[Any] = []
