@@ -12,7 +12,7 @@ from semioscope.core.crop import TruthDetector, sidecar
 from semioscope.core.project import create_project
 from semioscope.core.project.batch import crop_project
 from tests.app.conftest import wait_until
-from tests.core.project.helpers import scene_dataset
+from tests.core.project.helpers import auto_record, scene_dataset
 
 KEY, MOD = Qt.Key, Qt.KeyboardModifier
 CTRL, ALT, SHIFT = MOD.ControlModifier, MOD.AltModifier, MOD.ShiftModifier
@@ -43,7 +43,7 @@ def test_same_key_sequence_same_box_in_both_windows(qtbot, make_window, tmp_path
     manifest = scene_dataset(tmp_path / "data", 1)
     with create_project(tmp_path / "proj", manifest=manifest) as store:
         crop_project(store, TruthDetector(), frames=2)
-        record = store.auto_record(1)
+        record = auto_record(store, 1)
     assert record is not None
     dataset = DatasetWindow(tmp_path / "proj")
     qtbot.addWidget(dataset)

@@ -12,7 +12,7 @@ from semioscope.core.crop import TruthDetector
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, create_project
 from semioscope.core.project.batch import crop_project
-from tests.core.project.helpers import scene_dataset
+from tests.core.project.helpers import auto_record, scene_dataset
 
 KEY = Qt.Key
 CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
@@ -24,7 +24,7 @@ def project(tmp_path: Path) -> Path:
     with create_project(tmp_path / "proj", manifest=scene_dataset(tmp_path / "data", 4)) as store:
         crop_project(store, TruthDetector(), frames=2)
         for video_id in (2, 3, 4):
-            record = store.auto_record(video_id)
+            record = auto_record(store, video_id)
             assert record is not None
             store.set_auto_record(video_id, {**record, "status": "needs_review",
                                              "reasons": ["unstable"]})

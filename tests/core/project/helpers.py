@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from semioscope.core.project import NewVideo, ProjectStore
 from tests.core.crop.scenes import write_scene
@@ -31,3 +33,10 @@ def scene_dataset(folder: Path, n: int = 3) -> Path:
 
 def fake_project(folder: Path, n: int = 5) -> ProjectStore:
     return ProjectStore.create(folder, fake_videos(n))
+
+
+def auto_record(store: ProjectStore, video_id: int) -> dict[str, Any] | None:
+    """The detector's crop record as the store keeps it (JSON in ``crops.auto_record``)."""
+    r = store.conn.execute("SELECT auto_record FROM crops WHERE video_id = ?",
+                           (video_id,)).fetchone()
+    return json.loads(r[0]) if r and r[0] else None

@@ -11,7 +11,7 @@ from semioscope.core.crop.editing import accepted, nudged, reset, unusable
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, schema
 from semioscope.errors import SemioscopeError
-from tests.core.project.helpers import fake_project, fake_videos
+from tests.core.project.helpers import auto_record, fake_project, fake_videos
 
 RECORD = {"box": {"x": 10, "y": 20, "w": 50, "h": 40}, "status": "needs_review",
           "reasons": ["unstable"], "detector": {"name": "truth", "weights_sha256": None},
@@ -89,7 +89,7 @@ def test_batch_record_never_overwrites_a_persons_edit(tmp_path: Path):
                                         "status": "ok", "reasons": []})
         assert (row.status, row.box, row.auto_box) == ("corrected", Box(10, 20, 50, 40),
                                                        Box(0, 0, 9, 9))
-        assert store.auto_record(1)["box"]["w"] == 9
+        assert auto_record(store, 1)["box"]["w"] == 9
 
 
 def test_second_instance_opens_read_only_and_says_who_has_it(tmp_path: Path):
@@ -143,7 +143,7 @@ def _v1_project(folder: Path) -> None:
 def test_migration_from_v1_moves_spans_keeps_edits_and_backs_up(tmp_path: Path):
     _v1_project(tmp_path / "p")
     with ProjectStore.open(tmp_path / "p") as store:
-        assert schema.version(store.conn) == 2
+        assert schema.version(store.conn) == schema.SCHEMA_VERSION
         rows = store.rows()
         assert [(r.onset_s, r.offset_s) for r in rows] == [(1.5, 9.0), (None, None),
                                                            (None, None)]  # 4 > 2: not a span
@@ -167,6 +167,7 @@ def test_fresh_creation_equals_v1_plus_migrations():
     schema.upgrade(conn)
     assert schema.version(conn) == schema.SCHEMA_VERSION
     assert "spans" in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "results" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
 
 
 def test_read_only_open_of_an_old_schema_asks_for_an_upgrade(tmp_path: Path):
@@ -175,24 +176,32 @@ def test_read_only_open_of_an_old_schema_asks_for_an_upgrade(tmp_path: Path):
         ProjectStore.open(tmp_path / "p", read_only=True)
 
 
-def test_results_are_kept_per_video(tmp_path: Path):
-    from semioscope.report.sample import synthetic_results
+def _v2_project_with_a_result(folder: Path) -> None:
+    """A project as schema v2 stored it: one video, a crop edit, and a row in ``results``."""
+    with fake_project(folder, 1) as store:
+        store.write_crop(1, unusable(store.row(1).crop, "lens covered"))
+    conn = sqlite3.connect(folder / "project.sqlite", isolation_level=None)
+    conn.execute("PRAGMA user_version = 2")   # as v2 left it: with its results table
+    conn.execute("""CREATE TABLE results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE RESTRICT,
+        created TEXT NOT NULL, user TEXT NOT NULL, json TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX results_video ON results (video_id)")
+    conn.execute("INSERT INTO results (video_id, created, user, json) VALUES (1, 'then', 'ann', '{}')")
+    conn.close()
 
-    first, second = synthetic_results(seed=1), synthetic_results(seed=2, untrained=False)
-    with fake_project(tmp_path / "p", 2) as store:
-        store.add_result(2, first)
-        store.add_result(2, second)
-        assert store.latest_result(2) == second      # typed, through the one results reader
-        assert store.latest_result(1) is None
-        with pytest.raises(sqlite3.IntegrityError):   # foreign keys are on
-            store.add_result(99, first)
 
-
-def test_a_result_stored_by_0_1_is_read_through_the_migration(tmp_path: Path):
-    v1 = (Path(__file__).parents[1] / "data" / "results-v1.json").read_text()
-    with fake_project(tmp_path / "p", 1) as store:
-        store.conn.execute("INSERT INTO results (video_id, created, user, json) "
-                           "VALUES (1, 'then', 'someone', ?)", (v1,))
-        store.conn.commit()
-        result = store.latest_result(1)
-    assert result is not None and result.model.weights_status == "random"
+def test_migration_to_v3_drops_the_results_table_keeps_the_rest_and_backs_up(tmp_path: Path):
+    _v2_project_with_a_result(tmp_path / "p")
+    with ProjectStore.open(tmp_path / "p") as store:
+        assert schema.version(store.conn) == 3 == schema.SCHEMA_VERSION
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "results" not in names and "results_video" not in names
+        assert {"videos", "crops", "spans", "audit", "meta"} <= names
+        row = store.row(1)
+        assert (row.status, row.unusable_reason) == ("unusable", "lens covered")
+        assert [a.field for a in store.audit("crops", 1)] == ["status", "unusable_reason"]
+    backup = sqlite3.connect(tmp_path / "p" / "project.v2.backup.sqlite")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert backup.execute("SELECT user FROM results").fetchall() == [("ann",)]
+    backup.close()

@@ -16,7 +16,7 @@ from semioscope.core.project.export import export_manifest, import_edits
 from semioscope.core.project.relink import relink
 from semioscope.core.training.manifest import load_manifest
 from semioscope.errors import SemioscopeError
-from tests.core.project.helpers import scene_dataset
+from tests.core.project.helpers import auto_record, scene_dataset
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_export_only_confirmed_crops_readable_by_training(tmp_path: Path):
     dataset = scene_dataset(tmp_path / "data", 4)
     with create_project(tmp_path / "proj", manifest=dataset) as store:
         crop_project(store, TruthDetector(), frames=2)
-        rec = store.auto_record(1)
+        rec = auto_record(store, 1)
         assert rec is not None
         store.set_auto_record(1, {**rec, "status": "needs_review", "reasons": ["unstable"]})
         store.write_crop(2, unusable(store.row(2).crop, "blanket over patient"))

@@ -6,6 +6,8 @@ a test can build a database exactly as an older semioscope made it and migrate i
 * v1: videos (with the clinical span as two bare columns), crops, results, audit, meta.
 * v2: the clinical span moves to its own ``spans`` table that records who set it and when;
   the span columns leave ``videos``.
+* v3: the ``results`` table goes (no semioscope ever wrote to it: results live in their own
+  JSON files and in the review window's per-video state); the audit trail keeps its rows.
 
 Durability: ``journal_mode=WAL`` with ``synchronous=FULL``. In WAL mode a commit is a write to
 the ``-wal`` file; with FULL that write is fsynced before ``COMMIT`` returns, so a confirmed edit
@@ -25,7 +27,7 @@ from pathlib import Path
 from semioscope.core.crop.editing import STATUSES
 from semioscope.errors import SemioscopeError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: the crop model's statuses (the frozen CHECK constraints below list the same words)
 CROP_STATUSES = STATUSES
 
@@ -113,8 +115,13 @@ ALTER TABLE videos DROP COLUMN onset_s;
 ALTER TABLE videos DROP COLUMN offset_s;
 """
 
+#: v2 -> v3: the results table, never written by any semioscope, goes (its index with it)
+V2_TO_V3 = """
+DROP TABLE results;
+"""
+
 #: version -> script that brings a database at that version to the next one
-MIGRATIONS: dict[int, str] = {1: V1_TO_V2}
+MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3}
 
 
 def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:

@@ -24,7 +24,6 @@ import semioscope.core.project.schema as schema
 from semioscope.core.crop.editing import Crop
 from semioscope.core.project.lock import ProjectLock, current_user
 from semioscope.core.project.model import AuditEntry, VideoRow, box_text, crop_columns, parse_box
-from semioscope.core.results import Results, results_from_dict, results_to_dict
 from semioscope.errors import SemioscopeError
 
 DB_NAME = "project.sqlite"
@@ -243,11 +242,6 @@ class ProjectStore:
         found = dict(self.conn.execute("SELECT status, COUNT(*) FROM crops GROUP BY status"))
         return {s: int(found.get(s, 0)) for s in schema.CROP_STATUSES}
 
-    def auto_record(self, video_id: int) -> dict[str, Any] | None:
-        r = self.conn.execute("SELECT auto_record FROM crops WHERE video_id = ?",
-                              (video_id,)).fetchone()
-        return json.loads(r[0]) if r and r[0] else None
-
     def audit(self, table: str | None = None, row_id: int | None = None) -> list[AuditEntry]:
         sql, args = "SELECT * FROM audit WHERE 1=1", list[object]()
         if table is not None:
@@ -255,16 +249,6 @@ class ProjectStore:
         if row_id is not None:
             sql, args = sql + " AND row_id = ?", [*args, row_id]
         return [AuditEntry(*r) for r in self.conn.execute(sql + " ORDER BY id", args)]
-
-    def meta(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT key, value FROM meta"))
-
-    def latest_result(self, video_id: int) -> Results | None:
-        """The newest result of this video (older formats migrated by the one results reader)."""
-        r = self.conn.execute("SELECT id, json FROM results WHERE video_id = ? ORDER BY id DESC "
-                              "LIMIT 1", (video_id,)).fetchone()
-        return None if r is None else results_from_dict(json.loads(r[1]),
-                                                          f"{self.folder} (result {r[0]})")
 
     # -- writing ---------------------------------------------------------------------------------
     def write_crop(self, video_id: int, crop: Crop) -> VideoRow:
@@ -318,18 +302,6 @@ class ProjectStore:
     def set_video_path(self, video_id: int, path: str) -> None:
         with self.transaction():
             self._update("videos", "id", video_id, {"path": path})
-
-    def add_result(self, video_id: int, results: Results) -> int:
-        """Keep an analysis result (as its results JSON); earlier ones stay."""
-        with self.transaction():
-            when = now()
-            cur = self.conn.execute("INSERT INTO results (video_id, created, user, json) "
-                                    "VALUES (?,?,?,?)",
-                                    (video_id, when, self.user,
-                                     json.dumps(results_to_dict(results))))
-            result_id = int(cur.lastrowid or 0)
-            self._audit("results", result_id, "json", None, f"result for video {video_id}", when)
-        return result_id
 
 
 def _text(value: Any) -> str | None:
