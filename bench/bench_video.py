@@ -21,8 +21,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import emit, machine, run_child  # noqa: E402
 from semioscope.core.video import open_video  # noqa: E402
-from semioscope.core.video.indexed import CLIP_SPECS, encode_clip  # noqa: E402
 from semioscope.core.video.writer import write_ffv1  # noqa: E402
+from tests.indexed_clips import CLIP_SPECS, encode_clip  # noqa: E402
 
 
 def ir_frames(n: int, seed: int = 0):

@@ -13,8 +13,8 @@ from semioscope.app.timeline import Timeline
 from semioscope.app.video_view import VideoView
 from semioscope.core.explain import SaliencySet, attach_saliency, place
 from semioscope.core.geometry import Box
-from semioscope.core.results import Results, WindowIndex
-from semioscope.report.sample import synthetic_results
+from semioscope.core.results import Results
+from tests.sample_results import synthetic_results, window_index
 
 CROP = Box(10, 8, 100, 80)
 SUBJECT = Box(40, 30, 40, 40)
@@ -43,7 +43,7 @@ def test_toggle_shows_the_window_under_the_cursor_over_its_crop(qtbot, tmp_path)
     overlay = EvidenceOverlay(view)
     qtbot.addWidget(overlay)
     results = results_with_saliency(tmp_path)
-    overlay.set_results(results, WindowIndex.from_results(results))
+    overlay.set_results(results, window_index(results))
     overlay.set_frame(70)                                    # window 1
     assert not view.heat.isVisible()                         # off until toggled
     overlay.toggle.setChecked(True)
@@ -69,9 +69,9 @@ def test_timeline_marks_windows_whose_evidence_lies_off_the_patient(qtbot, tmp_p
     results = results_with_saliency(tmp_path)
     assert results.saliency is not None
     assert [w["outside_subject"] for w in results.saliency["windows"]] == [False, True, False]
-    timeline.set_results(results, WindowIndex.from_results(results))
+    timeline.set_results(results, window_index(results))
     assert timeline.outside_count == 1
     assert list(timeline.outside.opts["x0"]) == [2.0 + 0.04]
     results = replace(results, saliency=None)
-    timeline.set_results(results, WindowIndex.from_results(results))
+    timeline.set_results(results, window_index(results))
     assert timeline.outside_count == 0

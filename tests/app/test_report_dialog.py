@@ -18,7 +18,7 @@ def _texts(pdf: bytes) -> str:
 
 @pytest.fixture
 def results(tmp_path: Path) -> Results:
-    from semioscope.report.sample import synthetic_results, write_synthetic_video
+    from tests.sample_results import synthetic_results, write_synthetic_video
 
     video = write_synthetic_video(tmp_path / "P555_clip.mkv", 2.5, width=96, height=80,
                                   onset_s=0.2, offset_s=2.2)

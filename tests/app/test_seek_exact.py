@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from semioscope.core.video.indexed import read_index, write_clip
 from tests.app.conftest import wait_until
+from tests.indexed_clips import read_index, write_clip
 
 ORDER = [95, 22, 60, 0, 59, 58, 99, 23, 57]
 

@@ -13,7 +13,7 @@ from semioscope.core.results import CropInfo, MappingInfo, Results, SpanInfo, Vi
 from semioscope.core.video import KINECT
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video_state import load_state
-from semioscope.report.sample import synthetic_results
+from tests.sample_results import synthetic_results
 
 SHA = "12" * 32
 

@@ -20,9 +20,10 @@ import pytest
 from semioscope import UNTRAINED_WARNING
 from semioscope.cli import main
 from semioscope.core.preprocess import PREPROCESSING_VERSION
-from semioscope.core.results import CropInfo, WindowIndex, load_results
+from semioscope.core.results import CropInfo, load_results
 from semioscope.core.trust import assess
 from semioscope.core.video.writer import write_ffv1
+from tests.sample_results import window_index
 
 WIDTH, HEIGHT = 96, 80
 
@@ -104,7 +105,7 @@ def test_full_21_second_run(media: dict[str, Path], tmp_path: Path) -> None:
     assert summary.n_windows == 11
     assert summary.n_fle + summary.n_tle + summary.n_uncertain == 11
     assert summary.p_tle_mean == pytest.approx(np.mean([w.p_tle for w in windows]))
-    assert WindowIndex.from_results(results).at_frame(629) == 10
+    assert window_index(results).at_frame(629) == 10
     rows = csv.read_text().splitlines()
     assert rows[0].startswith("index,start_s,end_s") and len(rows) == 12
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from semioscope.cli import main
-from semioscope.core.video.indexed import write_clip
+from tests.indexed_clips import write_clip
 
 
 def _fingerprint(path: Path) -> tuple[str, int, int]:
@@ -84,7 +84,7 @@ def test_crop_manifest_refuses_a_manifest_video_as_out(scene, capsys):
 
 def test_report_refuses_the_analysed_video(scene, capsys):
     from semioscope.core.results import save_results
-    from semioscope.report.sample import synthetic_results
+    from tests.sample_results import synthetic_results
 
     results = synthetic_results(scene["video"], n_windows=1, onset_s=0.0, untrained=True)
     save_results(scene["dir"] / "r.json", results)
@@ -140,8 +140,8 @@ def test_synth_may_replace_its_own_video(tmp_path: Path):
 
 
 def test_an_output_inside_an_image_folder_video_is_refused(tmp_path: Path, capsys):
-    from semioscope.core.video.indexed import index_frame
     from semioscope.core.video.writer import write_png_sequence
+    from tests.indexed_clips import index_frame
 
     folder = tmp_path / "frames"
     write_png_sequence(folder, [index_frame(i) for i in range(12)])

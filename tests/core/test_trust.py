@@ -21,7 +21,7 @@ from semioscope.core.trust import (
     changes,
 )
 from semioscope.errors import SemioscopeError
-from semioscope.report.sample import synthetic_results
+from tests.sample_results import synthetic_results
 
 
 @pytest.fixture

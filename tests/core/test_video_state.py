@@ -8,7 +8,7 @@ import pytest
 
 from semioscope.core.results import results_to_dict
 from semioscope.core.video_state import VideoState, load_state, save_state, state_path
-from semioscope.report.sample import synthetic_results
+from tests.sample_results import synthetic_results
 
 SHA = "ab" * 32
 

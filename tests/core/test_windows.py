@@ -38,7 +38,6 @@ def test_span_restricts_windows() -> None:
     assert [w.n_frames for w in plan.windows] == [60, 60, 45]
     assert plan.windows[0].start_s == pytest.approx(3.0)
     assert plan.windows[-1].end_s == pytest.approx(8.5)
-    assert plan.span_dict()["onset_s"] == pytest.approx(3.0)
 
 
 def test_25_fps_is_resampled_to_2_second_windows() -> None:

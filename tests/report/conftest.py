@@ -18,7 +18,7 @@ DATE = "2024-06-17"
 @pytest.fixture(scope="session")
 def small_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """4 s of 160x132 16-bit IR at 30 fps, named like an EMU file (patient ID + start time)."""
-    from semioscope.report.sample import write_synthetic_video
+    from tests.sample_results import write_synthetic_video
 
     folder = tmp_path_factory.mktemp("emu_P99123")
     return write_synthetic_video(folder / "P99123_20240617_0312.mkv", 4.0, width=160,
@@ -27,7 +27,7 @@ def small_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def results(small_video: Path) -> Results:
-    from semioscope.report.sample import synthetic_results
+    from tests.sample_results import synthetic_results
 
     return synthetic_results(small_video, n_windows=3, onset_s=0.5, untrained=True)
 

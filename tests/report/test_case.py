@@ -19,7 +19,7 @@ from semioscope.report.case import (
     year_only,
 )
 from semioscope.report.content import build_content, fmt_time
-from semioscope.report.sample import synthetic_results
+from tests.sample_results import synthetic_results
 
 
 def test_case_codes_are_random_and_well_formed() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from semioscope.cli import main
 from semioscope.report.content import WATERMARK
-from semioscope.report.sample import write_synthetic_video
 from tests.report.conftest import page_texts, squash
+from tests.sample_results import write_synthetic_video
 
 
 def test_report_from_a_real_untrained_analysis(tmp_path: Path, capsys) -> None:

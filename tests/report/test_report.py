@@ -15,8 +15,8 @@ from semioscope.core.results import Results
 from semioscope.core.trust import UNTRAINED_HEADLINE, UNVERIFIED_HEADLINE, assess
 from semioscope.report import CaseInfo, make_report, write_report
 from semioscope.report.content import WATERMARK
-from semioscope.report.sample import synthetic_results
 from tests.report.conftest import DATE, PATIENT, SEIZURE, decompressed, metadata, page_texts, squash
+from tests.sample_results import synthetic_results, with_video_path
 
 
 def _case(**kw) -> CaseInfo:
@@ -165,7 +165,7 @@ def test_deidentify_pixelates_keyframes_unless_kept(results: Results) -> None:
 
 
 def test_missing_video_is_reported_not_fatal(results: Results, tmp_path: Path) -> None:
-    moved = results.with_video_path(str(tmp_path / "gone" / "P99123_20240617_0312.mkv"))
+    moved = with_video_path(results, str(tmp_path / "gone" / "P99123_20240617_0312.mkv"))
     out = tmp_path / "case.pdf"
     report = write_report(moved, out, _case())
     assert out.read_bytes() == report.pdf
@@ -181,7 +181,7 @@ def test_other_video_at_the_path_is_not_shown(results: Results, small_video: Pat
     shutil.copy(small_video, other)
     with open(other, "ab") as fh:
         fh.write(b"\0")
-    changed = results.with_video_path(str(other))
+    changed = with_video_path(results, str(other))
     report = make_report(changed, _case())
     assert report.warnings and "SHA-256 differs" in report.warnings[0]
 

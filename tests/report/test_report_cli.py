@@ -10,6 +10,7 @@ import pytest
 from semioscope.cli import main
 from semioscope.core.results import Results, results_to_dict
 from tests.report.conftest import PATIENT, metadata, page_texts, squash
+from tests.sample_results import with_video_path
 
 
 def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -49,7 +50,7 @@ def test_deidentified_command_prints_the_case_code(results: Results, tmp_path: P
 
 def test_missing_video_warns_but_succeeds(results: Results, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    results = results.with_video_path(str(tmp_path / "nowhere.mkv"))
+    results = with_video_path(results, str(tmp_path / "nowhere.mkv"))
     path = tmp_path / "results.json"
     path.write_text(json.dumps(results_to_dict(results)))
     assert main(["report", str(path), "--out", str(tmp_path / "c.pdf")]) == 0

@@ -90,10 +90,6 @@ class WindowPlan:
         return [f"video is {self.fps:g} fps: frames were resampled to 30 fps (nearest frame) "
                 "so that each window is 2 s, as in training"]
 
-    def span_dict(self) -> dict[str, Any]:
-        return {"onset_s": self.onset_s, "offset_s": self.offset_s,
-                "start_frame": self.start_frame, "end_frame": self.end_frame}
-
 
 def _span_frames(
     props: VideoProperties, onset_s: float | None, offset_s: float | None

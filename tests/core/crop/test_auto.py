@@ -105,18 +105,13 @@ def test_scrambled_detections_are_unstable(scene: Path):
     assert len(record.frames) == 5 and all(f.box is not None for f in record.frames)
 
 
-def test_record_round_trip_and_manual_edit(scene: Path, tmp_path: Path):
+def test_record_round_trip(scene: Path, tmp_path: Path):
     with open_video(scene) as reader:
         record = auto_crop(reader, TruthDetector(), frames=3)
     out = tmp_path / "out" / "crop.json"
     record.save(out)
     again = CropRecord.load(out)
     assert again == record
-    manual = again.with_manual_box(Box(5, 6, 50, 40))
-    assert (manual.source, manual.status, manual.reasons) == ("manual", "ok", ())
-    assert manual.frames == record.frames
-    with pytest.raises(SemioscopeError, match="outside"):
-        again.with_manual_box(Box(100, 80, 50, 40))
 
 
 def test_cancel_stops_before_the_next_frame(scene: Path):

@@ -13,8 +13,8 @@ from torchvision.ops.misc import FrozenBatchNorm2d
 
 from semioscope.cli import main
 from semioscope.core.models.registry import load_state_dict_file
-from semioscope.core.video.indexed import write_clip
 from semioscope.errors import WeightsError
+from tests.indexed_clips import write_clip
 
 
 def _net(norm: type[nn.Module]) -> nn.Sequential:

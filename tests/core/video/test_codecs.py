@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from semioscope.core.video import open_video
-from semioscope.core.video.indexed import CLIP_SPECS, ClipSpec, read_index, write_clip
+from tests.indexed_clips import CLIP_SPECS, ClipSpec, read_index, write_clip
 
 FRAMES = 75
 

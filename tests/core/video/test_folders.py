@@ -11,8 +11,8 @@ import pytest
 
 from semioscope.cli import main
 from semioscope.core.video import open_video
-from semioscope.core.video.indexed import index_frame, read_index
 from semioscope.errors import VideoError
+from tests.indexed_clips import index_frame, read_index
 
 
 def _folder(tmp_path: Path, n: int = 8, suffix: str = ".png", bit_depth: int = 8) -> Path:

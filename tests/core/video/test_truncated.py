@@ -13,8 +13,8 @@ import pytest
 from semioscope.cli import main
 from semioscope.core.analysis import AnalysisRequest, analyze
 from semioscope.core.video import open_video
-from semioscope.core.video.indexed import read_index, write_clip
 from semioscope.errors import VideoError
+from tests.indexed_clips import read_index, write_clip
 
 
 def _cut(path: Path, fraction: float) -> Path:
@@ -103,7 +103,7 @@ def test_an_audio_track_longer_than_the_video_is_not_a_cut(tmp_path: Path, suffi
     """EMU exports carry audio; a recorder's audio may run on a little after the last frame."""
     import av
 
-    from semioscope.core.video.indexed import index_frame
+    from tests.indexed_clips import index_frame
 
     path = tmp_path / f"av{suffix}"
     with av.open(str(path), "w") as out:

@@ -14,15 +14,15 @@ import pytest
 
 from semioscope.cli import main
 from semioscope.core.video import open_video
-from semioscope.core.video.indexed import read_index, write_clip
 from semioscope.core.windows import WINDOW_FRAMES, plan_windows
+from tests.indexed_clips import read_index, write_clip
 
 SLOTS = [k for k in range(300) if k % 5 != 4]      # 10 s on the clock, 240 frames
 
 
 @pytest.fixture(scope="module", params=["h264-mkv", "h264-mp4", "mjpeg-avi"])
 def vfr(request, tmp_path_factory) -> Path:
-    from semioscope.core.video.indexed import CLIP_SPECS
+    from tests.indexed_clips import CLIP_SPECS
 
     path = tmp_path_factory.mktemp("vfr") / f"vfr{CLIP_SPECS[request.param].suffix}"
     return write_clip(path, request.param, indices=SLOTS, pts=SLOTS, fps=30)

@@ -4,7 +4,8 @@
     with open_video(path) as reader:
         record = auto_crop(reader, detector)        # CropRecord: box, status, reasons, evidence
     record.save("crop.json")                        # atomic; CropRecord.load() reads it back
-    fixed = record.with_manual_box(Box(10, 20, 300, 250))
+    crop = sidecar.from_record(record.to_dict())    # the one crop model a person edits
+    fixed = editing.with_box(crop, Box(10, 20, 300, 250))   # core/crop/editing.py
 
 Importing this package does not import torch; :func:`load_detector` does.
 """

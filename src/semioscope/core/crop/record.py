@@ -1,14 +1,14 @@
 """The crop record: the box, how it was made, and the evidence for it (docs/DEVELOPING.md).
 
 A record keeps every frame's detections so a reviewer (or a later, better rule) can see why the
-crop is where it is without running the model again. Records are immutable; a manual edit makes a
-new record with ``source == "manual"``.
+crop is where it is without running the model again. Records are immutable; a person's
+correction is not a record but an edit of the one crop model (core/crop/editing.py).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -105,11 +105,6 @@ class CropRecord:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-    def with_manual_box(self, box: Box) -> CropRecord:
-        """The user's own box: ``source="manual"``, ``status="ok"``; the detections are kept."""
-        box.validate(self.video.width, self.video.height, subject="crop")
-        return replace(self, box=box, source="manual", status="ok", reasons=(), created=utc_now())
 
     def matches(self, detector_name: str, weights_sha256: str | None, video_sha256: str) -> bool:
         """Whether this record came from the same detector and weights on the same video bytes."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from semioscope.core.results.model import Results, WindowResult
+from semioscope.core.results.model import WindowResult
 
 
 class WindowIndex:
@@ -32,10 +32,6 @@ class WindowIndex:
             stop = min(self.frames, math.ceil(end * self.fps - 1e-6))
             self._table[first:stop] = i
 
-    @classmethod
-    def from_results(cls, results: Results) -> WindowIndex:
-        return cls(results.windows, results.video.fps, results.video.frames)
-
     def __len__(self) -> int:
         return len(self.windows)
 
@@ -51,7 +47,3 @@ class WindowIndex:
         if not math.isfinite(seconds) or seconds < 0:
             return None
         return self.at_frame(int(math.floor(seconds * self.fps + 1e-6)))
-
-    def window_at_frame(self, frame: int) -> WindowResult | None:
-        index = self.at_frame(frame)
-        return None if index is None else self.windows[index]

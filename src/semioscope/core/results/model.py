@@ -15,7 +15,7 @@ Allowed field types: str, int, float, bool, ``X | None``, ``tuple[X, ...]``, ``t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from semioscope.core.geometry import Box
@@ -198,6 +198,3 @@ class Results:
     @property
     def p_tle(self) -> list[float]:
         return [w.p_tle for w in self.windows]
-
-    def with_video_path(self, path: str) -> Results:
-        return replace(self, video=replace(self.video, path=path))
