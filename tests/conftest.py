@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A shell without job control starts background jobs (`make test &`) with SIGINT ignored, and an
+# ignored signal stays ignored across exec: the CLI processes the Ctrl-C tests start would then never
+# see the SIGINT they send and run to the end. Catching it here makes every child start with the
+# default disposition, as a command typed at a terminal does.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
