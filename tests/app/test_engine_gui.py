@@ -47,6 +47,9 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     assert window.timeline.bar_count == len(results.windows) == 3
     assert not window.timeline.stale_text           # made with exactly what is shown
     assert window.verdict.banner.isVisible()
+    computed = window.verdict.fields["computed"].text()   # which runtime and device ran
+    assert computed.startswith(f"{results.model.runtime} on {results.model.device}")
+    assert results.model.device == "cpu" and results.model.runtime != "unknown"
     vb = window.timeline.getPlotItem().vb
     point = window.timeline.mapFromScene(vb.mapViewToScene(QPointF(5.0, 0.5)))
     qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, pos=point)

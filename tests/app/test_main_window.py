@@ -168,3 +168,23 @@ def test_shortcut_help_lists_every_action(qtbot, make_window):
     assert texts == [a.text.replace("&", "").replace("…", "") for a in specs_for("review")]
     assert window.qactions["play"].shortcut().toString() == "Space"
     assert "Research Use Only" in window.disclaimer.text()
+
+
+def test_verdict_panel_says_which_runtime_and_device_computed_the_scores(qtbot):
+    from dataclasses import replace
+
+    from semioscope.app.verdict import VerdictPanel
+    from semioscope.report.sample import synthetic_results
+
+    panel = VerdictPanel()
+    qtbot.addWidget(panel)
+    results = synthetic_results("/data/v.mkv", n_windows=2)
+    for runtime, device, batch, shown in (
+            ("openvino 2026.4.1", "cpu", 2, "openvino 2026.4.1 on cpu, batch 2"),
+            ("torch 2.14.1+cu130", "cuda:0 (NVIDIA H200)", 8,
+             "torch 2.14.1+cu130 on cuda:0 (NVIDIA H200), batch 8")):
+        model = replace(results.model, runtime=runtime, device=device, batch_size=batch)
+        panel.show_results(replace(results, model=model))
+        assert panel.fields["computed"].text() == shown
+    panel.show_results(None)
+    assert panel.fields["computed"].text() == "—"

@@ -53,6 +53,16 @@ def test_report_holds_verdict_counts_hashes_and_case(identified) -> None:
     assert squash("NOT FOR CLINICAL USE: its scores must not") in whole
 
 
+def test_report_says_which_runtime_and_device_computed_the_features(results: Results) -> None:
+    model = replace(results.model, runtime="openvino 2026.4.1", device="cpu", batch_size=2)
+    whole = squash("".join(page_texts(make_report(replace(results, model=model), _case()).pdf)))
+    assert squash("Features computed by openvino 2026.4.1 on cpu, batch 2") in whole
+    model = replace(model, runtime="torch 2.14.1+cu130", device="cuda:0 (NVIDIA H200)")
+    whole = squash("".join(page_texts(make_report(replace(results, model=model), _case()).pdf)))
+    assert squash("torch 2.14.1+cu130 on cuda:0 (NVIDIA H200), batch 2") in whole
+    assert "openvino" not in whole
+
+
 def test_every_page_has_watermark_disclaimer_and_page_number(identified) -> None:
     _, pdf = identified
     texts = page_texts(pdf)

@@ -52,8 +52,8 @@ class VerdictPanel(QFrame):
         self.verdict.setStyleSheet(VERDICT_STYLE)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key in ("confidence", "windows", "span", "backbone", "weights", "classifier",
-                    "validation", "warnings"):
+        for key in ("confidence", "windows", "span", "backbone", "weights", "computed",
+                    "classifier", "validation", "warnings"):
             label = QLabel("—")
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -103,6 +103,7 @@ class VerdictPanel(QFrame):
         self.fields["weights"].setText(
             (f"{status}, sha256 {m.weights_sha256[:16]}" if m.weights_sha256 else status)
             + (f"\n{m.weights_note}" if m.weights_note else ""))
+        self.fields["computed"].setText(m.computed_by())     # runtime, device, batch
         trained = "" if m.classifier_trained else " (untrained)"
         demo = " (demo)" if m.classifier_demo else ""
         self.fields["classifier"].setText(

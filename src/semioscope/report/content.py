@@ -193,6 +193,7 @@ def _provenance_rows(results: Results, case: CaseInfo) -> Rows:
         ("Backbone", f"{model.backbone} (pretrained: {_yes(model.backbone_pretrained)})"),
         ("Backbone weights SHA-256", model.weights_sha256 or "none (random weights)"),
         ("Backbone weights", weights),
+        ("Features computed by", model.computed_by()),
         ("Classifier file", "none (random classifier)" if not classifier else
          (WITHHELD if case.deidentify else PurePath(classifier).name)),
         ("Classifier SHA-256", model.classifier_sha256 or "none"),

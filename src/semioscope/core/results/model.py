@@ -138,6 +138,20 @@ class Provenance:
     classifier_metadata: dict[str, Any] = field(default_factory=dict)
     pack: dict[str, Any] | None = None      # the model pack used, if any (core/runtime/pack)
 
+    def computed_by(self) -> str:
+        """The runtime, device and batch that computed the features, in one line for people.
+
+        The review window and the report both show it, so a reader can tell a GPU or OpenVINO
+        run from a torch CPU run without opening the JSON (results made before #15 say
+        "unknown").
+        """
+        text = f"{self.runtime} on {self.device}"
+        if self.batch_size is not None:
+            text += f", batch {self.batch_size}"
+        if self.pack is not None:
+            text += ", from a model pack"
+        return text
+
 
 @dataclass(frozen=True)
 class PartialResults:
