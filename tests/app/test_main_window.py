@@ -174,7 +174,7 @@ def test_verdict_panel_says_which_runtime_and_device_computed_the_scores(qtbot):
     from dataclasses import replace
 
     from semioscope.app.verdict import VerdictPanel
-    from semioscope.report.sample import synthetic_results
+    from tests.sample_results import synthetic_results
 
     panel = VerdictPanel()
     qtbot.addWidget(panel)

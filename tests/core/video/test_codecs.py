@@ -1,6 +1,6 @@
 """Every kind of file an EMU exports, written with PyAV, read back frame-exactly.
 
-Each frame shows its own index in 32x32-pixel blocks (``core.video.indexed``), so a neighbouring
+Each frame shows its own index in 32x32-pixel blocks (``tests/indexed_clips.py``), so a neighbouring
 frame is caught even through a lossy codec; frames are read in order and at shuffled indices.
 """
 
