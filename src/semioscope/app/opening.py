@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from semioscope.app.frames import FrameServer
 from semioscope.app.state import VideoSession
+from semioscope.app.video_facts import read_video_facts_responsively
 from semioscope.app.workers import CropWorker, DetectorFactory, HashWorker, default_detector_factory
 from semioscope.core.crop import sidecar
 from semioscope.errors import SemioscopeError
@@ -88,14 +89,9 @@ class OpenFlow:
 
     def open_video(self, path: str | Path) -> bool:
         """Open a video; any problem becomes an error dialog and the previous video stays open."""
-        from semioscope.core.video import mapping_for, open_video
-
         path = Path(path)
         try:
-            with open_video(path, allow_truncated=True) as reader:
-                props = reader.properties
-                mapping = mapping_for(reader, "kinect")
-                times = reader.frame_times()
+            facts = read_video_facts_responsively(path, self)
         except SemioscopeError as exc:
             self.show_error("Cannot open video", str(exc))
             return False
@@ -103,7 +99,8 @@ class OpenFlow:
             self.show_error("Cannot open video", f"{path.name}: {type(exc).__name__}: {exc}")
             return False
         self._close_session()
-        session = VideoSession(props, mapping, times)
+        props, mapping = facts.properties, facts.mapping
+        session = VideoSession(props, mapping, facts.times)
         self.session, self.video_path = session, path
         self.setWindowTitle(f"semioscope — {path.name}")
         warning = unusual_video_text(props)
