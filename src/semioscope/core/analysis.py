@@ -21,12 +21,18 @@ import numpy as np
 
 from semioscope import __version__
 from semioscope.core import DEFAULT_BATCH_SIZE
+from semioscope.core.analysis_checks import (
+    check_backbone_match,
+    check_classifier,
+    check_mapping,
+    check_request,
+)
 from semioscope.core.cancel import CancelToken
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models.backbone_cache import BackboneCache
-from semioscope.core.models.device import auto_batch_size, parse_device
+from semioscope.core.models.device import auto_batch_size
 from semioscope.core.preprocess import PREPROCESSING_VERSION
 from semioscope.core.results import (
     CropInfo,
@@ -39,12 +45,11 @@ from semioscope.core.results import (
     VideoInfo,
     WindowResult,
 )
-from semioscope.core.results.model import CROP_SOURCES
 from semioscope.core.trust import UNTRAINED_CLASSIFIER_WARNING
-from semioscope.core.video import MAPPING_NAMES, VideoProperties, open_video
+from semioscope.core.video import VideoProperties, open_video
 from semioscope.core.video.mapping import mapping_for
 from semioscope.core.windows import WindowPlan, plan_windows
-from semioscope.errors import SemioscopeError, WeightsError
+from semioscope.errors import WeightsError
 
 __all__ = ["UNTRAINED_CLASSIFIER_WARNING", "AnalysisRequest", "PartialSink", "Progress",
            "analyze", "analyze_explained", "confidence_for", "label_for", "summarise"]
@@ -139,104 +144,6 @@ def _meta_dict(meta: Any) -> dict[str, Any]:
     return dataclasses.asdict(meta)
 
 
-def _mapping_name(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return None if value.get("name") is None else str(value["name"])
-    return None if value is None else str(value)
-
-
-def _check_classifier(path: Path, meta: Any, request: AnalysisRequest) -> None:
-    """Refuse a classifier trained on other features than the ones this run would make."""
-    if meta.backbone != request.backbone:
-        raise WeightsError(path, f"the classifier was trained on {meta.backbone} features, but "
-                           f"this run uses --backbone {request.backbone}")
-    if meta.preprocessing_version != PREPROCESSING_VERSION:
-        raise WeightsError(path, f"the classifier was trained with preprocessing "
-                           f"{meta.preprocessing_version!r}; this version of semioscope uses "
-                           f"{PREPROCESSING_VERSION!r} (retrain it)")
-
-
-def _check_mapping(path: Path, meta: Any, effective: str, warnings: list[str]) -> None:
-    """Refuse a classifier trained with another 16->8-bit mapping than this run's.
-
-    An 8-bit video (or one trained on 8-bit videos) has no mapping to choose, so there a mismatch
-    is only a warning: the user cannot change it with ``--mapping``.
-    """
-    trained = _mapping_name(meta.mapping)
-    if trained is None or trained == effective:
-        return
-    if "identity" in (trained, effective):
-        warnings.append(f"the classifier was trained on {trained}-mapped video, this video is "
-                        f"{effective}-mapped (8-bit source): scores may be off")
-        return
-    raise WeightsError(path, f"the classifier was trained with the {trained!r} intensity "
-                       f"mapping, but this run uses {effective!r} (pass --mapping {trained})")
-
-
-def _check_backbone_match(path: Path, meta: Any, backbone: Any, override: bool) -> None:
-    """Features of other backbone weights (or random ones) mean nothing to this classifier.
-
-    Either direction is refused: a classifier trained on pretrained features run on random or
-    other weights, and one trained on random features run on real ones. ``override``
-    (``--accept-backbone-mismatch``) lets it run; the trust rule then flags the result.
-    """
-    wanted = getattr(meta, "backbone_weights_sha256", None)
-    have = backbone.weights_sha256
-    if wanted == have or override:
-        return
-    if wanted and not have:
-        raise WeightsError(path, f"the classifier needs pretrained {backbone.name} weights, but "
-                           f"none were found: run `semioscope models fetch {backbone.name}` or "
-                           "pass --weights PATH (or --accept-backbone-mismatch)")
-    if not wanted:
-        raise WeightsError(path, "the classifier was trained on features of an untrained "
-                           f"(random) {backbone.name} backbone, but this run uses weights "
-                           f"{have[:12]}...: its scores would mean nothing (pass "
-                           "--accept-backbone-mismatch to run it anyway, flagged)")
-    raise WeightsError(path, f"the classifier was trained on features of backbone weights "
-                       f"{wanted[:12]}..., but the loaded weights are {have[:12]}... (pass "
-                       "--accept-backbone-mismatch to run it anyway, flagged)")
-
-
-def _check_request(request: AnalysisRequest) -> None:
-    if request.batch_size is not None and request.batch_size < 1:
-        raise SemioscopeError("--batch-size", f"must be at least 1, got {request.batch_size}")
-    if request.first_batch is not None and request.first_batch < 1:
-        raise SemioscopeError("first batch", f"must be at least 1, got {request.first_batch}")
-    if request.threads is not None and request.threads < 1:
-        raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
-    if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
-        raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
-    device, _ = parse_device(request.device)
-    if request.pack is not None:
-        _check_pack_request(request, device)
-    if request.mapping not in MAPPING_NAMES:
-        raise SemioscopeError("--mapping", f"unknown mapping {request.mapping!r}; choose one "
-                              f"of {', '.join(MAPPING_NAMES)}")
-    if request.crop_source not in CROP_SOURCES:
-        raise SemioscopeError("crop", f"unknown crop source {request.crop_source!r}")
-    for path, what in ((request.classifier, "classifier"), (request.weights, "weights")):
-        if path is not None and not Path(path).is_file():
-            raise WeightsError(path, f"no such {what} file")
-    if request.classifier is None and request.pack is None and not request.allow_untrained:
-        raise SemioscopeError("--classifier", "no classifier given: pass --classifier FILE (a "
-                              "trained model from `semioscope train`), or --allow-untrained for "
-                              "a meaningless demonstration run")
-
-
-def _check_pack_request(request: AnalysisRequest, device: str) -> None:
-    """A pack brings its own networks, runs on OpenVINO's CPU plugin and has no gradients."""
-    for given, option in ((request.classifier, "--classifier"), (request.weights, "--weights")):
-        if given is not None:
-            raise SemioscopeError(option, "not with --pack: the model pack brings its own")
-    if device == "cuda":
-        raise SemioscopeError("--device", "a model pack runs on the CPU (OpenVINO); use the "
-                              "research install for a GPU")
-    if request.saliency:
-        raise SemioscopeError("--saliency", "needs the research install (torch gradients), "
-                              "not a model pack")
-
-
 def _use_pack(request: AnalysisRequest) -> tuple[AnalysisRequest, Any, tuple[Any, Any]]:
     """Open (and verify) the request's pack: the request as the pack fills it, the pack, and
     its classifier with metadata, all without torch."""
@@ -298,19 +205,19 @@ def analyze_explained(
     The saliency (a :class:`~semioscope.core.explain.SaliencySet`) is saved by the caller,
     beside the results, with :func:`semioscope.core.explain.attach_saliency`.
     """
-    _check_request(request)
+    check_request(request)
     clock = _Clock(progress)
     clock("loading", 0, 0)
     warnings: list[str] = []
     loaded = pack = None
     if request.pack is not None:  # every hash checked before anything else
         request, pack, loaded = _use_pack(request)
-        _check_classifier(Path(str(request.pack)), loaded[1], request)
+        check_classifier(Path(str(request.pack)), loaded[1], request)
     elif request.classifier is not None:  # cheap, and the likeliest mistake: check it first
         from semioscope.core.models.classifier import load_classifier
 
         loaded = load_classifier(request.classifier)
-        _check_classifier(Path(request.classifier), loaded[1], request)
+        check_classifier(Path(request.classifier), loaded[1], request)
     with open_video(request.video, fps=request.fps,
                     allow_truncated=request.allow_truncated) as reader:
         props = reader.properties
@@ -323,7 +230,7 @@ def analyze_explained(
             warnings.append("the video states no frame rate: 30 fps was assumed")
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
-            _check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
+            check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
         engine = _load_engine(request, loaded, warnings, backbones, pack, clock)
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -429,7 +336,7 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
         model, meta = random_classifier(request.seed, backbone)
     else:
         model, meta = loaded
-        _check_backbone_match(Path(str(request.pack or request.classifier)), meta, backbone,
+        check_backbone_match(Path(str(request.pack or request.classifier)), meta, backbone,
                               request.allow_backbone_mismatch)
     return _Engine(backbone, model, meta, batch, pack)
 

@@ -58,7 +58,7 @@ def _converter() -> dict[str, str]:
 def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[str, Any]:
     """Convert, write and verify the pack; returns its manifest."""
     from semioscope import __version__
-    from semioscope.core.analysis import _check_backbone_match
+    from semioscope.core.analysis_checks import check_backbone_match
     from semioscope.core.export.backbone import export_backbone
     from semioscope.core.export.classifier import export_classifier
     from semioscope.core.models.backbone import load_backbone
@@ -75,7 +75,7 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
                            f"{PREPROCESSING_VERSION!r} (retrain it)")
     backbone = load_backbone(meta.backbone, request.weights,
                              allow_untrained=request.allow_untrained, threads=request.threads)
-    _check_backbone_match(Path(request.classifier), meta, backbone, False)  # a pack: no override
+    check_backbone_match(Path(request.classifier), meta, backbone, False)  # a pack: no override
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
