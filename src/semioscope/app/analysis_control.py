@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from semioscope.app import dialogs
 from semioscope.app.staleness import current_inputs
+from semioscope.app.status import show_status
 from semioscope.app.workers import EngineWarmup
 from semioscope.core.results import Inputs, PartialResults, Results
 from semioscope.core.trust import Trust, assess
@@ -67,10 +68,10 @@ class AnalysisControl:
                 "runtime": "torch"}
 
     def _start_warmup(self) -> None:
-        self.statusBar().showMessage("loading the analysis engine in the background…")
+        show_status(self.statusBar(), "loading the analysis engine in the background…")
         worker = EngineWarmup(self.backbones, self.backbone_args())
-        worker.done.connect(lambda s, text: self.statusBar().showMessage(
-            f"{text} ({s:.1f} s)", 8000))
+        worker.done.connect(lambda s, text: show_status(self.statusBar(), f"{text} ({s:.1f} s)",
+                                                        8000))
         self._run_worker(worker)
 
     def build_request(self) -> Any:
@@ -131,7 +132,7 @@ class AnalysisControl:
         if s is None or Path(results.video.path) != self.video_path:
             return  # a run for a video that is no longer open
         s.set_results(results)
-        self.statusBar().showMessage("analysis finished", 5000)
+        show_status(self.statusBar(), "analysis finished", 5000)
 
     def current_inputs(self) -> Inputs | None:
         """The inputs an Analyse now would use (None without a video)."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoStack
 
+from semioscope.app.status import show_status
 from semioscope.core.crop import editing
 from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
@@ -33,7 +34,7 @@ class CropEditing:
 
     def crop_refused(self, message: str) -> None:
         """An edit that cannot be made (no box yet…): say so without a dialog."""
-        self.statusBar().showMessage(message, 5000)  # type: ignore[attr-defined]
+        show_status(self.statusBar(), message, 5000)  # type: ignore[attr-defined]
 
     # -- the edits ---------------------------------------------------------------------------------
     def apply_crop_edit(self, make: Callable[[Crop], Crop], text: str,
