@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from semioscope.core import DEFAULT_BATCH_SIZE
+from semioscope.commands.backbone_options import add_backbone_arguments
 
 if TYPE_CHECKING:
     from semioscope.core.analysis import AnalysisRequest, Progress
@@ -28,34 +28,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="model pack from `semioscope models export` (OpenVINO, no torch "
                         "needed): replaces --classifier and --weights; used only when every "
                         "file's SHA-256 matches its manifest")
-    parser.add_argument("--backbone", choices=("i3d", "s3d"), default="i3d",
-                        help="feature network (default i3d, as in the paper)")
-    parser.add_argument("--weights", type=Path, metavar="PATH",
-                        help="backbone weights file (default: fetched)")
+    add_backbone_arguments(parser)
     crop = parser.add_mutually_exclusive_group()
     crop.add_argument("--crop", metavar="X,Y,W,H", help="crop box in source pixels")
     crop.add_argument("--crop-file", type=Path, metavar="FILE",
                       help="crop record from `semioscope crop`")
     parser.add_argument("--onset", type=float, metavar="S", help="clinical onset, seconds")
     parser.add_argument("--offset", type=float, metavar="S", help="clinical offset, seconds")
-    parser.add_argument("--mapping", choices=("kinect", "percentile"), default="kinect",
-                        help="16->8-bit intensity mapping (default kinect)")
-    parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
-                        help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
-                        "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
-    parser.add_argument("--runtime", choices=("auto", "torch", "openvino"), default="auto",
-                        help="what computes the backbone: auto (default) = OpenVINO on the CPU "
-                        "when it is installed (converted once, cached), else torch")
-    parser.add_argument("--batch-size", type=int, metavar="N",
-                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
-                        "which keeps an analysis under 2 GB; on a GPU as many as half its free "
-                        "memory holds, at most 16; see bench/RESULTS.md)")
-    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the networks")
     parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
     parser.add_argument("--allow-truncated", action="store_true",
                         help="analyse only the present part of a recording cut short (refused "
                         "otherwise); the results say so")
-    parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="run with random weights when none are available (demo only)")
     parser.add_argument("--accept-backbone-mismatch", action="store_true",

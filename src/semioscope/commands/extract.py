@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from semioscope.commands.backbone_options import add_backbone_arguments
 from semioscope.commands.engine import add_engine_arguments, check_engine_arguments
-from semioscope.core import DEFAULT_BATCH_SIZE
 
 HELP = "compute and cache backbone features for every seizure of a training manifest"
 CHUNK_WINDOWS = 32
@@ -24,26 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "[onset_s,offset_s,crop|crop_file]")
     parser.add_argument("--cache", type=Path, required=True, metavar="DIR",
                         help="feature cache folder (created if needed)")
-    parser.add_argument("--backbone", choices=("i3d", "s3d"), default="i3d",
-                        help="feature network (default i3d, as in the paper)")
-    parser.add_argument("--weights", type=Path, help="backbone weights file (default: fetched)")
-    parser.add_argument("--mapping", choices=("kinect", "percentile"), default="kinect",
-                        help="16->8-bit intensity mapping (default kinect)")
+    add_backbone_arguments(parser, runtime_note="--engine ray workers use torch")
     parser.add_argument("--allow-untrained", action="store_true",
                         help="use random backbone weights when none are available (demo only)")
-    parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
-                        help="where the backbone runs: auto (default) takes an NVIDIA GPU when "
-                        "torch sees one, else the CPU; cuda or cuda:N insists on a GPU")
-    parser.add_argument("--runtime", choices=("auto", "torch", "openvino"), default="auto",
-                        help="what computes the backbone: auto (default) = OpenVINO on the CPU "
-                        "when it is installed (converted once, cached), else torch; --engine "
-                        "ray workers use torch")
-    parser.add_argument("--batch-size", type=int, metavar="N",
-                        help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
-                        "which keeps an analysis under 2 GB; on a GPU as many as half its free "
-                        "memory holds, at most 16; see bench/RESULTS.md)")
-    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for the network")
-    parser.add_argument("--seed", type=int, default=0, help="seed for untrained weights")
     ray = add_engine_arguments(parser, what="one task per video")
     ray.add_argument("--chunk-windows", type=int, metavar="N",
                      help=f"with --engine ray: split longer videos into tasks of N windows "
