@@ -23,7 +23,9 @@ def open_and_crop(qtbot, window, video):
 
 def test_open_shows_frame_and_auto_crop_box(qtbot, make_window, video, dialogs):
     window = make_window()
+    assert window.analysis.bar.text() == "no video open"
     session = open_and_crop(qtbot, window, video)
+    assert window.analysis.bar.text() == "not analysed yet"
     crop = session.crop
     assert crop.source == "auto" and crop.auto_box == crop.box
     assert window.view.roi_box() == crop.box           # the box drawn is the crop stored

@@ -35,7 +35,7 @@ class AnalysisPanel(QWidget):
         self.bar = QProgressBar()
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        self.bar.setFormat("%v / %m windows")
+        self.bar.setFormat("no video open")
         self.eta = QLabel("")
         self.eta.setMinimumWidth(180)
         self.worker: AnalysisWorker | None = None
