@@ -6,7 +6,6 @@ import pytest
 
 from semioscope.core.crop.boxes import (
     clip,
-    covers,
     expand,
     from_xyxy,
     intersection,
@@ -15,6 +14,7 @@ from semioscope.core.crop.boxes import (
     union,
 )
 from semioscope.core.geometry import Box
+from tests.core.crop.helpers import covers
 
 
 def test_union_spans_both_boxes_and_ignores_empty_ones():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from semioscope.core.crop.boxes import covers
 from semioscope.core.crop.detection import Detection
 from semioscope.core.crop.rule import combine, paper_rule
 from semioscope.core.geometry import Box
+from tests.core.crop.helpers import covers
 
 W, H = 200, 160
 BED = Box(40, 80, 100, 50)

@@ -10,9 +10,33 @@ import torch
 
 from semioscope.core.models.classifier import ClassifierConfig, build_classifier
 from semioscope.core.training import batchnorm
-from semioscope.core.training.batchnorm import batch_statistics_predict, recompute_batchnorm
+from semioscope.core.training.batchnorm import recompute_batchnorm
 from semioscope.core.training.train import fit, predict
 from tests.core.training.helpers import fast_config, synthetic_set
+
+
+def batch_statistics_predict(model: torch.nn.Module, X: np.ndarray) -> np.ndarray:
+    """P(TLE) with every batch-norm layer using the statistics of ``X`` itself (one batch) and
+    every dropout off: what the network computes with the statistics it was trained with.
+    Running statistics are left untouched."""
+    layers = batchnorm.batchnorm_layers(model)
+    saved = [(m.running_mean.clone(), m.running_var.clone(), m.num_batches_tracked.clone())
+             for m in layers]
+    model.eval()
+    for m in layers:
+        m.train()
+    try:
+        with torch.no_grad():
+            p = model(torch.as_tensor(np.ascontiguousarray(X, dtype=np.float32)))
+    finally:
+        with torch.no_grad():
+            for m, (mean, var, steps) in zip(layers, saved, strict=True):
+                m.running_mean.copy_(mean)
+                m.running_var.copy_(var)
+                m.num_batches_tracked.copy_(steps)
+        model.eval()
+    return p.reshape(-1).double().numpy()
+
 
 SMALL = {"lstm1": 16, "lstm2": 8, "fc1": 16, "fc2": 8, "dropout": 0.3, "recurrent_dropout": 0.2}
 

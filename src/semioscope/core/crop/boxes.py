@@ -77,9 +77,3 @@ def median_box(boxes: Sequence[Box]) -> Box:
     x1, y1, x2, y2 = np.median(corners, axis=0)
     # round outwards so the median of identical boxes is that box and halves never shrink it
     return from_xyxy(float(x1), float(y1), float(x2), float(y2))
-
-
-def covers(outer: Box, inner: Box) -> bool:
-    """Whether ``outer`` contains ``inner`` entirely."""
-    return (outer.x <= inner.x and outer.y <= inner.y
-            and outer.x2 >= inner.x2 and outer.y2 >= inner.y2)

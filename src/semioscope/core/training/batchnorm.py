@@ -80,28 +80,3 @@ def recompute_batchnorm(model: Any, X: np.ndarray | Any) -> int:
             if layer.num_batches_tracked is not None:
                 layer.num_batches_tracked.fill_(max(int(layer.num_batches_tracked), 1))
     return len(layers)
-
-
-def batch_statistics_predict(model: Any, X: np.ndarray) -> np.ndarray:
-    """P(TLE) with every batch-norm layer using the statistics of ``X`` itself (one batch) and
-    every dropout off: what the network computes with the statistics it was trained with.
-    Running statistics are left untouched (tests, diagnostics)."""
-    import torch
-
-    layers = batchnorm_layers(model)
-    saved = [(m.running_mean.clone(), m.running_var.clone(), m.num_batches_tracked.clone())
-             for m in layers]
-    model.eval()
-    for m in layers:
-        m.train()
-    try:
-        with torch.no_grad():
-            p = model(torch.as_tensor(np.ascontiguousarray(X, dtype=np.float32)))
-    finally:
-        with torch.no_grad():
-            for m, (mean, var, steps) in zip(layers, saved, strict=True):
-                m.running_mean.copy_(mean)
-                m.running_var.copy_(var)
-                m.num_batches_tracked.copy_(steps)
-        model.eval()
-    return p.reshape(-1).double().numpy()
