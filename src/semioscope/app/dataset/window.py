@@ -18,11 +18,14 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -42,6 +45,7 @@ from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, VideoRow
 
+KEYS_HEIGHT_PX = 190   # about twelve lines of the keyboard list
 UNUSABLE_REASONS = ("patient out of view", "camera moved", "occluded (blanket, staff)",
                     "video corrupt", "not a seizure")
 
@@ -91,6 +95,10 @@ class DatasetWindow(CropEditing, QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)    # a wrapped date was cut to "2026-1 / 12:32"
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         # the review window's view: first frame, crop box with handles to drag, status badge
         self.frame_view = VideoView()
@@ -102,6 +110,10 @@ class DatasetWindow(CropEditing, QMainWindow):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         keys = QLabel(help_text())
         keys.setStyleSheet("font-family: monospace; font-size: 9pt; color: #555;")
+        keys_area = QScrollArea()   # the whole list is long: it scrolls instead of squeezing
+        keys_area.setWidget(keys)
+        keys_area.setFrameShape(QFrame.Shape.NoFrame)
+        keys_area.setMaximumHeight(KEYS_HEIGHT_PX)
 
         filters = QHBoxLayout()
         filters.addWidget(self.filter_box)
@@ -113,7 +125,7 @@ class DatasetWindow(CropEditing, QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.frame_view, 1)
-        for widget in (self.details, keys):
+        for widget in (self.details, keys_area):
             right_layout.addWidget(widget)
         splitter = QSplitter()
         splitter.addWidget(left)
