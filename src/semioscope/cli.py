@@ -102,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"semioscope: error: {args_list[0] if args_list else 'review'}: needs the research "
               f"install ({exc.name} is not part of the clinician runtime); for analysis pass "
-              "--pack with a model pack from `semioscope models export`", file=sys.stderr)
+              "--pack with a model pack from `semioscope models export` (for crop too, when the "
+              "pack has a detector)", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, CancelledError):
         print("semioscope: interrupted; no partial output was written", file=sys.stderr)

@@ -52,3 +52,56 @@ def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
     assert facts["torch"] is False
     assert facts["runtime"].startswith("openvino") and facts["bars"] == 2
     assert facts["pack"]["path"] == str(pack)
+
+
+CROP_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from semioscope.app.main_window import MainWindow
+from semioscope.app.settings import AppSettings
+settings = AppSettings(classifier_path={pack!r}, allow_untrained=True, threads=2, persist=False)
+window = MainWindow(settings=settings)   # the default detector lookup, as users get it
+import os
+window.show_error = lambda title, text: (print("ERROR", title, text, flush=True), os._exit(3))
+window.show()
+def spin(cond, timeout):
+    end = time.monotonic() + timeout
+    while not cond() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    return cond()
+assert window.open_video(Path({video!r}))
+assert spin(lambda: window.session is not None and window.session.crop is not None, 120)
+crop = window.session.crop
+print(json.dumps({{"torch": "torch" in sys.modules, "status": crop.auto_status,
+                   "reasons": list(crop.reasons), "full_frame": crop.full_frame,
+                   "box": crop.auto_box.to_dict() if crop.auto_box else None,
+                   "detector": crop.record.get("detector")}}))
+window.close()
+"""
+
+
+def test_auto_crop_with_the_pack_detector_never_imports_torch(model_pack, tmp_path) -> None:
+    from semioscope.core.crop import auto_crop, load_detector
+    from semioscope.core.video import mapping_for, open_video
+    from tests.packs import DETECTOR, DETECTOR_MIN_SIZE, crop_video, detector_weights
+
+    pack, _ = model_pack
+    video = crop_video(pack)
+    done = run_without_torch(CROP_SCRIPT.format(pack=str(pack), video=str(video)), cwd=tmp_path,
+                             env={"SEMIOSCOPE_CACHE_DIR": str(tmp_path / "cache"),
+                                  "SEMIOSCOPE_DATA_DIR": str(tmp_path / "data"),
+                                  "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]  # no error dialog
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert facts["torch"] is False and facts["full_frame"] is False
+    torch_detector = load_detector(DETECTOR, detector_weights(pack), threads=2,
+                                   min_size=DETECTOR_MIN_SIZE)
+    with open_video(video) as reader:
+        want = auto_crop(reader, torch_detector, mapping=mapping_for(reader, "kinect"))
+    assert facts["status"] == want.status and tuple(facts["reasons"]) == want.reasons
+    assert want.box is not None
+    assert max(abs(facts["box"][k] - getattr(want.box, k)) for k in "xywh") <= 1
+    assert facts["detector"]["name"] == DETECTOR

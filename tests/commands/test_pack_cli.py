@@ -57,7 +57,7 @@ def test_manifest_names_every_file_with_its_hash(model_pack, capsys) -> None:
     pack, semio = model_pack
     manifest = json.loads((pack / "manifest.json").read_text())
     assert set(manifest["files"]) == {"i3d.xml", "i3d.bin", "classifier.xml", "classifier.bin",
-                                      "classifier.semio"}
+                                      "classifier.semio", "detector.xml", "detector.bin"}
     assert all(file_sha256(pack / n) == sha for n, sha in manifest["files"].items())
     assert manifest["classifier"]["sha256"] == file_sha256(semio)
     assert manifest["backbone"] == {"name": "i3d", "ir": "i3d.xml", "pretrained": False,
@@ -67,6 +67,7 @@ def test_manifest_names_every_file_with_its_hash(model_pack, capsys) -> None:
     out = capsys.readouterr().out
     assert "OK, every file matches" in out and file_sha256(pack / "manifest.json") in out
     assert "RANDOM weights" in out and "UNTRAINED" in out
+    assert "detector fasterrcnn-mobilenet (pretrained, frames scaled to 128 px)" in out
 
 
 def test_export_refuses_an_existing_folder(model_pack, capsys) -> None:

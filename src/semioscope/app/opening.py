@@ -158,8 +158,13 @@ class OpenFlow:
 
     def _start_crop(self, session: VideoSession) -> None:
         assert self.video_path is not None and session.sha256 is not None
+        from semioscope.core.runtime.pack import is_pack
+
+        classifier = self.settings.classifier_path
         factory = self._detector_factory or default_detector_factory(
-            self.settings.detector_weights)
+            self.settings.detector_weights,
+            classifier if classifier and is_pack(classifier) else None,  # the pack's detector
+            allow_untrained=self.settings.allow_untrained)
         self.view.set_crop(None, ("finding the patient and bed…", "not_cropped"))
         worker = CropWorker(self.video_path, session.sha256, session.mapping, factory)
         worker.done.connect(lambda rec, s=session: self._on_crop_found(s, rec))

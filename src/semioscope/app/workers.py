@@ -168,14 +168,24 @@ class EngineWarmup(QThread):
         self.done.emit(time.perf_counter() - t0, text)
 
 
-def default_detector_factory(weights: str | None) -> DetectorFactory:
-    """Mask R-CNN when its weights are present (``weights`` or the fetched file), else None;
-    None in the clinician runtime, which has no torch (the box is then drawn by hand)."""
+def default_detector_factory(weights: str | None, pack: str | Path | None = None, *,
+                             allow_untrained: bool = False) -> DetectorFactory:
+    """The model pack's detector (OpenVINO) when the analysis uses a pack that has one; else
+    Mask R-CNN when its weights are present (``weights`` or the fetched file); else None, also in
+    the clinician runtime without a pack detector (the box is then drawn by hand). A pack
+    detector with random weights is used only with ``allow_untrained`` (its records say so)."""
 
     def factory() -> Any:
         from semioscope.core.models.registry import find_weights
         from semioscope.core.runtime import has_torch
 
+        if pack is not None:
+            from semioscope.core.runtime.pack import ModelPack
+
+            opened = ModelPack.open(pack)   # a damaged pack is refused, naming the file
+            if opened.has_detector():
+                detector = opened.detector()
+                return detector if detector.pretrained or allow_untrained else None
         if not has_torch():
             return None
 

@@ -25,6 +25,9 @@ def add_parsers(sub: Any) -> None:
                         help="also convert this crop detector")
     export.add_argument("--detector-weights", type=Path, metavar="PATH",
                         help="detector weights file (default: fetched)")
+    export.add_argument("--detector-min-size", type=int, metavar="PX",
+                        help="short side the detector scales frames to (default: the model's "
+                             "800; smaller is faster and finds less)")
     export.add_argument("--threads", type=int, metavar="N", help="CPU threads for torch")
     export.add_argument("--allow-untrained", action="store_true",
                         help="random backbone/detector weights when none are present (tests)")
@@ -39,7 +42,18 @@ def run_export(args: argparse.Namespace) -> int:
 
     request = PackRequest(classifier=args.classifier, out=args.out, weights=args.weights,
                           allow_untrained=args.allow_untrained, detector=args.detector,
-                          detector_weights=args.detector_weights, threads=args.threads)
+                          detector_weights=args.detector_weights,
+                          detector_min_size=args.detector_min_size, threads=args.threads)
+    if args.detector_min_size is not None and args.detector_min_size < 32:
+        from semioscope.errors import SemioscopeError
+
+        raise SemioscopeError("--detector-min-size", f"need at least 32 px, got "
+                              f"{args.detector_min_size}")
+    if args.detector is None and (args.detector_weights or args.detector_min_size):
+        from semioscope.errors import SemioscopeError
+
+        raise SemioscopeError("--detector", "--detector-weights and --detector-min-size need "
+                              "--detector NAME")
     manifest = export_pack(request, progress=lambda text: print(f"  {text}", flush=True))
     pack = ModelPack.open(args.out)
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
@@ -63,5 +77,10 @@ def run_verify(args: argparse.Namespace) -> int:
           f"({'pretrained' if m['backbone'].get('pretrained') else 'RANDOM weights'}), "
           f"classifier {'trained' if meta.trained else 'UNTRAINED'} "
           f"(sha256 {pack.classifier_sha256[:12]}...), detector "
-          f"{m['detector']['name'] if pack.has_detector() else 'none'}")
+          f"{_detector_text(m['detector']) if pack.has_detector() else 'none'}")
     return 0
+
+
+def _detector_text(entry: dict[str, Any]) -> str:
+    state = "pretrained" if entry.get("pretrained") else "RANDOM weights"
+    return f"{entry['name']} ({state}, frames scaled to {entry.get('min_size')} px)"

@@ -85,9 +85,14 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
         export_classifier(model, tmp / "classifier.xml")
         shutil.copyfile(request.classifier, tmp / "classifier.semio")
         detector_entry = None
-        if request.detector is not None:  # the manifest has its place; the converter not yet
-            raise SemioscopeError("--detector", "exporting the crop detector to OpenVINO is not "
-                                  "implemented yet: the clinician runtime crops by hand")
+        if request.detector is not None:
+            from semioscope.core.export.detector import export_detector
+
+            say(f"converting the {request.detector} crop detector")
+            detector_entry = export_detector(
+                request.detector, tmp, weights=request.detector_weights,
+                allow_untrained=request.allow_untrained, min_size=request.detector_min_size,
+                threads=request.threads)
         manifest = {
             "format": PACK_FORMAT,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),

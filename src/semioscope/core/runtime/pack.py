@@ -80,6 +80,11 @@ class ModelPack:
             entry = manifest.get(key)
             if not isinstance(entry, dict) or entry.get("ir") not in files:
                 raise WeightsError(manifest_path, f"the manifest has no usable {key} entry")
+        detector = manifest.get("detector")
+        if detector is not None and (not isinstance(detector, dict)
+                                     or detector.get("ir") not in files
+                                     or not isinstance(detector.get("categories"), list)):
+            raise WeightsError(manifest_path, "the manifest's detector entry is not usable")
         return cls(folder, manifest, file_sha256(manifest_path))
 
     # -- what the engine needs -------------------------------------------------------------
@@ -122,6 +127,21 @@ class ModelPack:
 
     def has_detector(self) -> bool:
         return isinstance(self.manifest.get("detector"), dict)
+
+    @property
+    def detector_name(self) -> str | None:
+        return str(self.manifest["detector"]["name"]) if self.has_detector() else None
+
+    def detector(self, *, threads: int | None = None) -> Any:
+        """The pack's crop detector on OpenVINO; WeightsError when the pack has none."""
+        if not self.has_detector():
+            raise WeightsError(self.folder, "this model pack has no crop detector (export it "
+                               "with `semioscope models export ... --detector maskrcnn`); draw "
+                               "the crop box by hand")
+        from semioscope.core.runtime.detector import OpenVINODetector
+
+        return OpenVINODetector.from_entry(self.folder, self.manifest["detector"],
+                                           threads=threads)
 
     def provenance(self) -> dict[str, Any]:
         """What every result made with this pack records about it."""
