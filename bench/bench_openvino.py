@@ -1,9 +1,12 @@
 """The clinician runtime (OpenVINO model pack) against the research runtime (torch), side by side.
 
-    python bench/bench_openvino.py [--quick] [--reps 3] [--seconds 20] [--out bench/results/openvino.md]
+    python bench/bench_openvino.py [--quick] [--reps 3] [--seconds 20] [--detector maskrcnn]
+                                   [--out bench/results/openvino.md]
 
 One run, alternating the two so that a busy machine slows both alike (quote ratios):
-* ``semioscope models export`` of an untrained I3D + classifier (the conversion's cost);
+* ``semioscope models export`` of an untrained I3D + classifier + detector (the conversion's cost);
+* the automatic crop: ``semioscope crop`` (5 frames) with the torch detector against ``--pack``,
+  fresh processes, wall time (random weights: few boxes survive, so NMS costs little);
 * backbone only: seconds per batch of two 60-frame windows, in one process, after a warm-up;
 * end to end: ``semioscope analyze`` of the same synthetic 16-bit 512x424 video in a fresh
   process, ``--classifier`` (torch) against ``--pack`` (OpenVINO), wall time and peak memory;
@@ -85,6 +88,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--detector", default="maskrcnn",
+                    choices=("maskrcnn", "fasterrcnn-mobilenet", "none"))
     ap.add_argument("--out")
     args = ap.parse_args()
     reps, seconds = (1, 4.0) if args.quick else (args.reps, args.seconds)
@@ -97,13 +102,21 @@ def main() -> int:
 
     save_classifier(semio, *random_classifier(0))
     t = time.perf_counter()
+    detector = [] if args.detector == "none" else ["--detector", args.detector]
     subprocess.run([*cli, "models", "export", str(semio), "--out", str(pack),
-                    "--allow-untrained", "--threads", "2"], check=True, capture_output=True)
+                    "--allow-untrained", "--threads", "2", *detector], check=True,
+                   capture_output=True)
     export_s = time.perf_counter() - t
     rows: dict[str, list[tuple[float, float]]] = {"torch": [], "openvino": []}
     ready: dict[str, list[float]] = {"torch": [], "openvino": []}
+    crops: dict[str, list[float]] = {"torch": [], "openvino": []}
     for i in range(reps):
         common = [str(video), "--allow-untrained", "--threads", "2"]
+        if detector:
+            crops["torch"].append(timed([*cli, "crop", *common, *detector,
+                                         "--out", str(work / f"ct{i}.json")])[0])
+            crops["openvino"].append(timed([*cli, "crop", *common, "--pack", str(pack),
+                                            "--out", str(work / f"co{i}.json")])[0])
         rows["torch"].append(timed([*cli, "analyze", *common, "--classifier", str(semio),
                                     "--device", "cpu", "--out", str(work / f"t{i}.json")]))
         rows["openvino"].append(timed([*cli, "analyze", *common, "--pack", str(pack),
@@ -117,7 +130,8 @@ def main() -> int:
     lines = [
         f"Machine: {machine()}. {reps} repetition(s), alternating torch / OpenVINO; mean ± sd.",
         "",
-        f"`models export` (untrained I3D + classifier, 2 threads): {export_s:.0f} s",
+        f"`models export` (untrained I3D + classifier{' + ' + args.detector if detector else ''},"
+        f" 2 threads): {export_s:.0f} s",
         "",
         "| what | torch 2 threads | OpenVINO pack 2 threads | torch / OpenVINO |",
         "|---|---|---|---|",
@@ -126,6 +140,10 @@ def main() -> int:
         f"{statistics.mean(backbone['torch']) / statistics.mean(backbone['openvino']):.2f} |",
         f"| `analyze`, {seconds:g}-s video, {windows} windows, fresh process (s) | {ms(t_wall)} | "
         f"{ms(o_wall)} | {statistics.mean(t_wall) / statistics.mean(o_wall):.2f} |",
+        *([f"| `crop`, {args.detector}, 5 frames, fresh process (s) | {ms(crops['torch'])} | "
+           f"{ms(crops['openvino'])} | "
+           f"{statistics.mean(crops['torch']) / statistics.mean(crops['openvino']):.2f} |"]
+          if detector else []),
         f"| `analyze` peak memory (MB) | {max(m for _, m in rows['torch']):.0f} | "
         f"{max(m for _, m in rows['openvino']):.0f} | |",
         f"| ready to analyse: import + load + first pass, fresh process (s) | "

@@ -205,3 +205,46 @@ def test_build_bundle_script_parses_and_is_strict(tmp_path: Path) -> None:
     bad = subprocess.run([bash, str(BUILD_BUNDLE), "--no-such-option"], capture_output=True,
                          text=True, env=env, timeout=60)
     assert bad.returncode == 2
+
+
+def _requirement_names(lines: list[str]) -> dict[str, str]:
+    import re
+
+    reqs = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if line:
+            name = re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]
+            reqs[name.lower().replace("_", "-")] = line.replace(" ", "")
+    return reqs
+
+
+def test_clinician_requirements_are_the_runtime_without_torch() -> None:
+    """One list for the clinician runtime: pyproject's dependencies, the same pins, minus what
+    only research needs (torch, torchvision, scikit-learn), plus OpenVINO."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    runtime = _requirement_names(project["dependencies"])
+    for research in ("torch", "torchvision", "scikit-learn"):
+        assert runtime.pop(research)
+    runtime.update(_requirement_names(project["optional-dependencies"]["openvino"]))
+    clinician = _requirement_names(
+        (INSTALLERS / "clinician-requirements.txt").read_text("utf-8").splitlines())
+    assert clinician == runtime
+
+
+def test_build_bundle_clinician_options(tmp_path: Path) -> None:
+    text = BUILD_BUNDLE.read_text("utf-8")
+    assert "semioscope-clinician.spec" in text and "clinician-requirements.txt" in text
+    assert "--no-deps" in text
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    bash = str(shutil.which("bash"))
+    for args, message in ((["--clinician", "--torch-index", "https://x"], "has no torch"),
+                          (["--check-pack", str(tmp_path)], "needs --clinician"),
+                          (["--clinician", "--check-pack", str(tmp_path)], "not a model pack")):
+        done = subprocess.run([bash, str(BUILD_BUNDLE), *args, "--out", str(tmp_path / "o"),
+                               "--work", str(tmp_path / "w")], capture_output=True, text=True,
+                              env=env, timeout=60)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert not (tmp_path / "w" / "clinician-venv").exists()

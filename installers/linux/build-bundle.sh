@@ -4,6 +4,8 @@
 #   installers/linux/build-bundle.sh                   # fresh build venv, dist/semioscope/
 #   installers/linux/build-bundle.sh --venv .venv      # reuse an existing venv (faster)
 #   installers/linux/build-bundle.sh --out /tmp/out    # the bundle in /tmp/out/semioscope/
+#   installers/linux/build-bundle.sh --clinician       # the lean OpenVINO bundle, no torch:
+#                                                      # dist/semioscope-clinician/
 #
 # Steps: 1. a clean virtual environment (build/bundle-venv, made again on every run) with
 # torch==2.14.1 torchvision==0.29.1 (plain pip, never uv/poetry), semioscope and PyInstaller;
@@ -12,12 +14,19 @@
 # folder, and again on a virtual X display when xvfb-run is installed; 4. the size, the number
 # of files and the build time. Exit status 0 only when the self-test passed. Deploying the folder:
 # installers/README.md ("Applications without Python").
+# --clinician: the venv is made from installers/clinician-requirements.txt (the one list of the
+# clinician runtime's packages; no torch, torchvision, scikit-learn or SciPy) plus PyInstaller,
+# then semioscope with --no-deps; the spec is semioscope-clinician.spec. --check-pack PACK also
+# runs the bundle's `synth`, `crop --pack` and `analyze --pack` under the same `env -i`.
 set -euo pipefail
 
 TORCH_PINS=(torch==2.14.1 torchvision==0.29.1)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 SPEC="$REPO/installers/pyinstaller/semioscope.spec"
+CLINICIAN_REQUIREMENTS="$REPO/installers/clinician-requirements.txt"
+CLINICIAN=0
+CHECK_PACK=""
 PYTHON="${PYTHON:-python3.11}"
 VENV=""
 OUT="$REPO/dist"
@@ -40,6 +49,10 @@ options:
   --torch-index URL   pip index for torch/torchvision only, e.g.
                       https://download.pytorch.org/whl/cpu for a CPU-only (much smaller) bundle
   --wheels DIR        offline: install only from the wheels in DIR (pip --no-index)
+  --clinician         build the clinician bundle (OpenVINO, no torch) from a venv made from
+                      installers/clinician-requirements.txt (default venv: WORK/clinician-venv)
+  --check-pack PACK   clinician bundle: also crop and analyse a synthetic video with this model
+                      pack (from \`semioscope models export --detector ...\`) under env -i
   --no-self-test      skip the bundle's self-test (not recommended)
   -h, --help          this help
 USAGE
@@ -56,6 +69,8 @@ while [[ $# -gt 0 ]]; do
         --python) [[ $# -ge 2 ]] || die "--python needs an executable"; PYTHON="$2"; shift 2 ;;
         --torch-index) [[ $# -ge 2 ]] || die "--torch-index needs a URL"; TORCH_INDEX="$2"; shift 2 ;;
         --wheels) [[ $# -ge 2 ]] || die "--wheels needs a folder"; WHEELS="$2"; shift 2 ;;
+        --clinician) CLINICIAN=1; shift ;;
+        --check-pack) [[ $# -ge 2 ]] || die "--check-pack needs a pack folder"; CHECK_PACK="$2"; shift 2 ;;
         --no-self-test) SELF_TEST=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
@@ -66,7 +81,20 @@ done
 mkdir -p "$OUT" "$WORK"
 OUT="$(cd "$OUT" && pwd)"
 WORK="$(cd "$WORK" && pwd)"
-BUNDLE="$OUT/semioscope"
+NAME=semioscope
+if [[ $CLINICIAN -eq 1 ]]; then
+    [[ -z "$TORCH_INDEX" ]] || die "--torch-index: the clinician bundle has no torch"
+    [[ -f "$CLINICIAN_REQUIREMENTS" ]] || die "$CLINICIAN_REQUIREMENTS is missing"
+    SPEC="$REPO/installers/pyinstaller/semioscope-clinician.spec"
+    NAME=semioscope-clinician
+elif [[ -n "$CHECK_PACK" ]]; then
+    die "--check-pack needs --clinician"
+fi
+if [[ -n "$CHECK_PACK" ]]; then
+    [[ -f "$CHECK_PACK/manifest.json" ]] || die "$CHECK_PACK: not a model pack (no manifest.json)"
+    CHECK_PACK="$(cd "$CHECK_PACK" && pwd)"
+fi
+BUNDLE="$OUT/$NAME"
 START=$(date +%s)
 
 PIP_SOURCE=()
@@ -82,6 +110,7 @@ fi
 # ---- 1. the build environment ----------------------------------------------------------------
 if [[ -z "$VENV" ]]; then
     VENV="$WORK/bundle-venv"
+    [[ $CLINICIAN -eq 0 ]] || VENV="$WORK/clinician-venv"
     command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found; install Python 3.11 or pass --python"
     rm -rf "$VENV"
     say "creating a clean build venv $VENV with $PYTHON"
@@ -100,23 +129,35 @@ PIP=("$PY" -m pip --disable-pip-version-check)
     || die "$PY is not Python 3.11"
 
 has() { "$PY" -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('$1') is None)" 2>/dev/null; }
-if ! "$PY" -c 'import torch, torchvision, sys; sys.exit(not (torch.__version__.startswith("2.14.1") and torchvision.__version__.startswith("0.29.1")))' 2>/dev/null; then
+if [[ $CLINICIAN -eq 1 ]]; then
+    say "installing the clinician runtime from ${CLINICIAN_REQUIREMENTS#"$REPO"/} and PyInstaller"
+    "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" -r "$CLINICIAN_REQUIREMENTS" "pyinstaller>=6"
+    if ! has semioscope; then
+        "${PIP[@]}" install --quiet --no-deps "${PIP_SOURCE[@]}" "$REPO"
+    fi
+    if has torch; then
+        say "note: $VENV has torch; the clinician spec leaves it out of the bundle"
+    fi
+    "$PY" -c 'import PyInstaller, openvino; print("build-bundle.sh: PyInstaller", PyInstaller.__version__, "openvino", openvino.__version__.split("-")[0])'
+elif ! "$PY" -c 'import torch, torchvision, sys; sys.exit(not (torch.__version__.startswith("2.14.1") and torchvision.__version__.startswith("0.29.1")))' 2>/dev/null; then
     say "installing ${TORCH_PINS[*]}"
     "${PIP[@]}" install --quiet "${TORCH_SOURCE[@]}" "${TORCH_PINS[@]}"
 fi
-if ! has semioscope; then
-    say "installing semioscope and PyInstaller from $REPO"
-    "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "$REPO[bundle]"
-elif ! has PyInstaller; then
-    say "installing PyInstaller"
-    "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "pyinstaller>=6"
+if [[ $CLINICIAN -eq 0 ]]; then
+    if ! has semioscope; then
+        say "installing semioscope and PyInstaller from $REPO"
+        "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "$REPO[bundle]"
+    elif ! has PyInstaller; then
+        say "installing PyInstaller"
+        "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "pyinstaller>=6"
+    fi
+    has pypdf || "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "pypdf>=4"
+    "$PY" -c 'import PyInstaller, torch; print("build-bundle.sh: PyInstaller", PyInstaller.__version__, "torch", torch.__version__)'
 fi
-has pypdf || "${PIP[@]}" install --quiet "${PIP_SOURCE[@]}" "pypdf>=4"
-"$PY" -c 'import PyInstaller, torch; print("build-bundle.sh: PyInstaller", PyInstaller.__version__, "torch", torch.__version__)'
 VENV_DONE=$(date +%s)
 
 # ---- 2. PyInstaller --------------------------------------------------------------------------
-say "running PyInstaller (several minutes: torch is large)"
+say "running PyInstaller with ${SPEC#"$REPO"/} (several minutes)"
 rm -rf "$BUNDLE"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$OUT" --workpath "$WORK/pyinstaller" "$SPEC"
@@ -148,6 +189,20 @@ if [[ $SELF_TEST -eq 1 ]]; then
     else
         say "no xvfb-run: skipped the self-test on an X display (offscreen only)"
     fi
+fi
+if [[ -n "$CHECK_PACK" ]]; then
+    check="$(mktemp -d)"
+    mkdir -p "$check/home" "$check/bin"
+    run_clean() { (cd "$check" && env -i PATH="$check/bin" HOME="$check/home" LANG=C.UTF-8 \
+        QT_QPA_PLATFORM=offscreen "$BUNDLE/semioscope" "$@"); }
+    say "pack check: synth, crop --pack, analyze --pack with $CHECK_PACK (env -i)"
+    run_clean synth "$check/v.mkv" --label TLE --seconds 3 >/dev/null \
+        || die "the bundle's synth failed"
+    run_clean crop "$check/v.mkv" --pack "$CHECK_PACK" --allow-untrained --out "$check/crop.json" \
+        || die "the bundle's crop --pack failed"
+    run_clean analyze "$check/v.mkv" --pack "$CHECK_PACK" --allow-untrained --crop-file "$check/crop.json" \
+        --out "$check/results.json" || die "the bundle's analyze --pack failed"
+    rm -rf "$check"
 fi
 END=$(date +%s)
 
