@@ -62,7 +62,8 @@ def test_dependent_checks_fail_cleanly_without_their_input(monkeypatch: pytest.M
 
 
 def test_self_test_of_the_clinician_runtime_passes_without_torch(tmp_path) -> None:
-    """No torch: the engine check runs the real analysis on OpenVINO with a tiny built pack."""
+    """No torch: the engine check runs the real analysis on OpenVINO with a tiny built pack, and
+    the crop check that pack's detector (the operations of a converted torchvision detector)."""
     from tests.torchfree import run_without_torch
 
     done = run_without_torch("import sys\nfrom semioscope.cli import main\n"
@@ -74,4 +75,21 @@ def test_self_test_of_the_clinician_runtime_passes_without_torch(tmp_path) -> No
     assert lines[-1] == "self-test: PASS"
     engine = next(line for line in lines if line.startswith("self-test: analysis engine"))
     assert "openvino" in engine
-    assert any("none in the clinician runtime" in line for line in lines)
+    crop = next(line for line in lines if line.startswith("self-test: crop detector"))
+    assert "pass" in crop and "ROIAlign, NMS" in crop
+
+
+def test_the_self_test_detector_check_fails_on_a_wrong_answer(tmp_path, monkeypatch) -> None:
+    from semioscope import selftest_openvino
+    from semioscope.selftest import CheckFailed
+
+    pack = selftest_openvino.make_selftest_pack(tmp_path / "pack")
+    assert "ROIAlign" in selftest_openvino.check_openvino_detector(pack, 1)
+    # a detector that answers differently must not pass: four equal boxes, NMS keeps one
+    import numpy as np
+
+    monkeypatch.setattr(selftest_openvino, "SELFTEST_BOXES",
+                        np.repeat(selftest_openvino.SELFTEST_BOXES[:1], 4, axis=0))
+    wrong = selftest_openvino.make_selftest_pack(tmp_path / "wrong")
+    with pytest.raises(CheckFailed, match="expected 3 boxes"):
+        selftest_openvino.check_openvino_detector(wrong, 1)

@@ -125,8 +125,10 @@ def check_detector(ctx: Context) -> str:
     """torchvision's compiled ops (nms, roi_align): the automatic crop fails without them."""
     from semioscope.selftest_openvino import has_torch
 
-    if not has_torch():  # nothing to check: the clinician runtime crops by hand or full frame
-        return "none in the clinician runtime (the crop box is drawn by hand)"
+    if not has_torch():  # the clinician runtime: a pack's detector on OpenVINO
+        from semioscope.selftest_openvino import check_openvino_detector
+
+        return check_openvino_detector(ctx.classifier, ctx.threads)
     import numpy as np
     import torch
     import torchvision
