@@ -186,3 +186,43 @@ def test_another_classifier_makes_them_stale_and_export_is_refused(qtbot, make_w
     window.act_export_report()          # refused before the dialog opens
     assert dialogs.errors and dialogs.errors[-1][0] == "Export report"
     assert "stale" in dialogs.errors[-1][1] and "earlier classifier" in dialogs.errors[-1][1]
+
+
+def _analyse_again(qtbot, window, session) -> None:
+    before = session.results
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: session.results is not before and not window.analysis.running)
+    assert not window.timeline.stale_text and not window.verdict.is_stale
+
+
+def test_clearing_a_correction_or_the_span_makes_them_stale_like_changing_it(
+        qtbot, make_window, video, monkeypatch):
+    window, session = _analysed(qtbot, make_window, video, monkeypatch)
+    window.drag_crop(Box(10, 10, 50, 40))
+    _analyse_again(qtbot, window, session)            # made with the person's box
+    window.act_reset_crop()                            # back to the automatic box
+    assert session.crop.origin == "automatic"
+    assert window.timeline.stale_text == "made with an earlier crop \u2014 Analyse again"
+    _analyse_again(qtbot, window, session)
+    session.set_frame(30)
+    window.act_set_onset()
+    _analyse_again(qtbot, window, session)            # made with a span from 1 s
+    window.act_reset_span()                            # the whole video again
+    assert window.timeline.stale_text == "made with an earlier span \u2014 Analyse again"
+
+
+def test_removing_the_classifier_makes_them_stale(qtbot, make_window, video, monkeypatch,
+                                                  tmp_path):
+    from semioscope.app.settings import AppSettings
+
+    classifier = tmp_path / "model.semio"
+    classifier.write_bytes(b"the classifier these results were made with")
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.2, 0.8, 0.9]))
+    window = make_window(settings=AppSettings(classifier_path=str(classifier)))
+    session = open_and_crop(qtbot, window, video)
+    _analyse_again(qtbot, window, session)
+    assert session.results.model.classifier_sha256 is not None
+    window.settings = AppSettings(classifier_path="")   # File > Settings: no classifier
+    window._refresh_trust()
+    assert window.timeline.stale_text == "made with an earlier classifier \u2014 Analyse again"
+    assert window.verdict.is_stale

@@ -35,7 +35,8 @@ results = window.session.results
 print(json.dumps({{"torch": "torch" in sys.modules, "ready_s": ready,
                    "runtime": results.model.runtime if results else None,
                    "pack": results.model.pack if results else None,
-                   "bars": window.timeline.bar_count}}))
+                   "bars": window.timeline.bar_count,
+                   "changed": list(window.trust().changed) if results else None}}))
 window.close()
 """
 
@@ -52,6 +53,7 @@ def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
     assert facts["torch"] is False
     assert facts["runtime"].startswith("openvino") and facts["bars"] == 2
     assert facts["pack"]["path"] == str(pack)
+    assert facts["changed"] == []    # the pack's own classifier and weights: not stale
 
 
 CROP_SCRIPT = """

@@ -30,7 +30,8 @@ def fake_results(p: list[float], fps: float = 30.0, onset: float = 0.0) -> Resul
 
 
 def results_for(request, p: list[float]) -> Results:
-    """Made-up scores, but the inputs recorded are the request's (as the real engine does).
+    """Made-up scores, but the inputs recorded are the request's (as the real engine does):
+    video, mapping, crop, span, and the classifier and backbone weights files (none: None).
 
     ``request`` is an AnalysisRequest, e.g. ``window.build_request()``.
     """
@@ -49,7 +50,16 @@ def results_for(request, p: list[float]) -> Results:
                               props.fps, props.width, props.height, props.duration_s),
         mapping=MappingInfo(mapping.name, dict(mapping.params)),
         crop=CropInfo(box.x, box.y, box.w, box.h, source=request.crop_source),
-        span=SpanInfo(onset, offset, round(onset * props.fps), round(offset * props.fps)))
+        span=SpanInfo(onset, offset, round(onset * props.fps), round(offset * props.fps)),
+        model=replace(base.model, backbone=request.backbone,
+                      classifier_sha256=_sha_or_none(request.classifier),
+                      weights_sha256=_sha_or_none(request.weights)))
+
+
+def _sha_or_none(path) -> str | None:
+    from semioscope.core.hashing import file_sha256
+
+    return None if path is None else file_sha256(path)
 
 
 def test_crop_badges_and_reset():

@@ -12,7 +12,7 @@ from semioscope import UNTRAINED_WARNING
 from semioscope.core.geometry import Box
 from semioscope.core.models.own_weights import register_weights, registrations
 from semioscope.core.models.registry import WEIGHT_FILES, weights_status
-from semioscope.core.results import MappingInfo, Results
+from semioscope.core.results import NO_FILE, MappingInfo, Results
 from semioscope.core.trust import (
     STALE_HEADLINE,
     UNTRAINED_HEADLINE,
@@ -95,6 +95,17 @@ def test_unknown_current_inputs_and_frame_rounding_are_not_changes(clean: Result
                       weights_sha256=None)
     assert changes(now, unknown) == ()
     assert changes(now, replace(now, span=(now.span[0] + 0.01, now.span[1]))) == ()
+
+
+def test_removing_the_classifier_or_the_weights_is_a_change(clean: Results) -> None:
+    now = clean.inputs
+    assert changes(now, replace(now, classifier_sha256=NO_FILE)) == ("classifier",)
+    assert changes(now, replace(now, weights_sha256=NO_FILE)) == ("backbone weights",)
+    bare = _with(clean, classifier_sha256=None, weights_sha256=None)   # made with neither
+    none_now = replace(now, classifier_sha256=NO_FILE, weights_sha256=NO_FILE)
+    assert changes(bare.inputs, none_now) == ()
+    assert changes(bare.inputs, now) == ("backbone weights", "classifier")   # one added
+    assert "stale" in assess(clean, replace(now, classifier_sha256=NO_FILE)).codes
 
 
 def test_weights_status_official_prefix_custom_and_random(tmp_path: Path) -> None:

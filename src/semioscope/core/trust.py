@@ -106,7 +106,8 @@ def _model_reasons(results: Results) -> list[Reason]:
 def changes(recorded: Inputs, current: Inputs) -> tuple[str, ...]:
     """What differs between the inputs a result was made with and the current ones.
 
-    A field that is None on either side is unknown and not compared.
+    A field that is None on either side is unknown and not compared; ``NO_FILE`` (no weights
+    or no classifier file) is known, so removing one is a change like replacing it.
     """
     out: list[str] = []
 
@@ -125,10 +126,9 @@ def changes(recorded: Inputs, current: Inputs) -> tuple[str, ...]:
         out.append("intensity mapping")
     if differs(recorded.backbone, current.backbone):
         out.append("backbone")
-    if recorded.weights_sha256 != current.weights_sha256 and current.weights_sha256 is not None:
+    if differs(recorded.weights_sha256, current.weights_sha256):   # NO_FILE: known, none
         out.append("backbone weights")
-    if recorded.classifier_sha256 != current.classifier_sha256 and (
-            current.classifier_sha256 is not None):
+    if differs(recorded.classifier_sha256, current.classifier_sha256):
         out.append("classifier")
     if differs(recorded.preprocessing_version, current.preprocessing_version):
         out.append("preprocessing")

@@ -16,6 +16,7 @@ from semioscope.core.results.io import (
 )
 from semioscope.core.results.model import (
     LABELS,
+    NO_FILE,
     WEIGHTS_STATUSES,
     CropInfo,
     Inputs,
@@ -30,7 +31,7 @@ from semioscope.core.results.model import (
 )
 
 __all__ = [
-    "LABELS", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
+    "LABELS", "NO_FILE", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
     "PartialResults", "Provenance", "Results", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
     "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results",
 ]

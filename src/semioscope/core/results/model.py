@@ -162,12 +162,19 @@ class PartialResults:
     uncertain_band: tuple[float, float]
 
 
+#: ``Inputs.weights_sha256`` / ``classifier_sha256`` when there is no such file (a random
+#: backbone, no classifier): a known absence, so removing a file is a change like replacing it
+NO_FILE = ""
+
+
 @dataclass(frozen=True)
 class Inputs:
     """What a result was made from; None in a field means "not known, do not compare".
 
     ``Results.inputs`` gives the recorded ones; the review window builds the current ones from
     what it shows, and :func:`semioscope.core.trust.changes` names what differs (stale results).
+    The two file hashes say :data:`NO_FILE` when no file was (or would be) used, which is not
+    the same as unknown: results made with a classifier are stale once none is set.
     """
 
     video_sha256: str | None = None
@@ -205,8 +212,8 @@ class Results:
         return Inputs(
             video_sha256=self.video.sha256, crop=self.crop.box,
             span=(self.span.onset_s, self.span.offset_s), mapping=self.mapping,
-            backbone=self.model.backbone, weights_sha256=self.model.weights_sha256,
-            classifier_sha256=self.model.classifier_sha256,
+            backbone=self.model.backbone, weights_sha256=self.model.weights_sha256 or NO_FILE,
+            classifier_sha256=self.model.classifier_sha256 or NO_FILE,
             preprocessing_version=self.model.preprocessing_version)
 
     @property
