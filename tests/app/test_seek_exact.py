@@ -69,3 +69,25 @@ def test_variable_rate_video_is_timed_by_its_timestamps(qtbot, make_window, tmp_
     window.transport.slider.setValue(48)
     wait_until(qtbot, lambda: window.view.shown_frame == 48)
     assert read_index(window.view.image.image) == 60
+
+
+def test_variable_rate_windows_seek_and_show_by_timestamps(qtbot, make_window, tmp_path: Path):
+    """A full first second, then every other frame missing: the mean rate (20 fps) puts 2.0 s
+    at frame 41, the timestamps at frame 45. Windows, seeks and the clock follow the stamps."""
+    from tests.app.test_state import fake_results
+
+    slots = list(range(30)) + list(range(30, 90, 2))
+    video = write_clip(tmp_path / "vfr.mkv", "h264-mkv", indices=slots, pts=slots)
+    window = make_window(detector=None)
+    assert window.open_video(video)
+    session = window.session
+    session.set_results(fake_results([0.2, 0.8]))          # windows 0-2 s and 2-4 s
+    lookup = session.lookup
+    assert lookup.at_frame(44) == 0 and lookup.at_frame(45) == 1
+    assert lookup.first_frame(1) == 45
+    with qtbot.waitSignal(window.timeline.seekRequested) as seek:
+        window.timeline.seekRequested.emit(lookup.first_frame(1))   # what a click on bar 1 sends
+    assert seek.args == [45]
+    wait_until(qtbot, lambda: window.view.shown_frame == 45)
+    assert read_index(window.view.image.image) == 60
+    assert window.transport.time_label.text().startswith("00:02.00 / 00:02.93")

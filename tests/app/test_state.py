@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from semioscope.app.state import VideoSession, start_frame
+from semioscope.app.state import VideoSession
 from semioscope.core.analysis import label_for
 from semioscope.core.crop import sidecar
 from semioscope.core.crop.editing import NO_WEIGHTS_TEXT, badge, reset, with_box
@@ -102,7 +102,7 @@ def test_window_lookup_by_frame_and_start_frames():
     assert lookup.at_frame(0) is None           # before the span
     assert lookup.at_frame(15) == 0
     assert lookup.at_frame(74) == 0 and lookup.at_frame(75) == 1
-    assert [start_frame(lookup, i) for i in range(3)] == [15, 75, 135]
+    assert [lookup.first_frame(i) for i in range(3)] == [15, 75, 135]
 
 
 def test_span_frames_and_clamping():

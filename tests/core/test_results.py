@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from semioscope import UNTRAINED_WARNING
@@ -14,6 +15,7 @@ from semioscope.core.geometry import Box
 from semioscope.core.results import (
     RESULTS_FORMAT,
     Results,
+    WindowIndex,
     WindowResult,
     load_results,
     results_from_dict,
@@ -209,3 +211,18 @@ def test_labels_and_confidence() -> None:
     assert summary.label == "TLE" and summary.p_tle_mean == pytest.approx(0.6)
     assert (summary.n_tle, summary.n_fle, summary.n_uncertain) == (2, 1, 0)
     assert "mean" in summary.aggregation
+
+
+def test_window_index_of_a_variable_rate_video_uses_its_frame_times() -> None:
+    """Frames are not 1/fps apart: 40 frames in the first 2 s, 55 in each of the next two."""
+    times = np.concatenate([np.arange(40) * 0.05, 2 + np.arange(55) * 2 / 55,
+                            4 + np.arange(55) * 2 / 55])
+    windows = [WindowResult(index=i, start_s=2.0 * i, end_s=2.0 * i + 2, n_frames=60, p_tle=0.5,
+                            label="uncertain") for i in range(3)]
+    index = WindowIndex(windows, fps=25.0, frames=150, times=times)   # 25 fps: the mean only
+    assert index.at_frame(39) == 0 and index.at_frame(40) == 1    # 40/25 = 1.6 s by the mean
+    assert index.at_frame(94) == 1 and index.at_frame(95) == 2 and index.at_frame(149) == 2
+    assert [index.first_frame(i) for i in range(3)] == [0, 40, 95]
+    assert index.at_time(1.99) == 0 and index.at_time(2.0) == 1 and index.at_time(6.0) is None
+    by_mean = WindowIndex(windows, fps=25.0, frames=150)
+    assert by_mean.at_frame(40) == 0 and by_mean.first_frame(1) == 50

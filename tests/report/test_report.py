@@ -225,3 +225,18 @@ def test_write_is_atomic_and_refuses_bad_names(results: Results, tmp_path: Path)
         write_report(results, tmp_path / "case.txt", _case())
     with pytest.raises(SemioscopeError, match="paper"):
         write_report(results, out, _case(paper="a3"))
+
+
+def test_keyframes_of_a_variable_rate_video_are_timed_by_their_timestamps(tmp_path) -> None:
+    """A full first second, then every other frame missing: frame 45 is shown at 2.0 s (the
+    mean rate of 20 fps would say 2.24 s)."""
+    from semioscope.report import plots
+    from tests.indexed_clips import write_clip
+    from tests.sample_results import synthetic_results
+
+    slots = list(range(30)) + list(range(30, 90, 2))
+    video = write_clip(tmp_path / "vfr.mkv", "h264-mkv", indices=slots, pts=slots)
+    results = synthetic_results(video, n_windows=1, onset_s=0.0)
+    frames, times = plots._read_frames(results, [0, 29, 45])
+    assert len(frames) == 3
+    assert times == pytest.approx([0.0, 29 / 30, 2.0], abs=2e-3)

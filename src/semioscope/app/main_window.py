@@ -105,7 +105,8 @@ class MainWindow(EditingMixin, Navigation, AnalysisControl, OpenFlow, ReviewLayo
             return
         if self.frames is not None:
             self.frames.request(frame)
-        self.transport.set_position(frame, s.n_frames, s.fps)
+        self.transport.set_position(frame, s.n_frames, s.time_of(frame),
+                                    s.time_of(max(s.n_frames - 1, 0)))
         self.timeline.set_time(s.time_of(frame))
         self.evidence.set_frame(frame)
 

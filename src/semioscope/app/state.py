@@ -6,8 +6,6 @@ to the video's sidecar in the data folder (never beside the source video).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
@@ -17,16 +15,6 @@ from semioscope.core.results import Results, WindowIndex
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video.mapping import IntensityMapping
 from semioscope.core.video_state import VideoState, load_state, save_state
-
-
-def window_index(results: Results, fps: float, n_frames: int) -> WindowIndex:
-    """Frame/time -> window in O(1) for these results (built once per results)."""
-    return WindowIndex(results.windows, fps, n_frames)
-
-
-def start_frame(index: WindowIndex, pos: int) -> int:
-    """First source frame of window ``pos`` (the one a click on its bar seeks to)."""
-    return max(0, math.ceil(float(index.starts[pos]) * index.fps - 1e-6))
 
 
 class VideoSession(QObject):
@@ -76,6 +64,12 @@ class VideoSession(QObject):
             return self.clamp(min(near, key=lambda p: abs(self._times[p] - seconds)))
         return self.clamp(int(round(seconds * self.fps)))
 
+    def _window_index(self, results: Results) -> WindowIndex:
+        """Frame/time -> window in O(1) for these results, by this video's frame times."""
+        times = self._times if self._times is not None and len(self._times) == self.n_frames \
+            else None
+        return WindowIndex(results.windows, self.fps, self.n_frames, times)
+
     def clamp(self, frame: int) -> int:
         return max(0, min(int(frame), self.n_frames - 1))
 
@@ -119,7 +113,7 @@ class VideoSession(QObject):
 
     def set_results(self, results: Results | None) -> None:
         self._results = results
-        self.lookup = None if results is None else window_index(results, self.fps, self.n_frames)
+        self.lookup = None if results is None else self._window_index(results)
         self.resultsChanged.emit()
         self.persist()
 
@@ -136,7 +130,7 @@ class VideoSession(QObject):
             self.cropChanged.emit()
         if stored.results is not None:
             self._results = stored.results
-            self.lookup = window_index(stored.results, self.fps, self.n_frames)
+            self.lookup = self._window_index(stored.results)
             self.resultsChanged.emit()
         return stored
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from semioscope.app.state import start_frame
 from semioscope.core.palette import label_colour
 from semioscope.core.results import PartialResults, Results, WindowIndex
 
@@ -139,7 +138,7 @@ class Timeline(pg.PlotWidget):
         pos = self.window_at(event.scenePos())
         if pos is not None and self._lookup is not None:
             event.accept()
-            self.seekRequested.emit(start_frame(self._lookup, pos))
+            self.seekRequested.emit(self._lookup.first_frame(pos))
 
     def _moved(self, scene_pos: QPointF) -> None:
         pos = self.window_at(scene_pos)

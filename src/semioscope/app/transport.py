@@ -74,12 +74,14 @@ class TransportBar(QWidget):
         self.slider.setValue(0)
         self.slider.blockSignals(False)
 
-    def set_position(self, frame: int, n_frames: int, fps: float) -> None:
+    def set_position(self, frame: int, n_frames: int, seconds: float, last_s: float) -> None:
+        """``seconds``/``last_s``: presentation times of this and the last frame (a variable-rate
+        video's are not ``frame / fps``)."""
         self.slider.blockSignals(True)
         self.slider.setValue(frame)
         self.slider.blockSignals(False)
         total = max(n_frames - 1, 0)
-        self.time_label.setText(f"{format_time(frame / fps)} / {format_time(total / fps)}  "
+        self.time_label.setText(f"{format_time(seconds)} / {format_time(last_s)}  "
                                 f"frame {frame} / {total}")
 
     def set_speed(self, speed: float) -> None:

@@ -122,14 +122,18 @@ def _draw_crop(rgb: np.ndarray, crop: CropInfo) -> np.ndarray:
     return rgb
 
 
-def _read_frames(results: Results, indices: list[int]) -> list[np.ndarray]:
+def _read_frames(results: Results, indices: list[int]) -> tuple[list[np.ndarray], list[float]]:
+    """The frames through the analysis's mapping, and their presentation times (a variable-rate
+    video's frames are not ``index / fps`` apart)."""
     from semioscope.core.video import IntensityMapping, open_video
 
     mapping = IntensityMapping(results.mapping.name,
                                {k: float(v) for k, v in results.mapping.params.items()})
     truncated = results.video.truncated       # analysed as allowed: show it too
     with open_video(results.video.path, allow_truncated=truncated) as reader:
-        return [mapping.apply(reader.read(i)) for i in indices]
+        times = reader.frame_times()
+        return ([mapping.apply(reader.read(i)) for i in indices],
+                [float(times[i]) for i in indices])
 
 
 def _check_video(results: Results, case: CaseInfo) -> str | None:
@@ -157,33 +161,33 @@ def keyframes(results: Results, case: CaseInfo, width_in: float = 7.0) -> Keyfra
     indices = keyframe_indices(results)
     if problem is None:
         try:
-            gray = _read_frames(results, indices)
+            gray, times = _read_frames(results, indices)
         except Exception as exc:  # noqa: BLE001 - a damaged video must not stop the report
             log.debug("keyframes: %s", exc)
             problem = f"the analysed video could not be decoded ({type(exc).__name__})"
     if problem is not None:
         return Keyframes(None, f"Keyframes not shown: {problem}.", f"keyframes left out: {problem}")
     hide = case.deidentify and not case.keep_frames
-    fps = results.video.fps
     onset = results.span.onset_s
     heat: list[Any] = [None] * len(indices)
     note = _keyframe_note(hide, len(indices))
     evidence = evidence_frames(results)
     if evidence:
         try:
-            gray += _read_frames(results, [frame for frame, _, _ in evidence])
+            more, more_times = _read_frames(results, [frame for frame, _, _ in evidence])
         except Exception as exc:  # noqa: BLE001 - the plain montage is still worth showing
             log.debug("evidence frames: %s", exc)
             evidence = []
         else:
+            gray, times = gray + more, times + more_times
             indices = indices + [frame for frame, _, _ in evidence]
             heat += [placed for _, placed, _ in evidence]
             note += (f" The last {len(evidence)} frames are the middles of the "
                      f"{len(evidence)} highest-scoring windows, with their Grad-CAM heat map "
                      "(where the network's evidence for its verdict lies) over the crop.")
     titles = [None] * (len(indices) - len(evidence)) + [title for _, _, title in evidence]
-    return Keyframes(_montage(results, gray, indices, fps, onset, hide, width_in, heat, titles),
-                     note)
+    return Keyframes(_montage(results, gray, indices, [t - onset for t in times], hide,
+                              width_in, heat, titles), note)
 
 
 def evidence_frames(results: Results, count: int = 3) -> list[tuple[int, Any, str]]:
@@ -244,15 +248,15 @@ def _keyframe_note(hide: bool, n: int) -> str:
     return text
 
 
-def _montage(results: Results, gray: list[np.ndarray], indices: list[int], fps: float,
-             onset: float, hide: bool, width_in: float, heat: list[Any] | None = None,
+def _montage(results: Results, gray: list[np.ndarray], indices: list[int],
+             from_onset: list[float], hide: bool, width_in: float, heat: list[Any] | None = None,
              titles: list[str | None] | None = None) -> bytes:
     cols = 3
     rows = (len(gray) + cols - 1) // cols
     h, w = gray[0].shape[:2]
     cell_h = width_in / cols * h / w
     fig = _figure(width_in, rows * (cell_h + 0.28) + 0.05)
-    for n, (frame, index) in enumerate(zip(gray, indices, strict=True)):
+    for n, (frame, index, rel) in enumerate(zip(gray, indices, from_onset, strict=True)):
         rgb = np.repeat(frame[..., None], 3, axis=2) if frame.ndim == 2 else frame.copy()
         if hide:
             rgb = pixelate(rgb)
@@ -262,7 +266,6 @@ def _montage(results: Results, gray: list[np.ndarray], indices: list[int], fps: 
         ax = fig.add_subplot(rows, cols, n + 1)
         ax.imshow(rgb, interpolation="nearest" if hide else "antialiased")
         ax.set_axis_off()
-        rel = index / fps - onset
         sign = "+" if rel >= 0 else "\u2212"
         title = titles[n] if titles is not None and titles[n] else None
         ax.set_title(f"onset {sign}{abs(rel):.1f} s  (frame {index})"
