@@ -15,10 +15,11 @@ from semioscope.core.crop import (
     auto_crop,
     sample_indices,
 )
-from semioscope.core.crop.boxes import covers, union
+from semioscope.core.crop.boxes import union
 from semioscope.core.geometry import Box
 from semioscope.core.video import open_video
 from semioscope.errors import CancelledError, SemioscopeError
+from tests.core.crop.helpers import covers
 from tests.core.crop.scenes import BED, PERSON, write_scene
 
 
