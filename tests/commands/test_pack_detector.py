@@ -129,3 +129,24 @@ def test_export_detector_options_need_a_detector(model_pack, tmp_path, capsys) -
     assert "need --detector" in capsys.readouterr().err and not out.exists()
 
 
+
+
+def test_project_crop_with_the_pack_without_torch(model_pack, torch_detector, tmp_path) -> None:
+    from semioscope.core.project import ProjectStore
+
+    pack, _ = model_pack
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    shutil.copyfile(crop_video(pack), videos / "crop.mkv")
+    proj = tmp_path / "proj"
+    assert main(["project", "create", str(proj), "--scan", str(videos)]) == 0
+    rc, stdout, err = _cli_without_torch(["project", "crop", str(proj), "--pack", str(pack),
+                                          "--threads", "2"], tmp_path)
+    assert rc == 0, err
+    with open_video(videos / "crop.mkv") as reader:
+        want = auto_crop(reader, torch_detector, mapping=mapping_for(reader, "kinect"))
+    with ProjectStore.open(proj) as store:
+        (row,) = store.rows()
+    assert row.crop.auto_status == want.status and row.crop.reasons == want.reasons
+    assert want.box is not None and row.crop.auto_box is not None
+    assert max(abs(getattr(row.crop.auto_box, k) - getattr(want.box, k)) for k in "xywh") <= 1

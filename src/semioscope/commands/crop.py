@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from semioscope.commands.detector_choice import add_pack_argument, detector_from_args
+
 if TYPE_CHECKING:
     from semioscope.core.crop import Detector, ManifestRow
 
@@ -32,9 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how far into the video to look (default 3.0)")
     parser.add_argument("--weights", metavar="PATH",
                         help="detector weights file (default: the one `semioscope models fetch` got)")
-    parser.add_argument("--pack", metavar="DIR",
-                        help="use the crop detector of this model pack (OpenVINO, no torch: the "
-                             "clinician runtime); from `semioscope models export --detector`")
+    add_pack_argument(parser)
     parser.add_argument("--allow-untrained", action="store_true",
                         help="run with random weights if none are found (testing only)")
     parser.add_argument("--mapping", default="kinect", choices=("kinect", "percentile"),
@@ -57,31 +57,8 @@ def _check_args(args: argparse.Namespace) -> None:
         raise SemioscopeError("--seconds", f"need a positive number of seconds, got {args.seconds}")
     if args.threads is not None and args.threads < 1:
         raise SemioscopeError("--threads", f"need at least 1 thread, got {args.threads}")
-    if args.pack and args.weights:
-        raise SemioscopeError("--weights", "not with --pack: the pack carries its detector")
     if args.video and Path(args.out).is_dir():
         raise SemioscopeError(args.out, "is a folder; --out names the crop record file to write")
-
-
-def _detector(args: argparse.Namespace) -> Detector:
-    """The pack's detector (OpenVINO) with ``--pack``, else the torch one ``--detector`` names."""
-    if not args.pack:
-        from semioscope.core.crop import load_detector
-
-        return load_detector(args.detector or "maskrcnn", args.weights,
-                             allow_untrained=args.allow_untrained, threads=args.threads)
-    from semioscope.core.runtime.pack import ModelPack
-    from semioscope.errors import SemioscopeError, WeightsError
-
-    pack = ModelPack.open(args.pack)
-    if args.detector is not None and args.detector != pack.detector_name:
-        raise SemioscopeError("--detector", f"the pack's detector is {pack.detector_name or 'none'},"
-                              f" not {args.detector}: leave --detector out with --pack")
-    detector = pack.detector(threads=args.threads)
-    if not detector.pretrained and not args.allow_untrained:
-        raise WeightsError(pack.folder, f"the pack's {detector.name} detector has random weights "
-                           "(its boxes are meaningless); pass --allow-untrained for a test run")
-    return detector
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
         rows = read_manifest(args.manifest)  # check the manifest before loading a model
         refuse_source_targets([args.out], [row.video for row in rows])
-        return _run_batch(args, rows, _detector(args))
+        return _run_batch(args, rows, detector_from_args(args))
     refuse_source_targets([args.out, args.preview], [args.video])
-    return _run_one(args, _detector(args))
+    return _run_one(args, detector_from_args(args))
 
 
 def _run_one(args: argparse.Namespace, detector: Detector) -> int:

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from semioscope.commands.detector_choice import add_pack_argument
+
 HELP = "a dataset as a project: create, batch crop (resumable), status, export, import, relink"
 
 
@@ -21,11 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("crop", help="crop every video (resumable; keeps people's edits)")
     p.add_argument("dir", help="the project folder")
-    p.add_argument("--detector", default="maskrcnn",
+    p.add_argument("--detector", default=None,
                    choices=("maskrcnn", "fasterrcnn-mobilenet", "truth"),
                    help="maskrcnn (default), fasterrcnn-mobilenet (faster), or truth: NOT a "
                         "detector, replays synthetic ground truth (demos and tests)")
     p.add_argument("--weights", metavar="PATH", help="detector weights file")
+    add_pack_argument(p)
     p.add_argument("--allow-untrained", action="store_true",
                    help="run with random weights if none are found (testing only)")
     p.add_argument("--frames", type=int, default=5, help="frames examined per video (default 5)")
@@ -74,7 +77,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _crop(args: argparse.Namespace) -> int:
-    from semioscope.core.crop import load_detector
+    from semioscope.commands.detector_choice import detector_from_args
     from semioscope.core.project import ProjectStore
     from semioscope.core.project.batch import crop_project
     from semioscope.errors import SemioscopeError
@@ -82,8 +85,7 @@ def _crop(args: argparse.Namespace) -> int:
     if args.frames < 1:
         raise SemioscopeError("--frames", f"need at least 1 frame, got {args.frames}")
     with ProjectStore.open(args.dir, require_write=True) as store:  # before loading a model
-        detector = load_detector(args.detector, args.weights,
-                                 allow_untrained=args.allow_untrained, threads=args.threads)
+        detector = detector_from_args(args)
 
         def progress(position: int, total: int, row: Any, what: str) -> None:
             print(f"[{position}/{total}] {row.seizure_id}: {what}", file=sys.stderr, flush=True)
