@@ -190,17 +190,8 @@ def extract_features_ray(
     items = {item.key: item for item in todo}
     plans = {item.key: chunks_of(cache, item, mapping, batch_size, chunk_windows)
              for item in todo}
-    waiting = {key: len(chunks) for key, chunks in plans.items()}
+    queue, waiting, done = _pending(plans)
     effective: dict[str, dict[str, Any]] = {}
-    queue: deque[Chunk] = deque()
-    done = 0
-    for key, chunks in plans.items():
-        for chunk in chunks:
-            if len(chunks) > 1 and Path(chunk.target).exists():   # left by an earlier run
-                waiting[key] -= 1
-                done += chunk.count
-            else:
-                queue.append(chunk)
     if progress is not None:
         progress(done, total)
     spec_ref = ray.put(spec)
@@ -226,17 +217,8 @@ def extract_features_ray(
             try:
                 out = ray.get(ready[0])
             except Exception as exc:  # noqa: BLE001 - any remote failure: retry, then report
-                reason = _reason(exc)
-                if chunk.attempt <= retries:
-                    summary.retried += 1
-                    log.debug("retrying %s (%s)", chunk.row.video.name, reason)
-                    if on_retry is not None:
-                        on_retry(str(chunk.row.video), chunk.attempt, reason)
-                    queue.appendleft(replace(chunk, attempt=chunk.attempt + 1))
-                else:
-                    tries = f"{chunk.attempt} attempt{'s' if chunk.attempt > 1 else ''}"
-                    failed[chunk.key] = f"failed ({tries}), last: {reason}"
-                    queue = deque(c for c in queue if c.key != chunk.key)
+                queue = _after_failure(chunk, _reason(exc), queue, failed, summary, retries,
+                                       on_retry)
                 continue
             if chunk.key in failed:
                 continue
@@ -254,6 +236,39 @@ def extract_features_ray(
     summary.failed = [(str(items[key].row.video), reason) for key, reason in failed.items()]
     summary.computed = len(todo) - len(failed)
     return summary
+
+
+def _pending(plans: dict[str, list[Chunk]]) -> tuple[deque[Chunk], dict[str, int], int]:
+    """The chunks to run, the parts each video still waits for, and the windows already done
+    (parts of a split video that an earlier, interrupted run left behind are kept)."""
+    waiting = {key: len(chunks) for key, chunks in plans.items()}
+    queue: deque[Chunk] = deque()
+    done = 0
+    for key, chunks in plans.items():
+        for chunk in chunks:
+            if len(chunks) > 1 and Path(chunk.target).exists():   # left by an earlier run
+                waiting[key] -= 1
+                done += chunk.count
+            else:
+                queue.append(chunk)
+    return queue, waiting, done
+
+
+def _after_failure(chunk: Chunk, reason: str, queue: deque[Chunk], failed: dict[str, str],
+                   summary: ClusterExtractSummary, retries: int,
+                   on_retry: RetryCallback | None) -> deque[Chunk]:
+    """A failed task: run it again first (bounded by ``retries``), or give its video up, with
+    every other part of it, and say why; returns the queue to go on with."""
+    if chunk.attempt <= retries:
+        summary.retried += 1
+        log.debug("retrying %s (%s)", chunk.row.video.name, reason)
+        if on_retry is not None:
+            on_retry(str(chunk.row.video), chunk.attempt, reason)
+        queue.appendleft(replace(chunk, attempt=chunk.attempt + 1))
+        return queue
+    tries = f"{chunk.attempt} attempt{'s' if chunk.attempt > 1 else ''}"
+    failed[chunk.key] = f"failed ({tries}), last: {reason}"
+    return deque(c for c in queue if c.key != chunk.key)
 
 
 def _mapping_of(row: ManifestRow, mapping: str) -> dict[str, Any]:
