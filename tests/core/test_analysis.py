@@ -236,6 +236,47 @@ def test_results_object_has_every_field(tmp_path: Path, fake_backbone: list[Any]
     assert stages[-1].eta_s == 0.0
 
 
+def test_decoding_starts_while_the_backbone_loads(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader waits for the first preprocessed window: it only comes if decoding already
+    runs beside the loading (else the wait times out and the test fails)."""
+    import semioscope.core.features as features
+    import semioscope.core.models.backbone as backbone_module
+
+    first_window = threading.Event()
+    waited: list[bool] = []
+
+    def preprocess(*args: Any, **kwargs: Any) -> np.ndarray:
+        first_window.set()
+        return preprocess_gray(*args, **kwargs)
+
+    def load(name: str, *args: Any, **kwargs: Any) -> MeanBackbone:
+        waited.append(first_window.wait(timeout=20))
+        return MeanBackbone()
+
+    monkeypatch.setattr(features, "preprocess_gray", preprocess)
+    monkeypatch.setattr(backbone_module, "load_backbone", load)
+    video = _video(tmp_path / "v.mkv", 130)
+    results = analyze(AnalysisRequest(video=video, allow_untrained=True, runtime="torch"))
+    assert waited == [True] and len(results.windows) == 3
+    assert results.video.sha256 == file_sha256(video)     # hashed beside the loading
+    _assert_decoder_stopped()
+
+
+def test_a_failing_load_stops_the_early_decoder(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import semioscope.core.models.backbone as backbone_module
+
+    def load(name: str, *args: Any, **kwargs: Any) -> MeanBackbone:
+        raise WeightsError("w.pt", "not an I3D checkpoint")
+
+    monkeypatch.setattr(backbone_module, "load_backbone", load)
+    with pytest.raises(WeightsError, match="not an I3D checkpoint"):
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 300), allow_untrained=True,
+                                runtime="torch"))
+    _assert_decoder_stopped()
+
+
 def test_no_classifier_needs_the_flag(tmp_path: Path) -> None:
     with pytest.raises(SemioscopeError, match="--classifier"):
         analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20)))

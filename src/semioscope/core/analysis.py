@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,7 @@ from semioscope.core.analysis_checks import (
     check_request,
 )
 from semioscope.core.cancel import CancelToken
-from semioscope.core.features import iter_window_features
+from semioscope.core.features import iter_window_features, start_preprocessing
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
 from semioscope.core.models.backbone_cache import BackboneCache
@@ -231,22 +233,26 @@ def analyze_explained(
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
             check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
-        engine = _load_engine(request, loaded, warnings, backbones, pack, clock)
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        recorder = None
-        if request.saliency:
-            from semioscope.core.explain import SaliencyRecorder
+        # the first windows are decoded, and the video hashed, while the networks load
+        video_sha = _background(file_sha256, request.video)
+        with start_preprocessing(reader, plan, crop=crop, mapping=mapping,
+                                 cancel=cancel) as frames:
+            engine = _load_engine(request, loaded, warnings, backbones, pack, clock)
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            recorder = None
+            if request.saliency:
+                from semioscope.core.explain import SaliencyRecorder
 
-            recorder = SaliencyRecorder(engine.backbone, engine.model, engine.threshold,
-                                        crop or Box.full_frame(props.width, props.height),
-                                        request.subject)
-        windows = _score_windows(reader, request, plan, engine, crop, mapping, clock, cancel,
-                                 on_partial, recorder)
+                recorder = SaliencyRecorder(engine.backbone, engine.model, engine.threshold,
+                                            crop or Box.full_frame(props.width, props.height),
+                                            request.subject)
+            windows = _score_windows(reader, request, plan, engine, crop, mapping, clock,
+                                     cancel, on_partial, recorder, frames)
     results = Results(
         software_version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        video=_video_info(request, props),
+        video=_video_info(request, props, video_sha.result()),
         mapping=MappingInfo(mapping.name, dict(mapping.params)),
         crop=_crop_info(request, crop, props.width, props.height),
         span=SpanInfo(plan.onset_s, plan.offset_s, plan.start_frame, plan.end_frame),
@@ -260,10 +266,25 @@ def analyze_explained(
     return results, None if recorder is None else recorder.saliency
 
 
-def _video_info(request: AnalysisRequest, props: VideoProperties) -> VideoInfo:
+def _background(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``fn(*args)`` in a daemon thread (hashing releases the interpreter lock); ``.result()``
+    waits for it and re-raises its error."""
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised by .result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="semioscope-hash", daemon=True).start()
+    return future
+
+
+def _video_info(request: AnalysisRequest, props: VideoProperties, sha256: str) -> VideoInfo:
     """The video's facts; its clock always says whether it was variable-rate or truncated."""
     return VideoInfo(
-        path=str(request.video), sha256=file_sha256(request.video), frames=props.frames,
+        path=str(request.video), sha256=sha256, frames=props.frames,
         fps=props.fps, fps_source=props.fps_source, width=props.width, height=props.height,
         bit_depth=props.bit_depth, duration_s=props.duration_s,
         variable_rate=props.variable_rate, truncated=props.truncated,
@@ -391,7 +412,7 @@ def _runtime(backbone: Any) -> dict[str, str]:
 def _score_windows(
     reader: Any, request: AnalysisRequest, plan: WindowPlan, engine: _Engine, crop: Box | None,
     mapping: Any, clock: _Clock, cancel: CancelToken | None,
-    on_partial: PartialSink | None = None, recorder: Any = None,
+    on_partial: PartialSink | None = None, recorder: Any = None, frames: Any = None,
 ) -> list[WindowResult]:
     """Features then classifier, window by window, streaming (and saliency if recording)."""
     total = len(plan.windows)
@@ -400,7 +421,8 @@ def _score_windows(
     for window, feats in iter_window_features(
             reader, backbone=engine.backbone if recorder is None else recorder, crop=crop,
             mapping=mapping, batch_size=engine.batch_size, first_batch=request.first_batch,
-            progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan):
+            progress=lambda done, n: clock("features", done, n), cancel=cancel, plan=plan,
+            preprocessed=frames):
         p = _predict(engine.model, feats)
         if recorder is not None:
             recorder.explain(window.index)

@@ -100,33 +100,73 @@ def _producer(
         put(_Failure(exc))
 
 
+class Prefetcher:
+    """``items`` run in a daemon thread, at most ``prefetch`` ahead, from the moment it is made.
+
+    ``analyze`` makes one before it loads the networks, so the first windows are decoded while
+    torch is imported and OpenVINO compiles (seconds in which one core would otherwise idle).
+    Iterate it once; :meth:`close` (or leaving its ``with`` block) stops the thread and waits
+    for it, so the reader it decodes from may be closed afterwards.
+    """
+
+    def __init__(self, items: Iterator[tuple[Window, np.ndarray]], prefetch: int = 2) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, prefetch))
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=_producer, args=(items, self._queue, self._stop),
+                                        name="semioscope-decode", daemon=True)
+        self._thread.start()
+
+    def __iter__(self) -> Prefetcher:
+        return self
+
+    def __next__(self) -> tuple[Window, np.ndarray]:
+        if self._done:
+            raise StopIteration
+        item = self._queue.get()
+        if item is _END:
+            self._done = True
+            raise StopIteration
+        if isinstance(item, _Failure):
+            self._done = True
+            raise item.error
+        return item  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stop the producer and wait until it has left the reader."""
+        self._done = True
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                self._thread.join(timeout=0.05)
+
+    def __enter__(self) -> Prefetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_preprocessing(
+    reader: VideoReader, plan: WindowPlan, *, crop: Box | None, mapping: IntensityMapping,
+    cancel: CancelToken | None = None, prefetch: int = 2,
+) -> Prefetcher:
+    """:func:`iter_preprocessed` started now in its own thread (see :class:`Prefetcher`)."""
+    return Prefetcher(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
+                                        cancel=cancel), prefetch)
+
+
 def _prefetched(
     items: Iterator[tuple[Window, np.ndarray]], prefetch: int
 ) -> Iterator[tuple[Window, np.ndarray]]:
-    """Run ``items`` in a daemon thread, ``prefetch`` ahead; stop it when the caller stops."""
+    """``items`` as they are (``prefetch`` 0), or through a :class:`Prefetcher`."""
     if prefetch <= 0:
         yield from items
         return
-    q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
-    stop = threading.Event()
-    thread = threading.Thread(target=_producer, args=(items, q, stop),
-                              name="semioscope-decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _END:
-                return
-            if isinstance(item, _Failure):
-                raise item.error
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                thread.join(timeout=0.05)
+    with Prefetcher(items, prefetch) as prefetched:
+        yield from prefetched
 
 
 def _run_batch(
@@ -164,7 +204,7 @@ def iter_window_features(
     mapping: IntensityMapping, onset_s: float | None = None, offset_s: float | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE, progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None, plan: WindowPlan | None = None, prefetch: int = 2,
-    first_batch: int | None = None,
+    first_batch: int | None = None, preprocessed: Prefetcher | None = None,
 ) -> Generator[tuple[Window, np.ndarray], None, None]:
     """``(window, features (T', 1024))`` for every 2-s window of the span, in order.
 
@@ -174,6 +214,8 @@ def iter_window_features(
     first bar). ``plan`` (from :func:`~semioscope.core.windows.plan_windows`) may be given
     to reuse an already validated span; otherwise ``onset_s``/``offset_s`` define it. Raises
     :class:`~semioscope.errors.CancelledError` between batches once ``cancel`` is set.
+    ``preprocessed`` (from :func:`start_preprocessing` with the same ``plan``) supplies windows
+    already being decoded; its owner closes it.
     """
     if batch_size < 1 or (first_batch is not None and first_batch < 1):
         raise ValueError(f"batch sizes must be at least 1, got {batch_size}, {first_batch}")
@@ -182,8 +224,9 @@ def iter_window_features(
     total = len(plan.windows)
     done = 0
     batch: list[tuple[Window, np.ndarray]] = []
-    items = _prefetched(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
-                                          cancel=cancel), prefetch)
+    items: Iterator[tuple[Window, np.ndarray]] = preprocessed if preprocessed is not None \
+        else _prefetched(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
+                                           cancel=cancel), prefetch)
     try:
         for item in items:
             if cancel is not None:
@@ -205,7 +248,7 @@ def iter_window_features(
             _report(progress, done, total)
     finally:
         close = getattr(items, "close", None)
-        if close is not None:
+        if close is not None and preprocessed is None:
             close()
 
 
