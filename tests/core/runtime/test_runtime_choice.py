@@ -92,6 +92,9 @@ def test_converted_once_cached_and_equal_to_torch(i3d_pair, monkeypatch) -> None
     want = backbone.features(torch.from_numpy(x)).numpy()
     got = first.features(x)
     assert float(np.abs(got - want).max() / np.abs(want).max()) < 1e-4
+    # the second load took OpenVINO's compiled network from the cache beside the IR: same numbers
+    assert list((folder / "compiled").glob("*.blob"))
+    assert np.array_equal(second.features(x), got)
 
 
 def test_changed_weights_get_another_ir(i3d_pair) -> None:

@@ -130,7 +130,8 @@ def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
         compiled = OpenVINOBackbone(xml, name=backbone.name, pretrained=backbone.pretrained,
                                     weights_sha256=backbone.weights_sha256, threads=threads,
                                     extend_to=entry.get("extend_to"),
-                                    channels=int(entry.get("channels", 3)))
+                                    channels=int(entry.get("channels", 3)),
+                                    cache=xml.parent / "compiled")
     except Exception as exc:  # noqa: BLE001 - auto falls back to torch, said aloud
         if strict:
             raise SemioscopeError("--runtime", f"OpenVINO could not take the {backbone.name} "

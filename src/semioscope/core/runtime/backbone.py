@@ -30,13 +30,15 @@ class OpenVINOBackbone(DescribedByWeights):
     ``extend_to``: clips shorter than this are lengthened by repeating their last frame before
     inference (S3D's layers need 13 frames, and the torch path does the same). ``channels`` 1:
     the IR takes the gray clip ``(N, 1, T, H, W)`` (``accepts_gray``, as the torch I3D does).
+    ``cache``: where OpenVINO may keep the compiled network (see :func:`compile_ir`).
     """
 
     runtime = "openvino"
 
     def __init__(self, xml: str | Path, *, name: str, pretrained: bool,
                  weights_sha256: str | None, threads: int | None = None,
-                 extend_to: int | None = None, channels: int = 3) -> None:
+                 extend_to: int | None = None, channels: int = 3,
+                 cache: Path | None = None) -> None:
         started = time.monotonic()
         self.channels = channels
         self.device = Device("cpu")  # OpenVINO's CPU plugin: the batch default of the CPU
@@ -47,7 +49,7 @@ class OpenVINOBackbone(DescribedByWeights):
         self.weights_sha256 = weights_sha256
         self.extend_to = extend_to
         self.xml = Path(xml)
-        self._compiled = compile_ir(self.xml, threads=threads)
+        self._compiled = compile_ir(self.xml, threads=threads, cache=cache)
         self._request = self._compiled.create_infer_request()
         log.debug("compiled %s in %.2f s", self, time.monotonic() - started)
 

@@ -63,14 +63,24 @@ def import_openvino() -> Any:
     return openvino
 
 
-def compile_ir(xml: Path, *, threads: int | None = None) -> Any:
-    """Read ``xml`` (+ its ``.bin``) and compile it for the CPU in fp32, latency mode."""
+def compile_ir(xml: Path, *, threads: int | None = None, cache: Path | None = None) -> Any:
+    """Read ``xml`` (+ its ``.bin``) and compile it for the CPU in fp32, latency mode.
+
+    ``cache``: a folder where OpenVINO keeps the compiled network (its ``CACHE_DIR``, keyed by
+    the model, the device, the settings and OpenVINO's version), so a later process loads it
+    instead of compiling again: about half the load time and CPU (bench/RESULTS.md). The same
+    compiled graph runs either way, so the numbers are the same.
+    """
     ov = import_openvino()
     config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
     if threads is not None:
         config["INFERENCE_NUM_THREADS"] = int(threads)
+    if cache is not None:
+        config["CACHE_DIR"] = str(cache)
     core = ov.Core()
     try:
+        if cache is not None:   # from the file: the cached blob is found by the file's hash
+            return core.compile_model(str(xml), "CPU", config)
         model = core.read_model(str(xml))
     except RuntimeError as exc:
         raise SemioscopeError(xml, f"not a readable OpenVINO model: {str(exc).splitlines()[0]}") \
