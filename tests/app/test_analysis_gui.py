@@ -226,3 +226,60 @@ def test_removing_the_classifier_makes_them_stale(qtbot, make_window, video, mon
     window._refresh_trust()
     assert window.timeline.stale_text == "made with an earlier classifier \u2014 Analyse again"
     assert window.verdict.is_stale
+
+
+def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
+        qtbot, make_window, video, monkeypatch):
+    """Analyse pressed while the detector still runs: the GUI stays live, the request is kept,
+    and it runs on the detector's crop (not the full frame) as soon as that is found."""
+    import threading
+
+    from tests.app.conftest import FixedDetector
+
+    fake = FakeEngine([0.2, 0.8, 0.9])
+    monkeypatch.setattr(engine, "analyze", fake)
+    release = threading.Event()
+
+    def slow_detector():
+        release.wait(30)              # the detector's thread, never the GUI's
+        return FixedDetector()
+
+    window = make_window(detector=None)
+    window._detector_factory = slow_detector
+    assert window.open_video(video)
+    wait_until(qtbot, lambda: window._cropping is window.session)
+    window.qactions["analyse"].trigger()
+    assert not window.analysis.running and fake.requests == []
+    assert "waiting for the automatic crop" in window.analysis.eta.text()
+    assert window.qactions["cancel"].isEnabled()
+    window.session.set_frame(5)                   # the window still answers meanwhile
+    wait_until(qtbot, lambda: window.view.shown_frame == 5)
+    release.set()
+    wait_until(qtbot, lambda: window.session.results is not None and not window.analysis.running)
+    assert len(fake.requests) == 1
+    request = fake.requests[0]
+    assert request.crop_source == "auto" and request.crop == window.session.crop.box
+
+
+def test_cancel_drops_an_analyse_waiting_for_the_crop(qtbot, make_window, video, monkeypatch):
+    import threading
+
+    from tests.app.conftest import FixedDetector
+
+    fake = FakeEngine([0.2])
+    monkeypatch.setattr(engine, "analyze", fake)
+    release = threading.Event()
+
+    def slow_detector():
+        release.wait(30)
+        return FixedDetector()
+
+    window = make_window(detector=None)
+    window._detector_factory = slow_detector
+    assert window.open_video(video)
+    wait_until(qtbot, lambda: window._cropping is window.session)
+    window.qactions["analyse"].trigger()
+    window.qactions["cancel"].trigger()
+    release.set()
+    wait_until(qtbot, lambda: window.session.crop is not None and window._cropping is None)
+    assert fake.requests == [] and not window.analysis.running

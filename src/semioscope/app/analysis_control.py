@@ -44,6 +44,8 @@ class AnalysisControl:
     verdict: VerdictPanel
     evidence: EvidenceOverlay
     _warm_engine: bool
+    _cropping: VideoSession | None
+    _analyse_waiting: bool
 
     if TYPE_CHECKING:   # supplied by the window (stubs at run time would hide Qt's own)
         def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt API
@@ -104,6 +106,13 @@ class AnalysisControl:
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:
             return
+        if self._auto_crop_running():
+            # never the full frame by accident, and the detector keeps both cores meanwhile:
+            # the analysis starts by itself once the crop is found (or set by hand)
+            self._analyse_waiting = True
+            self.analysis.show_waiting("waiting for the automatic crop, then analysing…")
+            self._update_enabled()
+            return
         p = self.session.properties
         if p.truncated and not dialogs.confirm(
                 self, "Truncated recording",
@@ -120,7 +129,27 @@ class AnalysisControl:
         self._update_enabled()
 
     def act_cancel(self) -> None:
+        if self._analyse_waiting:
+            self._analyse_waiting = False
+            self.analysis.show_waiting("")
+            self._update_enabled()
         self.analysis.cancel()
+
+    def _auto_crop_running(self) -> bool:
+        return (self.session is not None and self.session.crop is None
+                and self._cropping is self.session)
+
+    def _on_crop_ended(self, session: VideoSession) -> None:
+        """The detector's thread is done (its result, if any, was delivered before)."""
+        if self._cropping is session:
+            self._cropping = None
+            self._run_waiting_analysis()
+
+    def _run_waiting_analysis(self) -> None:
+        """An Analyse pressed while the detector ran starts once the crop is there."""
+        if self._analyse_waiting and not self._auto_crop_running():
+            self._analyse_waiting = False
+            self.act_analyse()
 
     def _on_analysis_partial(self, partial: PartialResults) -> None:
         """Bars for the windows scored so far; the kept results come back on cancel or error."""

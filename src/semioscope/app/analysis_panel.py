@@ -69,6 +69,11 @@ class AnalysisPanel(QWidget):
         self._set_running(True)
         worker.start()
 
+    def show_waiting(self, text: str) -> None:
+        """Why an Analyse has not started yet (e.g. the automatic crop still runs)."""
+        if not self.running:
+            self.eta.setText(text)
+
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel.cancel()

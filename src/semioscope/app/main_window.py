@@ -60,6 +60,8 @@ class MainWindow(EditingMixin, Navigation, AnalysisControl, OpenFlow, ReviewLayo
         self.video_path: Path | None = None
         self.frames: FrameServer | None = None
         self._workers: set[QThread] = set()
+        self._cropping: VideoSession | None = None   # the session whose auto-crop runs
+        self._analyse_waiting = False   # Analyse pressed during the auto-crop: runs after it
         self.backbones = BackboneCache()   # one loaded backbone for the whole session
         self.undo_stack = QUndoStack(self)
         self.qactions, self.menus = install_actions(self)
@@ -78,7 +80,7 @@ class MainWindow(EditingMixin, Navigation, AnalysisControl, OpenFlow, ReviewLayo
         has_results = has_video and self.session is not None and self.session.results is not None
         self.qactions["export_report"].setEnabled(bool(has_results))
         self.qactions["analyse"].setEnabled(has_video and not self.analysis.running)
-        self.qactions["cancel"].setEnabled(self.analysis.running)
+        self.qactions["cancel"].setEnabled(self.analysis.running or self._analyse_waiting)
         self.analysis.set_enabled_for_video(has_video)
         self.qactions["undo"].setEnabled(self.undo_stack.canUndo())
         self.qactions["redo"].setEnabled(self.undo_stack.canRedo())
@@ -121,6 +123,8 @@ class MainWindow(EditingMixin, Navigation, AnalysisControl, OpenFlow, ReviewLayo
         crop = None if self.session is None else self.session.crop
         self.view.set_crop(None if crop is None else crop.box,
                            None if crop is None else editing.badge(crop))
+        if crop is not None:
+            self._run_waiting_analysis()
 
     def act_quit(self) -> None:
         self.close()

@@ -70,6 +70,8 @@ class OpenFlow:
     analysis: AnalysisPanel
     video_warning: QLabel
     _detector_factory: DetectorFactory | None
+    _cropping: VideoSession | None
+    _analyse_waiting: bool
 
     if TYPE_CHECKING:   # supplied by the window (stubs at run time would hide Qt's own)
         def setWindowTitle(self, title: str) -> None: ...  # noqa: N802 - Qt API
@@ -81,6 +83,7 @@ class OpenFlow:
         def _on_frame_ready(self, index: int, image: Any) -> None: ...
         def _on_crop_changed(self) -> None: ...
         def _on_results_changed(self) -> None: ...
+        def _on_crop_ended(self, session: VideoSession) -> None: ...
 
     def act_open(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open video", "", VIDEO_FILTER)
@@ -141,6 +144,8 @@ class OpenFlow:
         self.player.attach(None) if hasattr(self, "player") else None
         if self.analysis.running:
             self.analysis.cancel()
+        self._analyse_waiting = False
+        self._cropping = None
         if self.frames is not None:
             self.frames.stop()
             self.frames = None
@@ -170,6 +175,8 @@ class OpenFlow:
         worker.done.connect(lambda rec, s=session: self._on_crop_found(s, rec))
         worker.no_detector.connect(lambda s=session: self._full_frame(s, "no_detector_weights"))
         worker.failed.connect(lambda m, s=session: self._on_crop_failed(s, m))
+        worker.finished.connect(lambda s=session: self._on_crop_ended(s))
+        self._cropping = session
         self._run_worker(worker)
 
     def _on_crop_found(self, session: VideoSession, record: dict[str, Any]) -> None:
@@ -182,6 +189,10 @@ class OpenFlow:
             session.set_crop(sidecar.full_frame(p.width, p.height, reason))
 
     def _on_crop_failed(self, session: VideoSession, message: str) -> None:
+        if session is self.session and self._analyse_waiting:   # not on a box nobody chose
+            self._analyse_waiting = False
+            self.analysis.show_waiting("automatic crop failed: set the box, then Analyse")
+            self._update_enabled()
         self._full_frame(session, "detector_failed")
         self.show_error("Automatic crop failed", message + "\nThe full frame is used; drag the "
                         "box to set the crop.")
