@@ -139,3 +139,41 @@ def test_unwritable_folder(tmp_path: Path):
     with pytest.raises(SemioscopeError) as info:
         render_seizure(blocker / "x.mkv", "TLE", seconds=1.0)
     assert "file.txt" in str(info.value)
+
+
+def test_truth_has_a_box_per_body_part_and_the_parts_make_up_the_person(tmp_path: Path):
+    from semioscope.core.synth.body import PARTS
+
+    truth = render_seizure(tmp_path / "a.mkv", "FLE", seconds=1.0, seed=4)
+    saved = json.loads((tmp_path / "a.truth.json").read_text())
+    assert saved["synth_version"] >= 2 and len(saved["boxes"]) == truth.frames
+    for entry in saved["boxes"]:
+        parts = entry["parts"]
+        assert set(parts) == set(PARTS)
+        p = entry["person"]
+        x0 = min(b["x"] for b in parts.values())
+        y0 = min(b["y"] for b in parts.values())
+        x1 = max(b["x"] + b["w"] for b in parts.values())
+        y1 = max(b["y"] + b["h"] for b in parts.values())
+        assert (x0, y0, x1, y1) == (p["x"], p["y"], p["x"] + p["w"], p["y"] + p["h"])
+        assert all(b["w"] > 10 and b["h"] > 10 for b in parts.values())
+
+
+@pytest.mark.parametrize("limb", ["l_arm", "r_leg"])
+def test_a_one_limb_clip_moves_only_that_limb(limb: str):
+    """What changes between frames beyond the noise lies in that limb's boxes, and it is a lot."""
+    seizure = Seizure("FLE", seconds=2.0, seed=7, limb=limb, options=SceneOptions(scale=1.05))
+    frames = list(seizure.frames())
+    images = np.stack([f.image for f in frames]).astype(np.float32)
+    moved = np.abs(np.diff(images, axis=0)).max(axis=0) > 1000   # noise sd about 100
+    ys, xs = np.nonzero(moved)
+    assert len(xs) > 1000
+    x0 = min(f.parts[limb].x for f in frames) - 3
+    y0 = min(f.parts[limb].y for f in frames) - 3
+    x1 = max(f.parts[limb].x2 for f in frames) + 3
+    y1 = max(f.parts[limb].y2 for f in frames) + 3
+    inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+    assert inside.mean() > 0.95, inside.mean()
+    assert seizure.truth().options["only_moving"] == limb
+    with pytest.raises(ValueError, match="unknown limb"):
+        Seizure("FLE", seconds=1.0, seed=7, limb="tail")

@@ -3,7 +3,9 @@
 Body geometry is in world pixels (see :mod:`.scene`), about 1.9 px per cm at camera scale 1.
 Limbs lifted towards the camera are foreshortened and brighter (closer to the IR illuminator).
 The :class:`Painter` tracks the bounding box of everything it draws, so the ground-truth person
-box is exact without a second pass over the pixels.
+box is exact without a second pass over the pixels; it also tracks one box per named body part
+(:data:`PARTS`: each arm with its hand, each leg with its foot, the head, the trunk), so a map of
+evidence can be checked against the limb that moved.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ UPPER_ARM, FOREARM, THIGH, SHIN = 56.0, 50.0, 84.0, 82.0
 
 ToWorld = Callable[[np.ndarray], np.ndarray]
 
+#: the body parts whose boxes the ground truth records (arms include the hand, legs the foot)
+PARTS = ("head", "trunk", "l_arm", "r_arm", "l_leg", "r_leg")
+
 
 class Painter:
     """Draws world shapes through the camera onto a float32 canvas, tracking their extent."""
@@ -38,10 +43,17 @@ class Painter:
         self.size = size  # world → image length factor (camera scale x body scale)
         self.lo = np.array([np.inf, np.inf])
         self.hi = np.array([-np.inf, -np.inf])
+        self.part: str | None = None      # what is being drawn now (see :data:`PARTS`)
+        self._parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def _grow(self, pts: np.ndarray, pad: float) -> None:
-        self.lo = np.minimum(self.lo, pts.reshape(-1, 2).min(axis=0) - pad)
-        self.hi = np.maximum(self.hi, pts.reshape(-1, 2).max(axis=0) + pad)
+        lo = pts.reshape(-1, 2).min(axis=0) - pad
+        hi = pts.reshape(-1, 2).max(axis=0) + pad
+        self.lo = np.minimum(self.lo, lo)
+        self.hi = np.maximum(self.hi, hi)
+        if self.part is not None:
+            plo, phi = self._parts.get(self.part, (lo, hi))
+            self._parts[self.part] = (np.minimum(plo, lo), np.maximum(phi, hi))
 
     def line(self, p: np.ndarray, q: np.ndarray, width: float, value: float,
              rim: bool = True) -> None:
@@ -77,6 +89,11 @@ class Painter:
         if not np.isfinite(self.lo).all():
             return (0, 0, 0, 0)
         return box_of(np.stack([self.lo - pad, self.hi + pad]))
+
+    def part_boxes(self, pad: float = 2.0) -> dict[str, tuple[int, int, int, int]]:
+        """(x, y, w, h) of each named part drawn, widened like :meth:`box`."""
+        return {name: box_of(np.stack([lo - pad, hi + pad]))
+                for name, (lo, hi) in self._parts.items()}
 
 
 def _unit(angle: float, side: float) -> np.ndarray:
@@ -114,6 +131,7 @@ class Patient:
             return self._world(_rotate(p, pelvis, rot), shift)
 
         breath = 1.0 + 0.03 * q["breath"]
+        paint.part = "trunk"
         trunk_c = np.array([(SHOULDER_X + HIP_X) / 2 + 4, 0.0])
         paint.ellipse(w(trunk_c), 74, 39 * breath, rot, GOWN * EDGE)
         paint.line(w(np.array([SHOULDER_X + 4, -SHOULDER_Y])),
@@ -121,8 +139,11 @@ class Patient:
         paint.ellipse(w(trunk_c), 72, 37 * breath, rot, GOWN)
         paint.ellipse(w(trunk_c - np.array([18, 0])), 40, 22 * breath, rot, GOWN * 1.06)
         for side, s in (("l", 1.0), ("r", -1.0)):
+            paint.part = f"{side}_arm"
             self._arm(paint, q, side, s, w)
+        paint.part = "head"
         self._head(paint, q, w, rot)
+        paint.part = None
 
     def _arm(self, paint: Painter, q: dict[str, float], side: str, s: float,
              w: ToWorld) -> None:
@@ -143,6 +164,7 @@ class Patient:
 
     def _legs(self, paint: Painter, q: dict[str, float], shift: np.ndarray) -> None:
         for side, s in (("l", 1.0), ("r", -1.0)):
+            paint.part = f"{side}_leg"
             knee_up = min(max(q[f"{side}_knee"], 0.0), 1.0)
             short = math.cos(knee_up * 1.2)
             h = q[f"{side}_hip"]
@@ -155,6 +177,7 @@ class Patient:
             paint.line(self._world(knee, shift), self._world(ankle, shift), 21,
                        PANTS * (1.0 + 0.12 * knee_up))
             paint.ellipse(self._world(foot, shift), 12, 8, h * 0.6, SKIN * 0.93, rim=True)
+        paint.part = None
 
     def _head(self, paint: Painter, q: dict[str, float], w: ToWorld, rot: float) -> None:
         turn = q["head_turn"]

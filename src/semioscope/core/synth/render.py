@@ -23,7 +23,7 @@ from semioscope.core import atomic
 from semioscope.core.cancel import CancelToken
 from semioscope.core.geometry import Box
 from semioscope.core.synth.body import Painter, Patient, draw_nurse
-from semioscope.core.synth.motion import CHANNELS, LABELS, plan_seizure
+from semioscope.core.synth.motion import CHANNELS, LABELS, SYNTH_VERSION, plan_seizure
 from semioscope.core.synth.scene import BED_WIDTH, FPS, HEIGHT, WIDTH, Scene, SceneOptions
 from semioscope.errors import SemioscopeError
 
@@ -43,6 +43,8 @@ class Frame:
     person: Box
     bed: Box
     nurse: Box | None = None
+    #: one box per body part (:data:`~semioscope.core.synth.body.PARTS`), covered legs included
+    parts: dict[str, Box] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,7 +67,7 @@ class GroundTruth:
         return {"label": self.label, "seed": self.seed, "fps": self.fps, "frames": self.frames,
                 "seconds": self.seconds, "width": self.width, "height": self.height,
                 "onset_s": self.onset_s, "offset_s": self.offset_s, "options": self.options,
-                "boxes": self.boxes}
+                "synth_version": SYNTH_VERSION, "boxes": self.boxes}
 
 
 def check_request(label: str, seconds: float | None, fmt: str = "mkv") -> str:
@@ -86,14 +88,16 @@ class Seizure:
     """A planned synthetic seizure: timing, poses and scene; :meth:`frames` renders it."""
 
     def __init__(self, label: str, *, seconds: float | None, seed: int,
-                 options: SceneOptions | None = None, fps: float = FPS) -> None:
+                 options: SceneOptions | None = None, fps: float = FPS,
+                 limb: str | None = None) -> None:
         self.label = check_request(label, seconds)
+        self.limb = limb   # only this limb moves (saliency checks), see motion.one_limb_program
         self.seed = int(seed)
         self.fps = float(fps)
         self.options = options or SceneOptions()
         motion_seq, self._noise_seq, nurse_seq = np.random.SeedSequence(self.seed).spawn(3)
         pose, self.seconds, self.onset_s, self.offset_s, self.side = plan_seizure(
-            self.label, motion_seq, self.fps, seconds, self.options.side)
+            self.label, motion_seq, self.fps, seconds, self.options.side, limb)
         self.n_frames = len(pose[CHANNELS[0]])
         self._pose = np.stack([pose[c] for c in CHANNELS], axis=1)
         nurse_rng = np.random.default_rng(nurse_seq)
@@ -102,9 +106,11 @@ class Seizure:
         self.scene = Scene(self.options)
 
     def truth(self) -> GroundTruth:
+        options = {**self.options.to_dict(), "side": self.side}
+        if self.limb is not None:
+            options["only_moving"] = self.limb
         return GroundTruth(self.label, self.seed, self.fps, self.n_frames, self.seconds,
-                           self.onset_s, self.offset_s, {**self.options.to_dict(),
-                                                         "side": self.side})
+                           self.onset_s, self.offset_s, options)
 
     def _nurse(self, paint: Painter, t: float) -> bool:
         u = (t - self.nurse_start) / NURSE_WALK_S
@@ -139,11 +145,12 @@ class Seizure:
             else:
                 patient.draw(paint, q)
             person = Box(*paint.box())
+            parts = {name: Box(*b) for name, b in paint.part_boxes().items()}
             nurse_paint = Painter(paint.canvas, camera, camera.scale * 1.25)
             nurse = Box(*nurse_paint.box()) if self._nurse(nurse_paint, i / self.fps) else None
             noise = bank[int(noise_rng.integers(0, bank.size - HEIGHT * WIDTH)):][:HEIGHT * WIDTH]
             yield Frame(i, self._finish(paint.canvas, noise.reshape(HEIGHT, WIDTH)), person,
-                        bed, nurse)
+                        bed, nurse, parts)
 
     def _finish(self, canvas: np.ndarray, noise: np.ndarray) -> np.ndarray:
         """Optics blur, vignetting, shot-like sensor noise, 16-bit rounding.
@@ -185,12 +192,16 @@ def _prepare_folder(out: Path) -> None:
 def render_seizure(out: str | os.PathLike[str], label: str, *, seconds: float | None = None,
                    seed: int = 0, fmt: str = "mkv", options: SceneOptions | None = None,
                    cancel: CancelToken | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> GroundTruth:
-    """Write a synthetic seizure video (FFV1 ``.mkv`` or a PNG folder) and its truth JSON."""
+                   progress: Callable[[int, int], None] | None = None,
+                   limb: str | None = None) -> GroundTruth:
+    """Write a synthetic seizure video (FFV1 ``.mkv`` or a PNG folder) and its truth JSON.
+
+    ``limb``: not a seizure but a calm patient moving only that limb (saliency checks).
+    """
     out = Path(out)
     check_request(label, seconds, fmt)
     _prepare_folder(out)
-    seizure = Seizure(label, seconds=seconds, seed=seed, options=options)
+    seizure = Seizure(label, seconds=seconds, seed=seed, options=options, limb=limb)
     truth = seizure.truth()
 
     def images() -> Iterator[np.ndarray]:
@@ -199,6 +210,7 @@ def render_seizure(out: str | os.PathLike[str], label: str, *, seconds: float | 
                                      "person": f.person.to_dict(), "bed": f.bed.to_dict()}
             if f.nurse is not None:
                 entry["nurse"] = f.nurse.to_dict()
+            entry["parts"] = {name: box.to_dict() for name, box in f.parts.items()}
             truth.boxes.append(entry)
             if progress is not None:
                 progress(f.index + 1, seizure.n_frames)
