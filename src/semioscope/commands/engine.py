@@ -29,9 +29,18 @@ def add_engine_arguments(parser: argparse.ArgumentParser, *, what: str) -> Any:
     return group
 
 
-def check_engine_arguments(args: argparse.Namespace, extra: tuple[str, ...] = ()) -> None:
-    """Ray-only options given without ``--engine ray`` are a mistake, not silently ignored."""
+def check_engine_arguments(args: argparse.Namespace, extra: tuple[str, ...] = (), *,
+                           tune: bool = False) -> None:
+    """Ray-only options given without ``--engine ray`` are a mistake, not silently ignored.
+    With it, a missing Ray extra (``tune``: with Ray Tune) or an unreachable ``--address`` is
+    a one-line error in seconds, before anything is loaded."""
     if args.engine == "ray":
+        from semioscope.core.cluster import require_ray
+        from semioscope.core.cluster.session import check_address
+
+        require_ray(tune=tune)
+        if args.address:
+            check_address(args.address)
         return
     for name in (*RAY_ONLY, *extra):
         if getattr(args, name, None) is not None:

@@ -51,13 +51,6 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size is not None and args.batch_size < 1:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {args.batch_size}")
     check_engine_arguments(args, ("chunk_windows", "retries"))
-    if args.engine == "ray":
-        from semioscope.core.cluster import require_ray
-        from semioscope.core.cluster.session import check_address
-
-        require_ray()   # before loading anything: a missing extra is a one-line error
-        if args.address:
-            check_address(args.address)   # and a wrong address, in seconds
     manifest = load_manifest(args.manifest)
     refuse_source_targets([args.cache], [row.video for row in manifest.rows])
     for warning in manifest.warnings:

@@ -79,14 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for name in ("trials", "folds", "inner_folds"):
         if getattr(args, name) < (1 if name == "trials" else 2):
             raise SemioscopeError(f"--{name.replace('_', '-')}", "is too small")
-    check_engine_arguments(args)
-    if args.engine == "ray":
-        from semioscope.core.cluster import require_ray
-        from semioscope.core.cluster.session import check_address
-
-        require_ray(tune=True)   # before loading anything: a missing extra is a one-line error
-        if args.address:
-            check_address(args.address)   # and a wrong address, in seconds
+    check_engine_arguments(args, tune=True)
     _, config, data, _ = load_inputs(args)
     config = config.replace(seed=args.seed)
     bar = epoch_bar("searching")
