@@ -211,20 +211,24 @@ def test_clearing_a_correction_or_the_span_makes_them_stale_like_changing_it(
     assert window.timeline.stale_text == "made with an earlier span \u2014 Analyse again"
 
 
-def test_removing_the_classifier_makes_them_stale(qtbot, make_window, video, monkeypatch,
-                                                  tmp_path):
+@pytest.mark.parametrize(("setting", "recorded", "name"), [
+    ("classifier_path", "classifier_sha256", "classifier"),
+    ("backbone_weights", "weights_sha256", "backbone weights"),
+])
+def test_removing_the_classifier_or_the_weights_makes_them_stale(
+        qtbot, make_window, video, monkeypatch, tmp_path, setting, recorded, name):
     from semioscope.app.settings import AppSettings
 
-    classifier = tmp_path / "model.semio"
-    classifier.write_bytes(b"the classifier these results were made with")
+    used = tmp_path / "file"
+    used.write_bytes(b"the file these results were made with")
     monkeypatch.setattr(engine, "analyze", FakeEngine([0.2, 0.8, 0.9]))
-    window = make_window(settings=AppSettings(classifier_path=str(classifier)))
+    window = make_window(settings=AppSettings(**{setting: str(used)}))
     session = open_and_crop(qtbot, window, video)
     _analyse_again(qtbot, window, session)
-    assert session.results.model.classifier_sha256 is not None
-    window.settings = AppSettings(classifier_path="")   # File > Settings: no classifier
+    assert getattr(session.results.model, recorded) is not None
+    window.settings = AppSettings()     # File > Settings: the field cleared (none fetched)
     window._refresh_trust()
-    assert window.timeline.stale_text == "made with an earlier classifier \u2014 Analyse again"
+    assert window.timeline.stale_text == f"made with an earlier {name} \u2014 Analyse again"
     assert window.verdict.is_stale
 
 
