@@ -107,3 +107,33 @@ def test_auto_crop_with_the_pack_detector_never_imports_torch(model_pack, tmp_pa
     assert want.box is not None
     assert max(abs(facts["box"][k] - getattr(want.box, k)) for k in "xywh") <= 1
     assert facts["detector"]["name"] == DETECTOR
+
+
+def test_dataset_window_batch_crop_uses_the_pack_detector_without_torch(model_pack,
+                                                                        tmp_path) -> None:
+    """The dataset window's default detector is the settings' pack detector; without torch and
+    without a pack it says what to do instead of failing on the missing import."""
+    pack, _ = model_pack
+    code = f"""
+import json, sys
+from semioscope.app.settings import AppSettings
+from semioscope.app.dataset.window import _default_detector_factory
+from semioscope.errors import SemioscopeError
+try:
+    _default_detector_factory()
+    print("no error")
+except SemioscopeError as exc:
+    print("refused:", exc)
+AppSettings(classifier_path={str(pack)!r}, threads=2).save()
+detector = _default_detector_factory()
+print(json.dumps({{"runtime": detector.runtime, "name": detector.name,
+                   "torch": "torch" in sys.modules}}))
+"""
+    done = run_without_torch(code, cwd=tmp_path, env={"SEMIOSCOPE_DATA_DIR": str(tmp_path / "d"),
+                                                      "SEMIOSCOPE_CACHE_DIR": str(tmp_path / "c"),
+                                                      "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("refused:") and "pack exported with --detector" in lines[0]
+    assert json.loads(lines[-1]) == {"runtime": "openvino", "name": "fasterrcnn-mobilenet",
+                                     "torch": False}

@@ -315,6 +315,24 @@ class DatasetWindow(CropEditing, QMainWindow):
 
 
 def _default_detector_factory() -> Any:
+    """The model pack's detector when File > Settings names a pack that has one (the clinician
+    runtime's only detector), else torch's Mask R-CNN from the fetched weights."""
+    from semioscope.app.settings import AppSettings
+    from semioscope.core.runtime import has_torch
+    from semioscope.core.runtime.pack import ModelPack, is_pack
+    from semioscope.errors import SemioscopeError
+
+    settings = AppSettings.load()
+    if settings.classifier_path and is_pack(settings.classifier_path):
+        pack = ModelPack.open(settings.classifier_path)
+        if pack.has_detector():
+            detector = pack.detector(threads=settings.threads or None)
+            if detector.pretrained or settings.allow_untrained:
+                return detector
+    if not has_torch():
+        raise SemioscopeError("crop", "the clinician runtime crops with a model pack's detector: "
+                              "choose a pack exported with --detector in the review window's "
+                              "File > Settings, or draw each box by hand")
     from semioscope.core.crop import load_detector
 
     return load_detector("maskrcnn")
