@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from semioscope.core.atomic import atomic_path
+from semioscope.core.models.padding import MASK_VALUE, pad_steps
 from semioscope.core.models.weights import I3D_WEIGHTS, BackboneWeights, backbone_weights
 from semioscope.errors import WeightsError
 
@@ -37,7 +38,6 @@ __all__ = [
 
 #: identifies our files; bump when the stored layout changes
 FORMAT = "semioscope-classifier/1"
-MASK_VALUE = -1.0
 
 
 @dataclass(frozen=True)
@@ -200,16 +200,14 @@ def build_classifier(config: ClassifierConfig | None = None) -> SeizureClassifie
 def pad_features(feats: np.ndarray | torch.Tensor, steps: int) -> np.ndarray | torch.Tensor:
     """(T, F) -> (steps, F), pre-padded with -1 (the paper); keeps the last ``steps`` if longer.
     ``steps`` is the classifier's input length (``config.steps``, from its backbone)."""
+    if not isinstance(feats, torch.Tensor):
+        return pad_steps(feats, steps)
     if feats.ndim != 2:
         raise ValueError(f"expected (T, F) features, got shape {tuple(feats.shape)}")
     t = feats.shape[0]
     if t >= steps:
         return feats[t - steps:]
-    if isinstance(feats, torch.Tensor):
-        pad = feats.new_full((steps - t, feats.shape[1]), MASK_VALUE)
-        return torch.cat([pad, feats])
-    pad_np = np.full((steps - t, feats.shape[1]), MASK_VALUE, dtype=feats.dtype)
-    return np.concatenate([pad_np, feats])
+    return torch.cat([feats.new_full((steps - t, feats.shape[1]), MASK_VALUE), feats])
 
 
 @dataclass

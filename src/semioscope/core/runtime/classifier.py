@@ -13,22 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.models.padding import MASK_VALUE, pad_steps  # the one padding rule
 from semioscope.core.runtime.ov import compile_ir
 
 __all__ = ["MASK_VALUE", "ClassifierInfo", "OpenVINOClassifier", "pad_steps"]
-
-#: a padding step's feature value (Keras' Masking(-1)), as ``classifier.pad_features`` uses
-MASK_VALUE = -1.0
-
-
-def pad_steps(feats: np.ndarray, steps: int) -> np.ndarray:
-    """(T, F) -> (steps, F), pre-padded with -1; the numpy half of ``pad_features``."""
-    if feats.ndim != 2:
-        raise ValueError(f"expected (T, F) features, got shape {tuple(feats.shape)}")
-    t = feats.shape[0]
-    if t >= steps:
-        return feats[t - steps:]
-    return np.concatenate([np.full((steps - t, feats.shape[1]), MASK_VALUE, feats.dtype), feats])
 
 
 @dataclass(frozen=True)
