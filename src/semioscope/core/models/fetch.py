@@ -18,6 +18,7 @@ from pathlib import Path
 
 from semioscope.core.atomic import atomic_path, write_text
 from semioscope.core.cancel import CancelToken
+from semioscope.core.hashing import file_sha256
 from semioscope.core.models.registry import WeightFile, weight_file
 from semioscope.errors import WeightsError
 
@@ -48,11 +49,7 @@ def verify_file(path: Path, entry: WeightFile) -> str:
     """Full SHA-256 of ``path`` if it matches the registry entry, else WeightsError."""
     if not path.is_file():
         raise WeightsError(path, "file not found")
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(CHUNK):
-            digest.update(block)
-    hexdigest = digest.hexdigest()
+    hexdigest = file_sha256(path)
     if not _hash_matches(entry, hexdigest):
         raise WeightsError(path, f"SHA-256 {hexdigest} does not match the official {entry.name} "
                                  f"file ({entry.sha256}{'...' if entry.hash_is_prefix else ''})")
