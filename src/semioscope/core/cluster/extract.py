@@ -24,6 +24,7 @@ import numpy as np
 
 from semioscope.core.training.cache import (
     ExtractProgress,
+    ExtractSummary,
     FeatureCache,
     Pending,
     compute_windows,
@@ -70,12 +71,9 @@ class Chunk:
 
 
 @dataclass
-class ClusterExtractSummary:
-    computed: int
-    skipped: int
-    windows: int
-    backbone: str
-    pretrained: bool
+class ClusterExtractSummary(ExtractSummary):
+    """The local extraction's summary, plus the Ray run's retries and the videos given up."""
+
     retried: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)   # (video, last error)
 

@@ -200,14 +200,7 @@ def build_classifier(config: ClassifierConfig | None = None) -> SeizureClassifie
 def pad_features(feats: np.ndarray | torch.Tensor, steps: int) -> np.ndarray | torch.Tensor:
     """(T, F) -> (steps, F), pre-padded with -1 (the paper); keeps the last ``steps`` if longer.
     ``steps`` is the classifier's input length (``config.steps``, from its backbone)."""
-    if not isinstance(feats, torch.Tensor):
-        return pad_steps(feats, steps)
-    if feats.ndim != 2:
-        raise ValueError(f"expected (T, F) features, got shape {tuple(feats.shape)}")
-    t = feats.shape[0]
-    if t >= steps:
-        return feats[t - steps:]
-    return torch.cat([feats.new_full((steps - t, feats.shape[1]), MASK_VALUE), feats])
+    return pad_steps(feats, steps)   # core/models/padding.py: the one rule
 
 
 @dataclass

@@ -64,8 +64,8 @@ class VideoRow:
 
     @property
     def box(self) -> Box | None:
-        """The crop in force: the person's box if there is one, else the automatic one."""
-        return self.manual_box or self.auto_box
+        """The crop in force (the crop model's rule: the person's box, else the automatic one)."""
+        return self.crop.box
 
     @property
     def frame(self) -> tuple[int, int] | None:
