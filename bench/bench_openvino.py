@@ -118,13 +118,17 @@ def main() -> int:
             crops["openvino"].append(timed([*cli, "crop", *common, "--pack", str(pack),
                                             "--out", str(work / f"co{i}.json")])[0])
         rows["torch"].append(timed([*cli, "analyze", *common, "--classifier", str(semio),
-                                    "--device", "cpu", "--out", str(work / f"t{i}.json")]))
+                                    "--device", "cpu", "--runtime", "torch",
+                                    "--out", str(work / f"t{i}.json")]))
         rows["openvino"].append(timed([*cli, "analyze", *common, "--pack", str(pack),
                                        "--out", str(work / f"o{i}.json")]))
         ready["torch"].append(float(child(READY_TORCH)))
         ready["openvino"].append(float(child(READY_PACK.format(pack=str(pack)))))
     backbone = json.loads(child(BACKBONE.format(pack=str(pack), reps=reps)))
     windows = len(json.loads((work / "o0.json").read_text())["windows"])
+    runtimes = {json.loads((work / f"{k}{i}.json").read_text())["model"]["runtime"].split()[0]
+                for k in "to" for i in range(reps)}
+    assert runtimes == {"torch", "openvino"}, runtimes   # `auto` would pick OpenVINO for both
     t_wall = [w for w, _ in rows["torch"]]
     o_wall = [w for w, _ in rows["openvino"]]
     lines = [
