@@ -3,8 +3,9 @@
 Used by ``analyze`` and by training's feature extraction alike, so both see identical inputs.
 Memory does not grow with the video's length: a decoder thread keeps at most ``prefetch``
 preprocessed windows in a small queue while the backbone works on the current batch. Decoding
-(~0.6 core-s per video second, mostly in FFmpeg and OpenCV, which release the interpreter lock)
-thus overlaps with inference instead of adding to it.
+(0.6-0.8 core-s per video second of noisy 16-bit FFV1, almost all in FFmpeg, which releases the
+interpreter lock) thus overlaps with inference instead of adding to it; ``analyze`` starts it
+before the networks load (:func:`start_preprocessing`).
 """
 
 from __future__ import annotations
