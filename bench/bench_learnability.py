@@ -51,7 +51,8 @@ def build(work: Path, a: argparse.Namespace) -> dict[str, float]:
     config_text = small_data_config(a.epochs, a.folds)
     if not config.exists() or config.read_text() != config_text:
         config.write_text(config_text)
-        for stale in (cv / "cv.json", model):
+        for stale in (cv / "cv.json", model, *work.glob("heldout-*.results.json"),
+                      *work.glob("limbs/*.results.json")):
             stale.unlink(missing_ok=True)
     steps = [
         (data / "manifest.csv", ["synth", "--dataset", str(data), "--patients", str(a.patients),
@@ -223,9 +224,10 @@ def table(work: Path, heldout: list[dict[str, object]], linear: dict[str, float]
               f"{h['windows']} |" for h in heldout]
     if limbs:
         lines += ["", "Saliency on the learned model, one limb moving (a calm patient in a scene "
-                  "never trained on; `on limb` = share of the window's Grad-CAM mass, placed in "
-                  "the source frame, inside that limb's truth box; `chance` = the share of the "
-                  "crop that box covers; `on crop` = share not on the padding):", "",
+                  "never trained on; `on limb` = share of the stored map's mass (over the crop, "
+                  "in source-frame coordinates) inside that limb's truth box; `chance` = the "
+                  "share of the crop that box covers; `on crop` = share of the whole Grad-CAM "
+                  "mass not on the padding):", "",
                   "| limb | window | P(TLE) | on limb | chance | on crop |", "|---|---|---|---|---|---|"]
         def share(v: object) -> str:
             return "-" if v is None else f"{float(v):.2f}"  # type: ignore[arg-type]

@@ -52,7 +52,12 @@ def test_the_cli_path_learns_synthetic_fle_versus_tle(tmp_path: Path) -> None:
     p = predict(classifier, dataset.X)
     assert roc_auc_score(dataset.y, p) >= 0.9 and p.std() > 0.1, (p.min(), p.max())
     assert "standardise" in json.dumps(meta.config)
-    assert len(json.loads((cv / "cv.json").read_text())["folds"]) == 2
+    report = json.loads((cv / "cv.json").read_text())
+    assert len(report["folds"]) == 2
+    # and it generalises to patients it never saw: the out-of-fold scores of its 24 windows
+    # rank them well above chance (measured 0.86 with synthetic data v2; chance is 0.5 +/- 0.12)
+    pooled = report["pooled"]["window"]
+    assert pooled["roc_auc"] >= 0.75, pooled
 
     # analysis with the shipped model on a training video preprocesses as training did
     row = load_manifest(cropped).rows[0]

@@ -145,8 +145,9 @@ DATA_NOTE = (
 SMALL_DATA_NOTE = (
     "classifier settings for small data: inputs standardised with the training windows' mean "
     "and std, a smaller network (LSTM 32 and 16 units, dense 16 and 8), batch 32, a fixed 40 "
-    "epochs (no early stopping on a hold-out of two or three patients); batch-norm statistics "
-    "recomputed over the training windows (always)")
+    "epochs (no early stopping on a hold-out of two or three patients), one thread (the "
+    "network is so small that a second thread only adds waiting, badly so on a busy machine); "
+    "batch-norm statistics recomputed over the training windows (always)")
 SMALL_DATA_MODEL = {"standardise": True, "lstm1": 32, "lstm2": 16, "fc1": 16, "fc2": 8}
 
 
@@ -156,7 +157,7 @@ def small_data_config(epochs: int, folds: int) -> str:
                     for k, v in SMALL_DATA_MODEL.items())
     return (f"# {SMALL_DATA_NOTE}\n# semioscope's defaults are the paper's (2000 epochs, "
             f"batch 500)\nepochs = {epochs}\nbatch_size = 32\nstopping = \"fixed\"\n"
-            f"seed = 0\nfolds = {folds}\n\n[model]\n{model}")
+            f"seed = 0\nfolds = {folds}\nthreads = 1\n\n[model]\n{model}")
 
 
 def _cli(args: list[str]) -> None:
