@@ -109,8 +109,10 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     in pure Python (holding the interpreter lock, worse than torch).
 
     The bound is the machine's own jitter, measured by the same timer just before with nothing
-    running, plus the 100 ms a person notices: a loaded CI machine delays every tick, but only
-    the analysis can add a freeze on top of that."""
+    running, plus the 100 ms a person notices. A loaded machine can still preempt the process
+    for longer at any moment, but only once in a while; a freeze of ours comes back on every
+    run. So a run may be repeated up to twice, and the test fails only when every run froze
+    (checked by hand: a 300 ms block of the GUI thread per run fails all three)."""
     from PySide6.QtCore import QTimer
 
     monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 40, step_s=0.05, busy=busy))
@@ -119,22 +121,27 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start(10)
-    qtbot.wait(1000)                                     # idle: the machine's own jitter
-    idle = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    ticks.clear()
-    window.qactions["analyse"].trigger()
-    window.qactions["play"].trigger()
-    wait_until(qtbot, lambda: not window.analysis.running, timeout=20)
-    timer.stop()
-    window.player.pause()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert dialogs.errors == []
-    assert len(ticks) > 20
-    bound = 0.100 + max(idle)
-    assert max(gaps) < bound, (f"GUI froze for {max(gaps) * 1000:.0f} ms "
-                               f"(idle jitter {max(idle) * 1000:.0f} ms)")
-    assert window.session.frame > 10                     # playback went on meanwhile
+    froze: list[str] = []
+    for _ in range(3):
+        ticks.clear()
+        timer.start(10)
+        qtbot.wait(700)                                  # idle: the machine's own jitter now
+        idle = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        ticks.clear()
+        frame = window.session.frame
+        window.qactions["analyse"].trigger()
+        window.qactions["play"].trigger()
+        wait_until(qtbot, lambda: not window.analysis.running, timeout=20)
+        timer.stop()
+        window.player.pause()
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        assert dialogs.errors == []
+        assert len(ticks) > 20
+        assert window.session.frame > frame + 10         # playback went on meanwhile
+        if max(gaps) < 0.100 + max(idle):
+            return
+        froze.append(f"{max(gaps) * 1000:.0f} ms (idle jitter {max(idle) * 1000:.0f} ms)")
+    pytest.fail("the GUI froze in every run: " + ", ".join(froze))
 
 
 def _analysed(qtbot, make_window, video, monkeypatch):
