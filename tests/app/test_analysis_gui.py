@@ -239,16 +239,12 @@ def test_removing_the_classifier_or_the_weights_makes_them_stale(
     assert window.verdict.is_stale
 
 
-def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
-        qtbot, make_window, video, monkeypatch):
-    """Analyse pressed while the detector still runs: the GUI stays live, the request is kept,
-    and it runs on the detector's crop (not the full frame) as soon as that is found."""
+def _cropping_slowly(qtbot, make_window, video):
+    """A window whose automatic crop is still running: its detector waits for ``release``."""
     import threading
 
     from tests.app.conftest import FixedDetector
 
-    fake = FakeEngine([0.2, 0.8, 0.9])
-    monkeypatch.setattr(engine, "analyze", fake)
     release = threading.Event()
 
     def slow_detector():
@@ -259,6 +255,16 @@ def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
     window._detector_factory = slow_detector
     assert window.open_video(video)
     wait_until(qtbot, lambda: window._cropping is window.session)
+    return window, release
+
+
+def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
+        qtbot, make_window, video, monkeypatch):
+    """Analyse pressed while the detector still runs: the GUI stays live, the request is kept,
+    and it runs on the detector's crop (not the full frame) as soon as that is found."""
+    fake = FakeEngine([0.2, 0.8, 0.9])
+    monkeypatch.setattr(engine, "analyze", fake)
+    window, release = _cropping_slowly(qtbot, make_window, video)
     window.qactions["analyse"].trigger()
     assert not window.analysis.running and fake.requests == []
     assert "waiting for the automatic crop" in window.analysis.eta.text()
@@ -273,22 +279,9 @@ def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
 
 
 def test_cancel_drops_an_analyse_waiting_for_the_crop(qtbot, make_window, video, monkeypatch):
-    import threading
-
-    from tests.app.conftest import FixedDetector
-
     fake = FakeEngine([0.2])
     monkeypatch.setattr(engine, "analyze", fake)
-    release = threading.Event()
-
-    def slow_detector():
-        release.wait(30)
-        return FixedDetector()
-
-    window = make_window(detector=None)
-    window._detector_factory = slow_detector
-    assert window.open_video(video)
-    wait_until(qtbot, lambda: window._cropping is window.session)
+    window, release = _cropping_slowly(qtbot, make_window, video)
     window.qactions["analyse"].trigger()
     window.qactions["cancel"].trigger()
     release.set()

@@ -7,16 +7,16 @@ import json
 from tests.app.conftest import write_video
 from tests.torchfree import run_without_torch
 
-SCRIPT = """
-import json, sys, time
+#: a review window on the pack in a child process; any error dialog ends it with status 3
+WINDOW = """
+import json, os, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from semioscope.app.main_window import MainWindow
 from semioscope.app.settings import AppSettings
 settings = AppSettings(classifier_path={pack!r}, allow_untrained=True, threads=2, persist=False)
-window = MainWindow(settings=settings, detector_factory=lambda: None)  # warm-up as users get it
-import os
+window = MainWindow(settings=settings{window_args})
 window.show_error = lambda title, text: (print("ERROR", title, text, flush=True), os._exit(3))
 window.show()
 started = time.monotonic()
@@ -26,6 +26,10 @@ def spin(cond, timeout):
         app.processEvents()
         time.sleep(0.01)
     return cond()
+"""
+
+# no detector, the engine warmed up as users get it
+SCRIPT = WINDOW.replace("{window_args}", ", detector_factory=lambda: None") + """
 assert window.open_video(Path({video!r}))
 assert spin(lambda: window.session is not None and window.session.sha256 is not None, 60)
 ready = time.monotonic() - started
@@ -43,39 +47,28 @@ window.close()
 """
 
 
-def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
-    pack, _ = model_pack
-    video = write_video(tmp_path / "seizure.mkv", 2.5)   # a 60- and a 15-frame window
-    done = run_without_torch(SCRIPT.format(pack=str(pack), video=str(video)), cwd=tmp_path,
+def _run_window(script: str, pack, video, tmp_path) -> dict:
+    """Run a window script with torch blocked; the facts it printed last."""
+    done = run_without_torch(script.format(pack=str(pack), video=str(video)), cwd=tmp_path,
                              env={"SEMIOSCOPE_CACHE_DIR": str(tmp_path / "cache"),
                                   "SEMIOSCOPE_DATA_DIR": str(tmp_path / "data"),
                                   "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]  # no error dialog
-    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
+    pack, _ = model_pack
+    video = write_video(tmp_path / "seizure.mkv", 2.5)   # a 60- and a 15-frame window
+    facts = _run_window(SCRIPT, pack, video, tmp_path)
     assert facts["torch"] is False
     assert facts["runtime"].startswith("openvino") and facts["bars"] == 2
     assert facts["pack"]["path"] == str(pack)
     assert facts["changed"] == []    # the pack's own classifier and weights: not stale
 
 
-CROP_SCRIPT = """
-import json, sys, time
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from semioscope.app.main_window import MainWindow
-from semioscope.app.settings import AppSettings
-settings = AppSettings(classifier_path={pack!r}, allow_untrained=True, threads=2, persist=False)
-window = MainWindow(settings=settings)   # the default detector lookup, as users get it
-import os
-window.show_error = lambda title, text: (print("ERROR", title, text, flush=True), os._exit(3))
-window.show()
-def spin(cond, timeout):
-    end = time.monotonic() + timeout
-    while not cond() and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
-    return cond()
+# the default detector lookup, as users get it
+CROP_SCRIPT = WINDOW.replace("{window_args}", "") + """
 assert window.open_video(Path({video!r}))
 assert spin(lambda: window.session is not None and window.session.crop is not None, 120)
 crop = window.session.crop
@@ -94,12 +87,7 @@ def test_auto_crop_with_the_pack_detector_never_imports_torch(model_pack, tmp_pa
 
     pack, _ = model_pack
     video = crop_video(pack)
-    done = run_without_torch(CROP_SCRIPT.format(pack=str(pack), video=str(video)), cwd=tmp_path,
-                             env={"SEMIOSCOPE_CACHE_DIR": str(tmp_path / "cache"),
-                                  "SEMIOSCOPE_DATA_DIR": str(tmp_path / "data"),
-                                  "QT_QPA_PLATFORM": "offscreen"})
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]  # no error dialog
-    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    facts = _run_window(CROP_SCRIPT, pack, video, tmp_path)
     assert facts["torch"] is False and facts["full_frame"] is False
     torch_detector = load_detector(DETECTOR, detector_weights(pack), threads=2,
                                    min_size=DETECTOR_MIN_SIZE)
