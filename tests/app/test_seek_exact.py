@@ -48,6 +48,8 @@ def test_truncated_recording_opens_with_a_warning_and_asks_before_analysing(
         return QMessageBox.StandardButton.No
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(answer_no))
+    # Analyse pressed before the (full-frame) crop is there would wait for it instead of asking
+    wait_until(qtbot, lambda: window.session.crop is not None)
     window.act_analyse()
     assert asked and "Analyse only the present part" in asked[0]
     assert not window.analysis.running
