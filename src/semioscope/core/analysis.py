@@ -334,7 +334,6 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
     else:
         from semioscope.core.models.runtime import load_for_inference
 
-        runtime = "torch" if request.saliency else request.runtime   # Grad-CAM needs torch
         notes: list[str] = []
 
         def notice(text: str) -> None:
@@ -345,7 +344,7 @@ def _load_engine(request: AnalysisRequest, loaded: tuple[Any, Any] | None,
         load = load_for_inference if backbones is None else backbones.get
         backbone = load(request.backbone, request.weights,
                         allow_untrained=request.allow_untrained, threads=request.threads,
-                        seed=request.seed, device=request.device, runtime=runtime,
+                        seed=request.seed, device=request.device, runtime=request.runtime,
                         notice=notice)
         warnings += [n for n in notes if "torch is used" in n]   # a fall-back is in results
     device = getattr(backbone, "device", None)

@@ -10,7 +10,9 @@ scores (the pooling is re-done with gradients), so it explains exactly the score
 
 Only the classifier is differentiated: the backbone's map is computed once without gradients,
 so a window's saliency costs one backbone forward pass (which the analysis needs anyway) plus a
-classifier forward and backward pass (milliseconds).
+classifier forward and backward pass (milliseconds). So the backbone may run on OpenVINO: its IR
+gives the map as a second output (:meth:`~semioscope.core.runtime.backbone.OpenVINOBackbone.
+features_and_maps`), equal to torch's within 1e-4 relative (tests/core/runtime/).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["WindowCam", "feature_maps", "grad_cam", "layer_name", "pool_maps"]
+__all__ = ["WindowCam", "feature_maps", "features_and_maps", "grad_cam", "layer_name",
+           "pool_maps"]
 
 
 def layer_name(backbone: Any) -> str:
@@ -34,8 +37,11 @@ def feature_maps(backbone: Any, clips: torch.Tensor) -> torch.Tensor:
     """``(N, 3, T, 224, 224)`` in [-1, 1] -> the last 3D map ``(N, 1024, t, h, w)``, no gradients.
 
     The same computation as ``backbone.features`` before its average pooling (checked in the
-    tests: ``pool_maps(feature_maps(x)) == features(x)``).
+    tests: ``pool_maps(feature_maps(x)) == features(x)``). An OpenVINO backbone gives the map
+    of its IR's second output.
     """
+    if getattr(backbone, "runtime", "torch") != "torch":
+        return features_and_maps(backbone, clips)[1]
     model = backbone.model
     device = getattr(getattr(backbone, "device", None), "torch_device", "cpu")
     x = clips.to(device=device, dtype=torch.float32).contiguous(
@@ -53,6 +59,24 @@ def feature_maps(backbone: Any, clips: torch.Tensor) -> torch.Tensor:
                 x = x.expand(-1, 3, -1, -1, -1)
             y = model.features(model.normalise(x))
     return y.to("cpu").contiguous()
+
+
+def features_and_maps(backbone: Any, clips: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The features the analysis scores ``(N, T', F)`` and the map they pool, one backbone pass.
+
+    On OpenVINO both come from the IR (its features are the ones an analysis without saliency
+    scores, so saliency changes no score); on torch the map is pooled as :func:`pool_maps` does.
+    """
+    if getattr(backbone, "runtime", "torch") == "torch":
+        maps = feature_maps(backbone, clips)
+        with torch.inference_mode():
+            return pool_maps(maps).contiguous(), maps
+    x = clips.detach().to("cpu", torch.float32).numpy()
+    wanted = getattr(backbone, "channels", 3)
+    if x.shape[1] != wanted:    # the gray IR takes one of the RGB copy's equal channels
+        x = x[:, :1] if wanted == 1 else np.repeat(x, wanted, axis=1)
+    feats, maps = backbone.features_and_maps(x)
+    return torch.from_numpy(feats), torch.from_numpy(maps)
 
 
 def pool_maps(maps: torch.Tensor) -> torch.Tensor:

@@ -3,7 +3,8 @@
 :class:`SaliencyRecorder` stands in for the backbone inside the analysis' streaming loop: its
 ``features`` computes the last 3D map once, keeps it, and returns the pooled features the
 analysis scores as usual; :meth:`explain` then turns the oldest kept map into that window's
-Grad-CAM. So ``--saliency`` adds a classifier backward pass per window, not a backbone pass.
+Grad-CAM. So ``--saliency`` adds a classifier backward pass per window, not a backbone pass, on
+torch or on OpenVINO (whose IR gives the map as a second output).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from semioscope.core.explain.gradcam import feature_maps, grad_cam, layer_name, pool_maps
+from semioscope.core.explain.gradcam import (
+    feature_maps,
+    features_and_maps,
+    grad_cam,
+    layer_name,
+)
 from semioscope.core.explain.placement import PlacedMap, place
 from semioscope.core.explain.store import SaliencySet
 from semioscope.core.geometry import Box
@@ -34,10 +40,9 @@ class SaliencyRecorder:
         self.seconds = 0.0
 
     def features(self, clips: torch.Tensor) -> torch.Tensor:
-        maps = feature_maps(self.backbone, clips)
+        feats, maps = features_and_maps(self.backbone, clips)
         self._pending.extend(maps.unbind(0))
-        with torch.inference_mode():
-            return pool_maps(maps).contiguous()
+        return feats
 
     def explain(self, index: int) -> tuple[PlacedMap, float, str]:
         """The next window's map, placed on the crop; returns ``(map, P(TLE), target)``."""

@@ -3,6 +3,9 @@
 I3D needs its SAME padding rebuilt in the graph (:mod:`semioscope.core.export.i3d`). S3D pads by
 constants (torchvision's symmetric padding), so one trace fits every length; only clips shorter
 than 13 frames are lengthened, which the runtime does before inference (``extend_to``).
+
+Both IRs have two outputs: the features ``(N, T', 1024)`` and the last 3D map they pool
+``(N, 1024, t, h, w)`` (I3D Mixed_5c, S3D ``features``), so Grad-CAM runs over OpenVINO too.
 """
 
 from __future__ import annotations
@@ -23,16 +26,17 @@ __all__ = ["convert_backbone", "export_backbone"]
 
 
 class _S3DHead(nn.Module):
-    """S3D's normalise -> features -> mean over H, W -> average of step pairs: (N, T', 1024)."""
+    """S3D's normalise -> features -> mean over H, W -> average of step pairs: (N, T', 1024),
+    and the map before that mean (N, 1024, t, h, w)."""
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         y = self.model.features(self.model.normalise(x))  # type: ignore[operator]
-        y = F.avg_pool3d(y.mean(dim=(3, 4), keepdim=True), (2, 1, 1), stride=1)
-        return y.flatten(2).transpose(1, 2)
+        pooled = F.avg_pool3d(y.mean(dim=(3, 4), keepdim=True), (2, 1, 1), stride=1)
+        return pooled.flatten(2).transpose(1, 2), y
 
 
 def input_channels(backbone: Backbone) -> int:
@@ -41,7 +45,8 @@ def input_channels(backbone: Backbone) -> int:
 
 
 def convert_backbone(backbone: Backbone, *, size: int = 224) -> Any:
-    """The ``openvino.Model`` computing ``backbone.features`` for any clip length."""
+    """The ``openvino.Model`` computing ``backbone.features`` (output 0) and the last 3D map
+    (output 1) for any clip length."""
     if backbone.name == "i3d":
         from semioscope.core.export.i3d import convert_i3d
 

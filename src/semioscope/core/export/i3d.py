@@ -13,6 +13,10 @@ from the tensor's length (``ShapeOf`` -> ``mod 2`` -> ``Select``). The result ta
 (and any spatial size that is a multiple of 32) and matches the torch path for all of them.
 The head averages over H and W, then over pairs of time steps: the (2, 7, 7) average pool of
 :meth:`InceptionI3d.extract_features` at 224 (and its shrunken kernel below 224).
+
+The model has two outputs: the features, and the last 3D map before the head (Mixed_5c,
+``(N, 1024, t, h, w)``), which Grad-CAM differentiates the classifier against
+(:mod:`semioscope.core.explain`), so saliency needs no torch backbone.
 """
 
 from __future__ import annotations
@@ -72,12 +76,12 @@ class _Segment(nn.Module):
         self.layers = nn.Sequential(*layers)
         self.head = head
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         y = self.layers(x)
         if not self.head:
             return y
-        y = F.avg_pool3d(y.mean(dim=(3, 4), keepdim=True), (2, 1, 1), stride=1)
-        return y.flatten(2).transpose(1, 2)
+        pooled = F.avg_pool3d(y.mean(dim=(3, 4), keepdim=True), (2, 1, 1), stride=1)
+        return pooled.flatten(2).transpose(1, 2), y    # the features, and the map they pool
 
 
 def _segments(model: InceptionI3d) -> list[_Segment]:
@@ -117,7 +121,8 @@ def _time_pad(ops: Any, x: Any, kernel: int) -> Any:
 
 def convert_i3d(model: nn.Module, *, example_frames: int = 16, size: int = 224,
                 channels: int = 1) -> Any:
-    """The ``openvino.Model`` of ``model``'s features: (N, channels, T, H, W) -> (N, T', 1024).
+    """The ``openvino.Model`` of ``model``'s features: (N, channels, T, H, W) -> (N, T', 1024),
+    and as its second output the last 3D map (N, 1024, t, H/32, W/32).
 
     ``channels`` 1 takes the gray clip whose RGB copy has three equal channels (the stem's RGB
     weights summed, as the torch path does); 3 takes RGB. ``model`` is copied and batch norm
@@ -131,6 +136,7 @@ def convert_i3d(model: nn.Module, *, example_frames: int = 16, size: int = 224,
     segments = _segments(net)
     x = ops.parameter(ov.PartialShape([-1, channels, -1, -1, -1]), ov.Type.f32, name="clips")
     current: Any = x
+    outputs: list[Any] = []
     example = torch.zeros(1, channels, example_frames, size, size)
     for (_, kernel), segment in zip(STRIDED_LAYERS, segments, strict=True):
         padded = _time_pad(ops, current, kernel)
@@ -145,10 +151,9 @@ def convert_i3d(model: nn.Module, *, example_frames: int = 16, size: int = 224,
             example = segment(example_in)
         (param,) = converted.get_parameters()
         param.output(0).replace(padded.output(0))
-        (result,) = converted.get_results()
-        current = result.input_value(0).get_node()
-    out = ops.result(current)
-    return ov.Model([out], [x], "i3d_features")
+        outputs = [r.input_value(0) for r in converted.get_results()]   # the head's: 2
+        current = outputs[0]
+    return ov.Model([ops.result(o) for o in outputs], [x], "i3d_features")
 
 
 def export_i3d(model: nn.Module, xml: Path, **kwargs: Any) -> Path:

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 RUNTIMES = ("auto", "torch", "openvino")
 ENV = "SEMIOSCOPE_RUNTIME"
 
+#: what the cached IR computes (part of its key: an IR cached before the second output, the
+#: last 3D map for saliency, is never taken for one that has it)
+IR_OUTPUTS = "features+maps"
+
 #: ``notice(text)``: told before a slow one-off step (the first conversion)
 Notice = Callable[[str], None]
 
@@ -75,7 +79,7 @@ def ir_key(backbone: Any) -> str:
 
     digest = hashlib.sha256()
     digest.update(f"{backbone.name}|{getattr(backbone, 'accepts_gray', False)}|{__version__}|"
-                  f"{import_openvino().__version__}".encode())
+                  f"{import_openvino().__version__}|{IR_OUTPUTS}".encode())
     for name, tensor in backbone.model.state_dict().items():
         digest.update(name.encode())
         digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())

@@ -3,6 +3,11 @@
 Loads an IR written by :mod:`semioscope.core.export.backbone` (``<name>.xml`` + ``.bin``); the
 facts the engine needs about it (name, pretrained, weights hash, shortest clip) come from the
 model pack's manifest, not from the IR. Works without torch.
+
+An IR exported since the saliency change has a second output, the last 3D map the features pool
+(``has_maps``); :meth:`OpenVINOBackbone.features_and_maps` returns both from one inference, which
+is what Grad-CAM over OpenVINO needs (:mod:`semioscope.core.explain`). Older packs have only the
+features, and saliency is then unavailable, never computed another way.
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ class OpenVINOBackbone(DescribedByWeights):
         self.threads = default_threads() if threads is None else threads
         self._compiled = compile_ir(self.xml, threads=self.threads, cache=cache)
         self._request = self._compiled.create_infer_request()
+        #: whether the IR also gives the last 3D map (output 1)
+        self.has_maps = len(self._compiled.outputs) > 1
         log.debug("compiled %s in %.2f s", self, time.monotonic() - started)
 
     def timesteps(self, n_frames: int) -> int:
@@ -77,6 +84,21 @@ class OpenVINOBackbone(DescribedByWeights):
 
     def features(self, clips: Any) -> np.ndarray:
         """(N, channels, T, H<=224, W<=224) float32 in [-1, 1] -> (N, T', 1024) float32."""
+        self._infer(clips)
+        return self._output(0)
+
+    def features_and_maps(self, clips: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The features and the last 3D map ``(N, 1024, t, h, w)`` they pool, one inference."""
+        if not self.has_maps:
+            raise ValueError(f"{self.xml.name} gives no feature maps (exported before "
+                             "saliency over OpenVINO): export it again")
+        self._infer(clips)
+        return self._output(0), self._output(1)
+
+    def _output(self, index: int) -> np.ndarray:
+        return np.array(self._request.get_output_tensor(index).data, dtype=np.float32, copy=True)
+
+    def _infer(self, clips: Any) -> None:
         x = np.ascontiguousarray(np.asarray(clips, dtype=np.float32))
         if x.ndim != 5 or x.shape[1] != self.channels:
             raise ValueError(f"expected clips (N, {self.channels}, T, 224, 224), got "
@@ -87,8 +109,6 @@ class OpenVINOBackbone(DescribedByWeights):
             tail = np.repeat(x[:, :, -1:], self.extend_to - x.shape[2], axis=2)
             x = np.concatenate([x, tail], axis=2)
         self._request.infer({0: x})
-        out = np.array(self._request.get_output_tensor(0).data, dtype=np.float32, copy=True)
-        return out
 
     def provenance(self) -> dict[str, str]:
         """What results record as the features' ``runtime`` and ``device``."""
