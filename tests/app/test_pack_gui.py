@@ -42,6 +42,8 @@ print(json.dumps({{"torch": "torch" in sys.modules, "ready_s": ready,
                    "runtime": results.model.runtime if results else None,
                    "pack": results.model.pack if results else None,
                    "bars": window.timeline.bar_count,
+                   "evidence": [window.evidence.toggle.isEnabled(),
+                                window.evidence.toggle.text()],
                    "changed": list(window.trust().changed) if results else None}}))
 window.close()
 """
@@ -65,6 +67,8 @@ def test_analyse_with_a_pack_never_imports_torch(model_pack, tmp_path) -> None:
     assert facts["runtime"].startswith("openvino") and facts["bars"] == 2
     assert facts["pack"]["path"] == str(pack)
     assert facts["changed"] == []    # the pack's own classifier and weights: not stale
+    enabled, text = facts["evidence"]   # no gradients in a pack: said, not silently absent
+    assert not enabled and "not with a model pack" in text
 
 
 # the default detector lookup, as users get it

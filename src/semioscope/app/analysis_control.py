@@ -65,13 +65,14 @@ class AnalysisControl:
         return {"name": st.backbone, "weights": st.backbone_weights or None,
                 "allow_untrained": st.allow_untrained, "threads": st.threads or None,
                 "seed": 0, "device": st.device,
-                # the window's analyses ask for saliency, and Grad-CAM runs on torch: warm that
-                # one (analysis.py's _load_engine picks it), or Analyse would load a second
-                "runtime": "torch"}
+                # what the request's runtime (auto: OpenVINO on the CPU where installed) loads;
+                # its IR gives Grad-CAM's map too, so the analyses with saliency use it as well
+                "runtime": "auto"}
 
     def _start_warmup(self) -> None:
         show_status(self.statusBar(), "loading the analysis engine in the background…")
         worker = EngineWarmup(self.backbones, self.backbone_args())
+        worker.notice.connect(lambda text: show_status(self.statusBar(), f"{text}…"))
         worker.done.connect(lambda s, text: show_status(self.statusBar(), f"{text} ({s:.1f} s)",
                                                         8000))
         self._run_worker(worker)

@@ -33,6 +33,18 @@ def load_for(results: Results | None, base: Path | None = None) -> SaliencySet |
         return None
 
 
+def no_maps_reason(results: Results | None) -> str:
+    """Why results have no heat maps to show, in the words the toggle shows."""
+    if results is None:
+        return "analyse first: no heat maps yet"
+    if results.model.pack is not None:
+        return ("not with a model pack: its classifier has no gradients for Grad-CAM; a .semio "
+                "classifier gives heat maps")
+    if isinstance(results.saliency, dict):
+        return "these results' heat-map file is missing"
+    return "these results were analysed without heat maps (analyse again to get them)"
+
+
 class EvidenceOverlay(QWidget):
     """Toggle + opacity; mirrors (results, lookup, frame) onto ``view.set_heatmap``."""
 
@@ -68,7 +80,7 @@ class EvidenceOverlay(QWidget):
         self.opacity.setEnabled(self.saliency is not None)
         self.toggle.setText("Show evidence (heat map of the window under the cursor)"
                             if self.saliency is not None else
-                            "Show evidence (analyse first: no heat maps yet)")
+                            f"Show evidence ({no_maps_reason(results)})")
         self._update()
 
     def set_frame(self, frame: int) -> None:

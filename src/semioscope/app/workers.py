@@ -138,15 +138,25 @@ class AnalysisWorker(QThread):
             self.done.emit(results)
 
 
+def engine_description(backbone: Any) -> str:
+    """``openvino 2026.4.1 on cpu`` / ``torch 2.14.1 on cuda:0 (…)``: what will compute."""
+    provenance = getattr(backbone, "provenance", None)
+    runtime = provenance()["runtime"] if callable(provenance) else "torch"
+    return f"{runtime} on {backbone.device.describe()}"
+
+
 class EngineWarmup(QThread):
     """After the window is shown: import torch, load the backbone the settings name into the
     session cache and run one small forward pass, so Analyse starts computing at once.
 
-    ``done(seconds, text)``: text says what is ready, or why nothing was loaded (no weights and
-    no permission for random ones: the analysis itself will then say so in a dialog).
+    ``done(seconds, text)``: text says what is ready and on which runtime, or why nothing was
+    loaded (no weights and no permission for random ones: the analysis itself will then say so
+    in a dialog). ``notice(text)``: a slow one-off step has begun (the first conversion to
+    OpenVINO on this machine, about a minute).
     """
 
     done = Signal(float, str)
+    notice = Signal(str)
 
     def __init__(self, backbones: Any, load_args: dict[str, Any]) -> None:
         super().__init__()
@@ -157,9 +167,9 @@ class EngineWarmup(QThread):
         try:
             import torch  # noqa: F401
 
-            backbone = self.backbones.get(**self.load_args)
+            backbone = self.backbones.get(**self.load_args, notice=self.notice.emit)
             self.backbones.warm_up(backbone)
-            text = f"analysis engine ready: {backbone.name} on {backbone.device.describe()}"
+            text = f"analysis engine ready: {backbone.name} on {engine_description(backbone)}"
         except SemioscopeError as exc:
             text = f"analysis engine not loaded ({exc.message})"
         except Exception:  # noqa: BLE001 - analysis will report it properly
