@@ -131,12 +131,13 @@ def test_analyze_with_saliency_runs_on_openvino_with_unchanged_scores(
 
 
 def test_s3d_ir_gives_torchs_features_and_map(tmp_path: Path) -> None:
-    """S3D's one trace (about 10 s): a clip shorter than its 13 frames, lengthened as torch does."""
+    """S3D's one trace (a small example; the IR takes any size): a clip shorter than its 13
+    frames, lengthened as torch does."""
     from semioscope.core.export.backbone import export_backbone
     from semioscope.core.models.backbone import load_backbone
 
     backbone = load_backbone("s3d", allow_untrained=True, threads=2, seed=0)
-    entry = export_backbone(backbone, tmp_path)
+    entry = export_backbone(backbone, tmp_path, size=96)
     runtime = OpenVINOBackbone(tmp_path / entry["ir"], name="s3d", pretrained=False,
                                weights_sha256=None, threads=2, extend_to=entry["extend_to"],
                                channels=entry["channels"])
