@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="patients, half per class; odd: FLE gets one more (default 4)")
     data.add_argument("--seizures", type=int, default=2, help="seizures per patient (default 2)")
     data.add_argument("--max-seconds", type=float, help="cap on every seizure's length")
+    data.add_argument("--jobs", type=int, metavar="N",
+                      help="videos rendered at once, one process each (default: one per core; "
+                           "the dataset is the same for any number)")
 
 
 def _format_for(out: Path, fmt: str | None) -> str:
@@ -64,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
         if args.out is not None or args.label is not None or args.seconds is not None:
             raise SemioscopeError("--dataset", "give either OUT --label ... or --dataset DIR, "
                                   "not both")
+        if args.jobs is not None and args.jobs < 1:
+            raise SemioscopeError("--jobs", f"give at least 1, not {args.jobs}")
         manifest = make_dataset(args.dataset, args.patients, args.seizures,
                                 max_seconds=args.max_seconds, seed=args.seed,
-                                progress=lambda msg: print(msg, flush=True))
+                                progress=lambda msg: print(msg, flush=True), jobs=args.jobs)
         print(f"wrote {manifest}")
         return 0
     if args.out is None or args.label is None:

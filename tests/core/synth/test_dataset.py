@@ -56,16 +56,42 @@ def test_dataset_manifest_and_scenes(tmp_path: Path):
     assert len({o["rotation_deg"] for o in options}) == 3
 
 
-def test_dataset_is_deterministic(tmp_path: Path):
-    a = make_dataset(tmp_path / "a", 2, 1, max_seconds=1.0, seed=1)
-    b = make_dataset(tmp_path / "b", 2, 1, max_seconds=1.0, seed=1)
+def test_dataset_is_deterministic_on_any_number_of_processes(tmp_path: Path):
+    a = make_dataset(tmp_path / "a", 2, 1, max_seconds=1.0, seed=1, jobs=1)
+    b = make_dataset(tmp_path / "b", 2, 1, max_seconds=1.0, seed=1, jobs=2)
     assert a.read_text() == b.read_text()
-    # the container holds a random segment id, so compare the decoded frames
-    for name in ("P001/P001_s01.mkv", "P002/P002_s01.mkv"):
-        with open_video(a.parent / name) as va, open_video(b.parent / name) as vb:
+    for name in ("P001/P001_s01", "P002/P002_s01"):
+        assert (a.parent / f"{name}.truth.json").read_text() == \
+            (b.parent / f"{name}.truth.json").read_text()
+        with open_video(a.parent / f"{name}.mkv") as va, \
+                open_video(b.parent / f"{name}.mkv") as vb:
             assert va.properties.frames == vb.properties.frames == 30
             for i in (0, 29):
                 assert np.array_equal(va.read(i), vb.read(i))
+    other = make_dataset(tmp_path / "c", 2, 1, max_seconds=1.0, seed=2, jobs=2)
+    with open_video(a.parent / "P001/P001_s01.mkv") as va, \
+            open_video(other.parent / "P001/P001_s01.mkv") as vc:
+        assert not np.array_equal(va.read(0), vc.read(0))   # the seed decides, not the process
+
+
+def test_a_cancel_stops_handing_out_videos(tmp_path: Path):
+    from semioscope.core.cancel import CancelToken
+    from semioscope.errors import CancelledError
+
+    cancel = CancelToken()
+    seen: list[str] = []
+
+    def progress(message: str) -> None:
+        seen.append(message)
+        if message.startswith("[1/"):
+            cancel.cancel()
+
+    with pytest.raises(CancelledError):
+        make_dataset(tmp_path / "d", 6, 1, max_seconds=1.0, seed=1, jobs=2, progress=progress,
+                     cancel=cancel)
+    written = list((tmp_path / "d").glob("*/*.mkv"))
+    assert 1 <= len(written) < 6 and not (tmp_path / "d" / "manifest.csv").exists()
+    assert not list((tmp_path / "d").glob("*/.*"))   # no temporary file: started means finished
 
 
 @pytest.mark.parametrize("args,subject", [

@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
-from dataclasses import replace
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +24,7 @@ import numpy as np
 from semioscope.core import atomic
 from semioscope.core.cancel import CancelToken
 from semioscope.core.synth.motion import ICTAL_RANGE_S, LEAD_IN_RANGE_S
-from semioscope.core.synth.render import MAX_SECONDS, MIN_SECONDS, render_seizure
+from semioscope.core.synth.render import MAX_SECONDS, MIN_SECONDS, GroundTruth, render_seizure
 from semioscope.core.synth.scene import SceneOptions
 from semioscope.errors import SemioscopeError
 
@@ -54,26 +58,24 @@ def _length(rng: np.random.Generator, label: str, max_seconds: float | None) -> 
     return seconds if max_seconds is None else min(seconds, float(max_seconds))
 
 
-def make_dataset(folder: str | Path, patients: int, seizures: int, *,
-                 max_seconds: float | None = None, seed: int = 0, fmt: str = "mkv",
-                 progress: Callable[[str], None] | None = None,
-                 cancel: CancelToken | None = None) -> Path:
-    """Write ``patients`` x ``seizures`` videos with truth files and ``manifest.csv``; returns it.
+@dataclass(frozen=True)
+class _Video:
+    """One video of the dataset: everything its rendering depends on (so any process may)."""
 
-    Patients ``P001``.. alternate FLE, TLE (odd counts: one more FLE). Videos go to
-    ``<folder>/<patient>/<patient>_s<k>.mkv``.
-    """
-    folder = Path(folder)
-    _check(folder, patients, seizures, max_seconds)
-    n_fle, n_tle = class_counts(patients)
-    labels = ["FLE" if i % 2 == 0 else "TLE" for i in range(patients)]
-    say = progress or (lambda _msg: None)
-    say(f"{patients} patients: {n_fle} FLE and {n_tle} TLE"
-        + (" (odd count: FLE gets the extra patient)" if patients % 2 else "")
-        + f", {seizures} seizures each")
-    rows: list[dict[str, str]] = []
-    total = patients * seizures
-    for p, label in enumerate(labels):
+    rel: Path
+    pid: str
+    seizure: int
+    label: str
+    seconds: float
+    seed: int
+    options: SceneOptions
+
+
+def _plan(patients: int, seizures: int, max_seconds: float | None, seed: int,
+          fmt: str) -> list[_Video]:
+    videos = []
+    for p in range(patients):
+        label = "FLE" if p % 2 == 0 else "TLE"
         pid = f"P{p + 1:03d}"
         scene = SceneOptions.random(np.random.default_rng([seed, p, 0]))
         for s in range(seizures):
@@ -84,18 +86,89 @@ def make_dataset(folder: str | Path, patients: int, seizures: int, *,
             rel = Path(pid) / f"{pid}_s{s + 1:02d}.{'mkv' if fmt == 'mkv' else 'png'}"
             if fmt == "png":
                 rel = rel.with_suffix("")
-            truth = render_seizure(folder / rel, label, seconds=seconds, seed=video_seed,
-                                   fmt=fmt, options=options, cancel=cancel)
-            rows.append({"video": rel.as_posix(), "patient_id": pid,
-                         "seizure_id": f"{pid}-S{s + 1:02d}", "label": label,
-                         "onset_s": f"{truth.onset_s:.3f}", "offset_s": f"{truth.offset_s:.3f}"})
-            say(f"[{len(rows)}/{total}] {pid} seizure {s + 1} ({label}, {truth.seconds:.1f} s)"
-                f" -> {folder / rel}")
+            videos.append(_Video(rel, pid, s + 1, label, seconds, video_seed, options))
+    return videos
+
+
+def _render(folder: Path, video: _Video, fmt: str,
+            cancel: CancelToken | None = None) -> GroundTruth:
+    """Write one video and its truth file (in whichever process runs it)."""
+    return render_seizure(folder / video.rel, video.label, seconds=video.seconds,
+                          seed=video.seed, fmt=fmt, options=video.options, cancel=cancel)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops handing out videos)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def default_jobs() -> int:
+    """Worker processes for a dataset: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
+
+
+def _rendered(folder: Path, videos: list[_Video], fmt: str, jobs: int,
+              cancel: CancelToken | None) -> Iterator[tuple[int, GroundTruth]]:
+    """``(index, truth)`` of each video as it is finished, on ``jobs`` processes.
+
+    Each video depends only on its own seeds, so the files are the same byte for byte whatever
+    ``jobs`` is (FFV1 is written bit-exact). Encoding holds the GIL, hence processes.
+    """
+    if jobs <= 1 or len(videos) <= 1:
+        for i, video in enumerate(videos):
+            yield i, _render(folder, video, fmt, cancel)
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(videos)), mp_context=get_context("spawn"),
+                               initializer=_ignore_interrupts)
+    try:
+        pending: dict[Future[GroundTruth], int] = {
+            pool.submit(_render, folder, video, fmt): i for i, video in enumerate(videos)}
+        while pending:
+            done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            for future in done:
+                yield pending.pop(future), future.result()
+    finally:   # a cancel, Ctrl-C or error: no new video starts; those being written finish
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def make_dataset(folder: str | Path, patients: int, seizures: int, *,
+                 max_seconds: float | None = None, seed: int = 0, fmt: str = "mkv",
+                 progress: Callable[[str], None] | None = None,
+                 cancel: CancelToken | None = None, jobs: int | None = None) -> Path:
+    """Write ``patients`` x ``seizures`` videos with truth files and ``manifest.csv``; returns it.
+
+    Patients ``P001``.. alternate FLE, TLE (odd counts: one more FLE). Videos go to
+    ``<folder>/<patient>/<patient>_s<k>.mkv``. ``jobs``: processes rendering at once (default
+    :func:`default_jobs`); the dataset is the same for any number.
+    """
+    folder = Path(folder)
+    _check(folder, patients, seizures, max_seconds)
+    n_fle, n_tle = class_counts(patients)
+    say = progress or (lambda _msg: None)
+    say(f"{patients} patients: {n_fle} FLE and {n_tle} TLE"
+        + (" (odd count: FLE gets the extra patient)" if patients % 2 else "")
+        + f", {seizures} seizures each")
+    videos = _plan(patients, seizures, max_seconds, seed, fmt)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, str] | None] = [None] * len(videos)
+    for finished, (i, truth) in enumerate(
+            _rendered(folder, videos, fmt, default_jobs() if jobs is None else jobs, cancel), 1):
+        video = videos[i]
+        rows[i] = {"video": video.rel.as_posix(), "patient_id": video.pid,
+                   "seizure_id": f"{video.pid}-S{video.seizure:02d}", "label": video.label,
+                   "onset_s": f"{truth.onset_s:.3f}", "offset_s": f"{truth.offset_s:.3f}"}
+        say(f"[{finished}/{len(videos)}] {video.pid} seizure {video.seizure} ({video.label}, "
+            f"{truth.seconds:.1f} s) -> {folder / video.rel}")
     manifest = folder / "manifest.csv"
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(row for row in rows if row is not None)
     atomic.write_text(manifest, buf.getvalue())
     say(f"manifest: {manifest}")
     return manifest
