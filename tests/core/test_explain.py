@@ -20,7 +20,12 @@ from semioscope.core.explain import (
 )
 from semioscope.core.geometry import Box
 from semioscope.core.models.backbone import load_backbone
-from semioscope.core.models.classifier import pad_features, random_classifier
+from semioscope.core.models.classifier import (
+    ClassifierConfig,
+    build_classifier,
+    pad_features,
+    random_classifier,
+)
 from semioscope.errors import SemioscopeError
 
 SIDE, FRAMES = 112, 16          # 4x4 maps over 2 steps: small enough for seconds per test
@@ -85,6 +90,50 @@ def test_a_still_window_and_a_moving_limb_window_give_different_maps(i3d) -> Non
     moving = grad_cam(model, feature_maps(i3d, scene(True))[0])
     assert np.abs(still.cam - moving.cam).mean() > 0.1
     assert still.p_tle != moving.p_tle
+
+
+def standardised_classifier(i3d, seed: int = 0):
+    """A random classifier that standardises its inputs, as the demo's does (its mean and std
+    from a few windows' features)."""
+    torch.manual_seed(seed)
+    model = build_classifier(ClassifierConfig.for_backbone("i3d", standardise=True))
+    windows = [i3d.features(scene(m, frames=40, seed=k))[0] for m in (False, True)
+               for k in range(2)]
+    model.fit_standardisation(torch.stack([pad_features(f, model.config.steps) for f in windows]))
+    model.feature_std.clamp_(min=0.05)   # four windows leave some features constant (std 1e-6)
+    return model.eval()
+
+
+def test_the_map_splits_the_first_order_score_change_from_the_reference_among_cells(i3d) -> None:
+    """Summed over cells, the unrectified map is the gradient of the score shown times the
+    pooled features' difference from the classifier's reference (its standardisation mean),
+    computed here on the features, not on the map: it fails when the weights are averaged
+    over time (the gradient differs between steps) or the reference is left out."""
+    model = standardised_classifier(i3d)
+    x = scene(True, frames=40, seed=5)                       # 5 time slices, 4 steps
+    cam = grad_cam(model, feature_maps(i3d, x)[0])
+    feats = i3d.features(x)[0].clone().requires_grad_(True)
+    p = model(pad_features(feats, model.config.steps)[None])[0]
+    score = p if cam.target == "TLE" else 1 - p
+    (g,) = torch.autograd.grad(score, feats)
+    first_order = float((g * (feats.detach() - model.feature_mean)).sum())
+    assert cam.net == pytest.approx(first_order, rel=1e-4, abs=1e-7)
+    assert abs(first_order) > 1e-4
+    assert np.isfinite(cam.cam).all() and (cam.cam >= 0).all() and cam.cam.max() == 1.0
+
+
+def test_a_feature_offset_the_classifier_standardises_away_leaves_the_map_unchanged(i3d) -> None:
+    """Adding a constant to every feature and to the classifier's mean changes no score, so it
+    must change no map (Grad-CAM's zero reference fails this: its map moves with the offset)."""
+    model = standardised_classifier(i3d, seed=1)
+    maps = feature_maps(i3d, scene(True, frames=40, seed=6))[0]
+    base = grad_cam(model, maps)
+    offset = torch.linspace(0.5, 2.0, maps.shape[0])
+    model.feature_mean += offset
+    shifted = grad_cam(model, maps + offset[:, None, None, None])
+    assert shifted.p_tle == pytest.approx(base.p_tle, abs=1e-5)
+    np.testing.assert_allclose(shifted.cam, base.cam, atol=1e-3)
+    assert base.peak > 0
 
 
 def test_placement_covers_exactly_the_crop_of_the_source_frame() -> None:

@@ -1,12 +1,34 @@
 """Grad-CAM (Selvaraju et al. 2017) over the backbone's last 3D feature map, through the LSTM.
 
 The score explained is the classifier's output for the window's *predicted* class: P(TLE) for a
-TLE window, 1 - P(TLE) for an FLE one. Its gradient with respect to the last 3D map (I3D
-Mixed_5c, S3D ``features``: both (1024, t, 7, 7) for a 224x224 clip) is averaged per channel
-over time and space (the channel weights), the weighted sum of the channels is rectified per
-time step and averaged over time: one (7, 7) map of where, in the 224x224 network input, the
-evidence for the verdict lies. The map is computed on the same pooled features the analysis
-scores (the pooling is re-done with gradients), so it explains exactly the score shown.
+TLE window, 1 - P(TLE) for an FLE one. The last 3D map (I3D Mixed_5c, S3D ``features``: both
+(1024, t, 7, 7) for a 224x224 clip) is what the analysis pools and scores; the map is computed
+on those same pooled features (the pooling is re-done with gradients), so it explains exactly
+the score shown. Per cell (h, w) of the 7x7 grid::
+
+    evidence(h, w) = sum_t sum_c  w_c(t) * (A_c(t, h, w) - ref_c),    cam = ReLU(evidence)
+
+- ``w_c(t)``: Grad-CAM's channel weight, the spatial average of the score's gradient, taken
+  **per time slice** of the map. Averaging it over time as well (the plain 3D extension) cancels
+  exactly what a motion classifier looks at: its gradient changes sign from step to step.
+- ``ref``: the input the classifier treats as neutral. A classifier that standardises its
+  inputs (``[model] standardise``, the demo's) maps its training windows' mean feature to 0, so
+  that mean is its reference; for the others it is 0, plain Grad-CAM. With Grad-CAM's implicit
+  zero reference a standardised classifier's map is swamped by ``sum_c w_c ref_c``, the same
+  constant in every cell: measured on the demo's held-out seizure it was -0.008 to -0.016 while
+  the cells differed from it by at most 0.005, so all 49 cells were negative in all 10 windows
+  and only per-step fringes of 1e-5 to 5e-4 survived the ReLU, on the padding rows
+  (bench/RESULTS.md, #18). Taking the difference from a reference is DeepLIFT's rule
+  (Shrikumar et al. 2017) and the baseline of integrated gradients (Sundararajan et al. 2017).
+- The sum over time before the ReLU is each cell's net evidence over the window. Because the
+  backbones average-pool the map, ``sum(evidence)`` over all cells is exactly the first-order
+  estimate of score(window) - score(reference) (``WindowCam.net``): the map splits that among
+  the cells.
+
+Where the map lies on the black padding around the crop (every cell's receptive field covers
+most of the input, so padding cells carry responses to the crop's edge), :func:`~semioscope.
+core.explain.placement.place` cuts it to the crop before normalising and keeps the share that
+fell outside (``in_crop``), so nothing is hidden.
 
 Only the classifier is differentiated: the backbone's map is computed once without gradients,
 so a window's saliency costs one backbone forward pass (which the analysis needs anyway) plus a
@@ -25,7 +47,7 @@ import torch
 import torch.nn.functional as F
 
 __all__ = ["WindowCam", "feature_maps", "features_and_maps", "grad_cam", "layer_name",
-           "pool_maps"]
+           "pool_maps", "reference_features"]
 
 
 def layer_name(backbone: Any) -> str:
@@ -94,6 +116,16 @@ class WindowCam:
     peak: float              # the unnormalised maximum (0: nothing supports the verdict)
     p_tle: float             # the score explained, recomputed from the map
     target: str              # "TLE" or "FLE"
+    #: the unrectified map's sum: first-order estimate of score - score(reference)
+    net: float = 0.0
+
+
+def reference_features(classifier: Any) -> torch.Tensor | None:
+    """The feature vector the classifier treats as neutral (its standardisation mean), or None
+    for a classifier without standardisation (reference 0: plain Grad-CAM)."""
+    if getattr(getattr(classifier, "config", None), "standardise", False):
+        return classifier.feature_mean.detach().float()
+    return None
 
 
 def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
@@ -113,13 +145,17 @@ def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
         target = "TLE" if float(p.detach()) >= threshold else "FLE"
         score = p if target == "TLE" else 1.0 - p
         (grad,) = torch.autograd.grad(score, a)
-    weights = grad[0].mean(dim=(1, 2, 3))                         # (C,)
-    cam_t = torch.relu(torch.einsum("c,cthw->thw", weights, a.detach()[0]))
-    cam = cam_t.mean(dim=0).numpy().astype(np.float32)
+    weights = grad[0].mean(dim=(2, 3))                            # (C, t): per time slice
+    acts = a.detach()[0]
+    ref = reference_features(classifier)
+    if ref is not None:
+        acts = acts - ref.to(acts)[:, None, None, None]
+    evidence = torch.einsum("ct,cthw->hw", weights, acts)         # net over the window
+    cam = torch.relu(evidence).numpy().astype(np.float32)
     peak = float(cam.max()) if cam.size else 0.0
     if peak > 0 and np.isfinite(peak):
         cam = cam / peak
     else:
         cam = np.zeros_like(cam)
         peak = 0.0
-    return WindowCam(cam, peak, float(p.detach()), target)
+    return WindowCam(cam, peak, float(p.detach()), target, float(evidence.sum()))

@@ -25,6 +25,10 @@ from semioscope.errors import SemioscopeError
 
 FORMAT = "semioscope-saliency/1"
 METHOD = "Grad-CAM"
+#: how the channels are weighted and what the activations are taken relative to (gradcam.py)
+WEIGHTS_RULE = ("spatial mean of the gradient per time slice of the map, summed over time; "
+                "activations relative to the classifier's reference input (its standardisation "
+                "mean when it standardises its inputs, else zero)")
 TARGET_RULE = ("each window's predicted class: P(TLE) for a TLE window, 1 - P(TLE) for an FLE "
                "window (threshold of the classifier)")
 #: a window whose share of evidence on the patient/bed box is below this is marked
@@ -85,6 +89,7 @@ class SaliencySet:
         rows, cols = self.maps[0].shape if self.maps else (0, 0)
         return {"file": file, "sha256": sha256, "format": FORMAT, "method": METHOD,
                 "layer": f"{self.backbone} {self.layer}", "target": TARGET_RULE,
+                "weights": WEIGHTS_RULE,
                 "box": self.box.to_dict(), "shape": [rows, cols],
                 "subject_box": None if self.subject is None else self.subject.to_dict(),
                 "on_subject_min": ON_SUBJECT_MIN, "windows": windows}
