@@ -197,3 +197,15 @@ def test_evidence_on_the_padding_counts_as_off_the_crop_and_off_the_patient(tmp_
     assert section["windows"][0]["outside_subject"] and section["windows"][0]["on_subject"] < 0.2
     save_saliency(tmp_path / "r.saliency.npz", saliency)
     assert load_saliency(tmp_path / "r.saliency.npz").in_crop[0] == pytest.approx(placed.in_crop)
+    assert saliency.on_padding(0) == pytest.approx(1 - placed.in_crop)
+    assert saliency.note(0) == (f"window 0: only {saliency.on_subject(0):.0%} of the evidence on "
+                                f"the patient/bed, {1 - placed.in_crop:.0%} on the black padding "
+                                "around the crop")
+    saliency.subject = None                                  # no patient/bed box known
+    assert saliency.note(0).startswith("window 0: most of the evidence off the crop, ")
+    centre = np.zeros((7, 7), np.float32)
+    centre[3, 3] = 1.0                                       # on the crop, and the subject
+    inside = SaliencySet(crop, "Mixed_5c", "i3d", subject=crop)
+    inside.add(0, place(centre, crop), "TLE", 1.0)
+    assert inside.on_padding(0) == pytest.approx(0.0) and inside.note(0) == ""
+    assert inside.note(1) == ""                              # no such window

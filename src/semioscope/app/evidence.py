@@ -103,7 +103,5 @@ class EvidenceOverlay(QWidget):
             placed = self.saliency.placed(index)
         shown = self.toggle.isChecked() and placed is not None
         self.view.set_heatmap(placed if shown else None, self.opacity.value() / 100.0)
-        share = None if index is None or self.saliency is None else \
-            self.saliency.on_subject(index)
-        self.note.setText("" if share is None or share >= 0.5 else
-                          f"window {index}: only {share:.0%} of the evidence on the patient/bed")
+        self.note.setText("" if index is None or self.saliency is None else
+                          self.saliency.note(index))

@@ -75,6 +75,25 @@ class SaliencySet:
         # evidence on the padding around the crop is evidence off the patient too
         return placed.in_crop * (0.0 if inside is None else inside)
 
+    def on_padding(self, index: int) -> float | None:
+        """Share of the window's positive evidence that fell on the black padding around the
+        crop (cut away before the stored map was normalised); None when it has no map."""
+        placed = self.placed(index)
+        return None if placed is None else 1.0 - placed.in_crop
+
+    def note(self, index: int) -> str:
+        """One line on where window ``index``'s evidence lies, empty unless mostly off the
+        patient/bed box or on the padding (the review window shows it under the video)."""
+        share, padding = self.on_subject(index), self.on_padding(index)
+        if padding is None or ((share is None or share >= ON_SUBJECT_MIN)
+                               and padding < ON_SUBJECT_MIN):
+            return ""
+        where = (f"only {share:.0%} of the evidence on the patient/bed" if share is not None
+                 else "most of the evidence off the crop")
+        return (f"window {index}: {where}"
+                + (f", {padding:.0%} on the black padding around the crop" if padding >= 0.05
+                   else ""))
+
     def section(self, file: str, sha256: str) -> dict[str, Any]:
         """The results JSON's ``saliency`` section."""
         windows = []
