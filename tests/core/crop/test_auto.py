@@ -71,6 +71,18 @@ def test_truth_detections_give_a_crop_with_the_whole_patient_and_bed(scene: Path
     assert any("truth" in w for w in record.warnings)
 
 
+def test_the_truth_replay_decodes_no_frame(scene: Path, monkeypatch: pytest.MonkeyPatch):
+    """It needs frame numbers, not pixels: a real detector's frames are read, its are not."""
+    with open_video(scene) as reader:
+        reads: list[int] = []
+        real_read = reader.read
+        monkeypatch.setattr(reader, "read", lambda i: reads.append(i) or real_read(i))
+        record = auto_crop(reader, TruthDetector(), frames=5, seconds=3.0)
+        assert record.status == "ok" and reads == []
+        auto_crop(reader, Scripted(lambda i, rgb: []), frames=5, seconds=3.0)
+        assert reads == [0, 7, 14, 22, 29]
+
+
 def test_detector_sees_the_mapped_frame_as_three_equal_channels(scene: Path):
     fake = Scripted(lambda i, rgb: [])
     with open_video(scene) as reader:

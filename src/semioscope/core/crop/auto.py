@@ -43,7 +43,7 @@ def to_rgb(frame: np.ndarray, mapping: IntensityMapping) -> np.ndarray:
     return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
 
 
-def _detect(detector: Any, rgb: np.ndarray, index: int, time_s: float) -> list[Detection]:
+def _detect(detector: Any, rgb: np.ndarray | None, index: int, time_s: float) -> list[Detection]:
     at = getattr(detector, "detect_at", None)
     return list(at(rgb, index, time_s) if at else detector.detect(rgb))
 
@@ -65,13 +65,14 @@ def auto_crop(reader: VideoReader, detector: Detector, *, frames: int = 5, secon
     bound: Any = detector
     if hasattr(detector, "for_video"):
         bound = detector.for_video(reader.path)  # the truth detector reads the video's truth
+    pixels = getattr(bound, "reads_pixels", True)   # the truth replay needs frame numbers only
     results: list[tuple[int, float, list[Detection]]] = []
     for done, index in enumerate(indices):
         if cancel is not None:
             cancel.raise_if_cancelled()
         time_s = index / props.fps
-        results.append((index, time_s, _detect(bound, to_rgb(reader.read(index), mapping),
-                                                index, time_s)))
+        rgb = to_rgb(reader.read(index), mapping) if pixels else None
+        results.append((index, time_s, _detect(bound, rgb, index, time_s)))
         if progress is not None:
             progress(done + 1, len(indices))
     choices = [paper_rule(d, props.width, props.height, settings) for _, _, d in results]

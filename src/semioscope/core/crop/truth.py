@@ -57,6 +57,8 @@ class TruthDetector:
     name = "truth"
     weights_sha256: str | None = None
     pretrained = False
+    #: it looks up boxes by frame number, so the frames need not be decoded (see ``auto_crop``)
+    reads_pixels = False
     warnings = ["truth detector: boxes replayed from synthetic ground truth, not detected"]
 
     def __init__(self, entries: list[tuple[int, Box, Box]] | None = None,
@@ -68,7 +70,7 @@ class TruthDetector:
         path = truth_path_for(video)
         return TruthDetector(read_truth(path)["entries"], path)
 
-    def detect_at(self, rgb: np.ndarray, index: int, time_s: float) -> list[Detection]:
+    def detect_at(self, rgb: np.ndarray | None, index: int, time_s: float) -> list[Detection]:
         """The boxes of the truth entry nearest to frame ``index``."""
         if not self._entries:
             raise SemioscopeError("truth", "the truth detector is not bound to a video")
