@@ -2,7 +2,14 @@
 box drawn, the time from launch to the window on screen, and with the real engine warmed: the
 time from Analyse to the first bar and how long the GUI thread could not answer meanwhile.
 
-    python bench/bench_gui.py [--quick] [--reps 3] [--only-analysis] [--out bench/results/gui.md]
+    python bench/bench_gui.py [--quick] [--reps 3] [--only-analysis] [--runtime auto,torch]
+                              [--out bench/results/gui.md]
+
+``--runtime``: the review window's analyses run on what ``--runtime auto`` picks (OpenVINO on the
+CPU where installed, with Grad-CAM from its IR's map); several, comma-separated, are run
+alternately rep by rep (side by side on a shared machine), ``torch`` being the window before
+saliency ran over OpenVINO. Each row names the runtime the results record and how many windows
+got a saliency map.
 
 Targets: playback >= 30 frames/s at 1x (and the most it can show at 4x); launch <= 2 s; first
 bar <= 5 s once the model is loaded; no timer gap during the analysis longer than the idle
@@ -144,8 +151,9 @@ def first_bar(video: Path) -> dict[str, float]:
     window.show()
     window.open_video(video)
     _spin(app, lambda: window.session is not None and window.session.crop is not None, 60)
+    said: list[str] = []
     t0 = time.perf_counter()
-    window.backbones.warm_up(window.backbones.get(**window.backbone_args()))
+    window.backbones.warm_up(window.backbones.get(**window.backbone_args(), notice=said.append))
     warm = time.perf_counter() - t0
     gaps = TickGaps()
     gaps.start()                       # the machine's own jitter, nothing running
@@ -167,12 +175,43 @@ def first_bar(video: Path) -> dict[str, float]:
     windows = window.timeline.bar_count
     results = window.session.results if window.session is not None else None
     computed = results.model.computed_by() if results is not None else "no results"
+    maps = (len(results.saliency.get("windows", [])) if results is not None
+            and isinstance(results.saliency, dict) else 0)
     window.close()
     window.deleteLater()
     app.processEvents()
     return {"warm": warm, "first": first, "total": total, "windows": windows,
             "idle_max": idle_max, "idle_p99": idle_p99, "busy_max": busy_max,
-            "busy_p99": busy_p99, "computed": computed}  # type: ignore[dict-item]
+            "busy_p99": busy_p99, "computed": computed, "maps": maps,  # type: ignore[dict-item]
+            "converted": any(t.startswith("converting") for t in said)}
+
+
+def analysis_rows(runtime: str, runs: list[dict[str, float]]) -> list[tuple[str, str, str, str]]:
+    """The first-bar and responsiveness rows of one runtime's runs."""
+    n = len(runs)
+    col = {k: [float(r[k]) for r in runs] for k in runs[0] if k != "computed"}
+    first = sorted(col["first"])[n // 2]
+    busy = sorted(col["busy_max"])[n // 2]
+    idle = sorted(col["idle_max"])[n // 2]
+    converted = sum(bool(r["converted"]) for r in runs)
+    rows = [(f"[{runtime}] engine loaded and warmed in the background (untrained I3D; "
+             f"{runs[0]['computed']}); {n} run(s), median (min-max)"
+             + (f"; {converted} of them converted it to OpenVINO first" if converted else ""),
+             f"{_spread(col['warm'])} s", "before Analyse", "ok"),
+            (f"[{runtime}] Analyse to the first timeline bar (engine warm, "
+             f"{int(col['windows'][0])} windows, saliency maps for "
+             f"{_spread(col['maps'], '{:.0f}')})", f"{_spread(col['first'])} s",
+             "<= 5 s", "ok" if first <= 5.0 else "SLOW"),
+            (f"[{runtime}] whole analysis, Analyse to the last bar",
+             f"{_spread(col['total'])} s", "", ""),
+            (f"[{runtime}] GUI thread, largest gap of a 10-ms timer: idle 2 s before Analyse",
+             f"{_spread(col['idle_max'], '{:.0f}')} ms (p99 "
+             f"{_spread(col['idle_p99'], '{:.0f}')} ms)", "the machine's jitter", ""),
+            (f"[{runtime}] GUI thread, largest gap of a 10-ms timer: during the analysis",
+             f"{_spread(col['busy_max'], '{:.0f}')} ms (p99 "
+             f"{_spread(col['busy_p99'], '{:.0f}')} ms)",
+             "<= idle + 100 ms", "ok" if busy <= idle + 100 else "SLOW")]
+    return rows
 
 
 def _spread(values: list[float], fmt: str = "{:.1f}") -> str:
@@ -193,7 +232,11 @@ def main() -> int:
                         help="analyses for the first-bar and responsiveness rows")
     parser.add_argument("--only-analysis", action="store_true",
                         help="skip the launch and playback rows")
+    parser.add_argument("--runtime", default="auto",
+                        help="what the window's analyses run on: auto (as users get it), torch, "
+                        "openvino, or several comma-separated, run alternately")
     args = parser.parse_args()
+    runtimes = [r.strip() for r in args.runtime.split(",") if r.strip()]
     seconds = 2.0 if args.quick else 8.0
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SEMIOSCOPE_DATA_DIR"] = str(Path(tmp) / "data")
@@ -211,35 +254,23 @@ def main() -> int:
             verdict = "ok" if speed != 1.0 or fps >= 29.0 else "SLOW"
             rows.append((f"playback at {speed:g}x, 512x424 16-bit, crop box shown",
                          f"{fps:.1f} frames/s ({n} shown, {skipped} skips)", target, verdict))
-        runs = [first_bar(video) for _ in range(max(1, args.reps))]
-        n = len(runs)
-        col = {k: [float(r[k]) for r in runs] for k in runs[0] if k != "computed"}
-        first = sorted(col["first"])[n // 2]
-        busy = sorted(col["busy_max"])[n // 2]
-        idle = sorted(col["idle_max"])[n // 2]
-        rows.append((f"engine loaded and warmed in the background (untrained I3D; "
-                     f"{runs[0]['computed']}); {n} run(s), median (min-max)",
-                     f"{_spread(col['warm'])} s", "before Analyse", "ok"))
-        rows.append((f"Analyse to the first timeline bar (engine warm, "
-                     f"{int(col['windows'][0])} windows)", f"{_spread(col['first'])} s",
-                     "<= 5 s", "ok" if first <= 5.0 else "SLOW"))
-        rows.append(("whole analysis, Analyse to the last bar", f"{_spread(col['total'])} s",
-                     "", ""))
-        rows.append(("GUI thread, largest gap of a 10-ms timer: idle 2 s before Analyse",
-                     f"{_spread(col['idle_max'], '{:.0f}')} ms (p99 "
-                     f"{_spread(col['idle_p99'], '{:.0f}')} ms)", "the machine's jitter", ""))
-        rows.append(("GUI thread, largest gap of a 10-ms timer: during the analysis",
-                     f"{_spread(col['busy_max'], '{:.0f}')} ms (p99 "
-                     f"{_spread(col['busy_p99'], '{:.0f}')} ms)",
-                     "<= idle + 100 ms", "ok" if busy <= idle + 100 else "SLOW"))
+        by_runtime: dict[str, list[dict[str, float]]] = {r: [] for r in runtimes}
+        for _ in range(max(1, args.reps)):      # alternately: the same load for each
+            for runtime in runtimes:
+                os.environ["SEMIOSCOPE_RUNTIME"] = runtime   # what the window's auto means
+                by_runtime[runtime].append(first_bar(video))
+        for runtime, runs in by_runtime.items():
+            rows += analysis_rows(runtime, runs)
         if args.soak > 0:
             long_video = write(Path(tmp) / "bench_soak.mkv", args.soak)
             fps, n, skipped = playback(long_video, 1.0, args.soak + 5.0)
             rows.append((f"soak: a {args.soak:g}-s video played to its end at 1x",
                          f"{n} frames shown, {fps:.1f} frames/s, {skipped} skips, no crash",
                          "plays to the end", "ok" if n >= 29 * args.soak else "SHORT"))
+    load = os.getloadavg()
     lines = ["# Review GUI benchmark", "", f"Machine: {machine()}",
-             f"Qt platform: {os.environ.get('QT_QPA_PLATFORM')}", "",
+             f"Qt platform: {os.environ.get('QT_QPA_PLATFORM')}; load average at the end "
+             f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)", "",
              "| what | measured | target | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     markdown = "\n".join(lines)
