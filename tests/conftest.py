@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.ov_i3d import i3d_pair  # noqa: F401 - the session's one I3D converted to OpenVINO
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # A shell without job control starts background jobs (`make test &`) with SIGINT ignored, and an

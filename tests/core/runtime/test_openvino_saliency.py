@@ -7,7 +7,6 @@ Uses the session's one converted I3D (``i3d_pair``); small clips, so seconds per
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -95,21 +94,11 @@ def test_analyze_with_saliency_runs_on_openvino_with_unchanged_scores(
         i3d_pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The real load path (load_for_inference -> the IR cache -> OpenVINOBackbone), the session's
     IR handed to the cache (as test_runtime_choice does) for the session's torch I3D."""
-    import semioscope.core.export.backbone as export_mod
-    import semioscope.core.models.backbone as backbone_module
     from semioscope.core.analysis import AnalysisRequest, analyze_explained
     from semioscope.core.video.writer import write_ffv1
+    from tests.ov_i3d import hand_ir_to_the_cache
 
-    backbone, xml = i3d_pair
-
-    def copy_of_the_real_ir(model, folder: Path):
-        for suffix in (".xml", ".bin"):
-            shutil.copy(xml.with_suffix(suffix), folder / f"i3d{suffix}")
-        return {"name": "i3d", "ir": "i3d.xml", "pretrained": False, "weights_sha256": None,
-                "extend_to": None, "channels": 1}
-
-    monkeypatch.setattr(export_mod, "export_backbone", copy_of_the_real_ir)
-    monkeypatch.setattr(backbone_module, "load_backbone", lambda *a, **k: backbone)
+    hand_ir_to_the_cache(monkeypatch, i3d_pair)
     rng = np.random.default_rng(5)
     frames = [rng.integers(0, 4000, (48, 64)).astype(np.uint16) for _ in range(72)]
     video = tmp_path / "v.mkv"
