@@ -1,7 +1,7 @@
 """Saliency cost per 2-s window, and where the evidence lies under each Grad-CAM variant.
 
     python bench/bench_saliency.py [--reps 3] [--out bench/results/saliency.md]
-    python bench/bench_saliency.py --limbs WORK [--out ...]
+    python bench/bench_saliency.py --limbs WORK [--extra 1] [--out ...]
     python bench/bench_saliency.py --padding DEMO_DIR [--out ...]
 
 Default: the backbone map (which the analysis computes anyway) and the Grad-CAM step added by
@@ -14,6 +14,8 @@ clips ``limbs/*.mkv`` with their crop and truth files). For every window of ever
 share of each variant's map (placed on the crop as stored) inside the moving limb's truth box,
 against chance (the box's share of the crop), the best a single 7x7 cell could do (resolution),
 and where the untrained backbone's own map varies in time (does Mixed_5c localise the motion?).
+``--extra K`` first renders K more one-limb clips per limb (other scenes and seeds, cropped with
+the truth) beside bench_learnability's four.
 
 ``--padding DEMO_DIR``: the demo cache folder (``heldout_seizure.mkv``, ``heldout_results.json``,
 ``demo_model.semio``): per window, the share of each variant's positive evidence on the crop
@@ -41,7 +43,8 @@ VARIANTS = {
     "now: weights per time slice, classifier's reference": {},
     "now, explaining P(FLE) in every window": {"target": "FLE"},
     "now, moving part only (map minus its time mean)": {"dynamic": True},
-    "positive-gradient weights (Grad-CAM++'s ReLU, no alphas)": {"positive": True},
+    "now, with positive-gradient weights (Grad-CAM++'s ReLU on the gradient, Chattopadhay "
+    "et al. 2018, without its alpha coefficients)": {"positive": True},
 }
 
 
@@ -108,6 +111,25 @@ def spread(values: list[float]) -> str:
             if values else "-")
 
 
+def extra_clips(work: Path, count: int, seconds: float = 8.0) -> None:
+    """``count`` more one-limb clips per limb in ``work/limbs`` (``l_arm-1.mkv`` ...), as
+    bench_learnability renders its own (a calm patient, only that limb moving), other seeds."""
+    import numpy as np
+
+    from bench.bench_learnability import LIMBS, cli
+    from semioscope.core.synth import SceneOptions, render_seizure
+
+    for k, limb in enumerate(LIMBS):
+        for j in range(1, count + 1):
+            video = work / "limbs" / f"{limb}-{j}.mkv"
+            if not video.exists():
+                render_seizure(video, "FLE", seconds=seconds, seed=600 + 10 * k + j, limb=limb,
+                               options=SceneOptions.random(np.random.default_rng([78, k, j])))
+            if not video.with_suffix(".crop.json").exists():
+                cli(["crop", str(video), "--detector", "truth", "--out",
+                     str(video.with_suffix(".crop.json"))])
+
+
 def limbs(work: Path) -> str:
     """Evidence on the moving limb's truth box, every variant, every one-limb window."""
     import json
@@ -123,8 +145,8 @@ def limbs(work: Path) -> str:
     names = list(VARIANTS)
     rows, per_variant = [], {n: ([], []) for n in names}   # (all windows, FLE-scored ones)
     for video in sorted((work / "limbs").glob("*.mkv")):
-        limb = video.stem
-        truth = json.loads(video.with_name(f"{limb}.truth.json").read_text())
+        limb = video.stem.split("-")[0]
+        truth = json.loads(video.with_name(f"{video.stem}.truth.json").read_text())
         crop = Box.from_dict(json.loads(video.with_suffix(".crop.json").read_text())["box"])
         for w, maps in window_maps(video, crop, truth["onset_s"], truth["offset_s"], "kinect"):
             boxes = [b["parts"][limb] for b in truth["boxes"]
@@ -154,7 +176,7 @@ def limbs(work: Path) -> str:
                 if p < 0.5:
                     per_variant[name][1].append(f or 0.0)
             scale = 224 / max(crop.w, crop.h)
-            rows.append(f"| {limb} | {w.index} | {now.p_tle:.2f} | {round(region.w * scale)}x"
+            rows.append(f"| {video.stem} | {w.index} | {now.p_tle:.2f} | {round(region.w * scale)}x"
                         f"{round(region.h * scale)} | {overlap / crop.area:.2f} | "
                         f"{max(cells):.2f} | {share(moving)} | "
                         + " | ".join(share(f) for f in fractions) + " |")
@@ -214,6 +236,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--limbs", type=Path, help="a bench_learnability work folder")
+    ap.add_argument("--extra", type=int, default=0, help="with --limbs: more clips per limb")
     ap.add_argument("--padding", type=Path, help="the demo's cache folder")
     ap.add_argument("--out")
     a = ap.parse_args()
@@ -221,6 +244,8 @@ def main() -> int:
         import torch
 
         torch.set_num_threads(2)
+        if a.limbs and a.extra:
+            extra_clips(a.limbs, a.extra)
         emit(limbs(a.limbs) if a.limbs else padding(a.padding), a.out)
         return 0
     import numpy as np

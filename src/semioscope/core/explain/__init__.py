@@ -10,7 +10,7 @@ Two things a reader of the maps must know (measured in bench/RESULTS.md, #18):
 - The map is Grad-CAM with the channel weights taken per time slice and the activations taken
   relative to the classifier's reference input (its standardisation mean, when it has one). With
   Grad-CAM's zero reference, a standardised classifier's map was one negative constant plus
-  noise, and what survived the ReLU lay on the padding (``gradcam``'s docstring).
+  noise, normalised into a picture (``gradcam``'s docstring).
 - Evidence that lies on the black padding around the crop is cut away before the map is
   normalised, and its share is stored (``in_crop``): the review window marks such windows.
   The demo model's net evidence still lies mostly on the top padding row (its untrained

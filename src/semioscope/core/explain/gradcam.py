@@ -17,8 +17,8 @@ the score shown. Per cell (h, w) of the 7x7 grid::
   zero reference a standardised classifier's map is swamped by ``sum_c w_c ref_c``, the same
   constant in every cell: measured on the demo's held-out seizure it was -0.008 to -0.016 while
   the cells differed from it by at most 0.005, so all 49 cells were negative in all 10 windows
-  and only per-step fringes of 1e-5 to 5e-4 survived the ReLU, on the padding rows
-  (bench/RESULTS.md, #18). Taking the difference from a reference is DeepLIFT's rule
+  and only per-step fringes of 1e-5 to 5e-4 survived the ReLU (all of it on the padding in 4
+  windows): noise, normalised into a picture (bench/RESULTS.md, #18). Taking the difference from a reference is DeepLIFT's rule
   (Shrikumar et al. 2017) and the baseline of integrated gradients (Sundararajan et al. 2017).
 - The sum over time before the ReLU is each cell's net evidence over the window. Because the
   backbones average-pool the map, ``sum(evidence)`` over all cells is exactly the first-order
