@@ -235,8 +235,8 @@ def analyze_explained(
             check_mapping(Path(str(request.classifier)), loaded[1], mapping.name, warnings)
         # the first windows are decoded, and the video hashed, while the networks load
         video_sha = _background(file_sha256, request.video)
-        with start_preprocessing(reader, plan, crop=crop, mapping=mapping,
-                                 cancel=cancel) as frames:
+        with start_preprocessing(reader, plan, crop=crop, mapping=mapping, cancel=cancel,
+                                 hold_after=request.first_batch) as frames:
             engine = _load_engine(request, loaded, warnings, backbones, pack, clock)
             if cancel is not None:
                 cancel.raise_if_cancelled()

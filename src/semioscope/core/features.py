@@ -81,7 +81,8 @@ def iter_preprocessed(
 
 
 def _producer(
-    items: Iterator[tuple[Window, np.ndarray]], out: queue.Queue[Any], stop: threading.Event
+    items: Iterator[tuple[Window, np.ndarray]], out: queue.Queue[Any], stop: threading.Event,
+    hold_after: int | None = None, release: threading.Event | None = None,
 ) -> None:
     def put(item: object) -> bool:
         while not stop.is_set():
@@ -93,9 +94,13 @@ def _producer(
         return False
 
     try:
-        for item in items:
+        for n, item in enumerate(items, 1):
             if not put(item):
                 return
+            if n == hold_after and release is not None:
+                while not release.wait(0.1):   # the first batch has both cores to itself
+                    if stop.is_set():
+                        return
         put(_END)
     except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
         put(_Failure(exc))
@@ -108,15 +113,28 @@ class Prefetcher:
     torch is imported and OpenVINO compiles (seconds in which one core would otherwise idle).
     Iterate it once; :meth:`close` (or leaving its ``with`` block) stops the thread and waits
     for it, so the reader it decodes from may be closed afterwards.
+
+    ``hold_after`` (the review window's first batch): after that many windows the thread waits
+    for :meth:`release`, which :func:`iter_window_features` calls once the first batch is
+    computed. Decoding ahead beside the first batch took cores from it: on the shared 2-core
+    machine the review window's first bar came after 11.4-12.5 s that way and 6.0-6.2 s held,
+    with the same whole-analysis time (bench/RESULTS.md, #15).
     """
 
-    def __init__(self, items: Iterator[tuple[Window, np.ndarray]], prefetch: int = 2) -> None:
+    def __init__(self, items: Iterator[tuple[Window, np.ndarray]], prefetch: int = 2,
+                 hold_after: int | None = None) -> None:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, prefetch))
         self._stop = threading.Event()
+        self._release = threading.Event()
         self._done = False
-        self._thread = threading.Thread(target=_producer, args=(items, self._queue, self._stop),
-                                        name="semioscope-decode", daemon=True)
+        self._thread = threading.Thread(
+            target=_producer, args=(items, self._queue, self._stop, hold_after, self._release),
+            name="semioscope-decode", daemon=True)
         self._thread.start()
+
+    def release(self) -> None:
+        """Let a thread held after its first windows decode on (a no-op otherwise)."""
+        self._release.set()
 
     def __iter__(self) -> Prefetcher:
         return self
@@ -152,11 +170,11 @@ class Prefetcher:
 
 def start_preprocessing(
     reader: VideoReader, plan: WindowPlan, *, crop: Box | None, mapping: IntensityMapping,
-    cancel: CancelToken | None = None, prefetch: int = 2,
+    cancel: CancelToken | None = None, prefetch: int = 2, hold_after: int | None = None,
 ) -> Prefetcher:
     """:func:`iter_preprocessed` started now in its own thread (see :class:`Prefetcher`)."""
     return Prefetcher(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
-                                        cancel=cancel), prefetch)
+                                        cancel=cancel), prefetch, hold_after)
 
 
 def _prefetched(
@@ -216,7 +234,8 @@ def iter_window_features(
     to reuse an already validated span; otherwise ``onset_s``/``offset_s`` define it. Raises
     :class:`~semioscope.errors.CancelledError` between batches once ``cancel`` is set.
     ``preprocessed`` (from :func:`start_preprocessing` with the same ``plan``) supplies windows
-    already being decoded; its owner closes it.
+    already being decoded; its owner closes it. It is released (:meth:`Prefetcher.release`)
+    after every batch, so one held after the first batch decodes on once that is computed.
     """
     if batch_size < 1 or (first_batch is not None and first_batch < 1):
         raise ValueError(f"batch sizes must be at least 1, got {batch_size}, {first_batch}")
@@ -233,18 +252,18 @@ def iter_window_features(
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if batch and batch[0][1].shape[0] != item[1].shape[0]:
-                yield from _flush(backbone, batch, cancel)
+                yield from _flush(backbone, batch, cancel, items)
                 done += len(batch)
                 batch = []
                 _report(progress, done, total)
             batch.append(item)
             if len(batch) == (batch_size if done or first_batch is None else first_batch):
-                yield from _flush(backbone, batch, cancel)
+                yield from _flush(backbone, batch, cancel, items)
                 done += len(batch)
                 batch = []
                 _report(progress, done, total)
         if batch:
-            yield from _flush(backbone, batch, cancel)
+            yield from _flush(backbone, batch, cancel, items)
             done += len(batch)
             _report(progress, done, total)
     finally:
@@ -255,11 +274,15 @@ def iter_window_features(
 
 def _flush(
     backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]],
-    cancel: CancelToken | None,
+    cancel: CancelToken | None, items: Any = None,
 ) -> Iterator[tuple[Window, np.ndarray]]:
     if cancel is not None and cancel.cancelled:
         raise CancelledError("cancelled")
-    yield from _run_batch(backbone, batch)
+    done = _run_batch(backbone, batch)
+    release = getattr(items, "release", None)
+    if release is not None:   # a decoder held for the first batch goes on now
+        release()
+    yield from done
 
 
 def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
