@@ -117,8 +117,9 @@ class Prefetcher:
     ``hold_after`` (the review window's first batch): after that many windows the thread waits
     for :meth:`release`, which :func:`iter_window_features` calls once the first batch is
     computed. Decoding ahead beside the first batch took cores from it: on the shared 2-core
-    machine the review window's first bar came after 11.4-12.5 s that way and 6.0-6.2 s held,
-    with the same whole-analysis time (bench/RESULTS.md, #15).
+    machine (load 7-10) the window's first bar came after 20.1 s (15.0-22.7) that way and
+    10.3 s (6.7-10.9) held, the whole analysis 36.3 s against 38.3 s (3 alternating pairs,
+    bench/RESULTS.md, #15).
     """
 
     def __init__(self, items: Iterator[tuple[Window, np.ndarray]], prefetch: int = 2,
