@@ -48,7 +48,10 @@ def _second_trial_started(experiment: Path) -> bool:
     """One trial finished and another has checkpointed its first outer fold."""
     if not experiment.is_dir():
         return False
-    states = _checkpoints(experiment).values()
+    try:
+        states = _checkpoints(experiment).values()
+    except json.JSONDecodeError:   # Tune is copying a checkpoint into place: not there yet
+        return False
     return _finished(experiment) == 1 and any(s and "overall" not in s[-1] for s in states)
 
 
