@@ -13,7 +13,8 @@ repetitions. On-demand saliency of one window costs the sum of the two.
 clips ``limbs/*.mkv`` with their crop and truth files). For every window of every clip: the
 share of each variant's map (placed on the crop as stored) inside the moving limb's truth box,
 against chance (the box's share of the crop), the best a single 7x7 cell could do (resolution),
-and where the untrained backbone's own map varies in time (does Mixed_5c localise the motion?).
+where the untrained backbone's own map varies in time and how many of its 1024 channels vary
+mostly on the box (does Mixed_5c localise the motion at all?).
 ``--extra K`` first renders K more one-limb clips per limb (other scenes and seeds, cropped with
 the truth) beside bench_learnability's four.
 
@@ -164,6 +165,10 @@ def limbs(work: Path) -> str:
                 cells.append(place(one, crop).fraction_inside(region) or 0.0)
             motion = maps.std(dim=1).square().sum(0).sqrt().numpy()
             moving = place(motion - motion.min(), crop).fraction_inside(region)
+            per_channel = maps.std(dim=1).numpy()                  # (C, h, w)
+            localised = sum(
+                (place(c - c.min(), crop).fraction_inside(region) or 0.0) > 0.5
+                for c in per_channel if c.max() > c.min())
             now = grad_cam(classifier, maps)
             fractions = []
             for name in names:
@@ -178,11 +183,12 @@ def limbs(work: Path) -> str:
             scale = 224 / max(crop.w, crop.h)
             rows.append(f"| {video.stem} | {w.index} | {now.p_tle:.2f} | {round(region.w * scale)}x"
                         f"{round(region.h * scale)} | {overlap / crop.area:.2f} | "
-                        f"{max(cells):.2f} | {share(moving)} | "
+                        f"{max(cells):.2f} | {share(moving)} | {localised} | "
                         + " | ".join(share(f) for f in fractions) + " |")
     head = ["| limb | window | P(TLE) | limb box on the 224 input (px) | chance | best single "
-            "cell | backbone motion | " + " | ".join(f"V{k + 1}" for k in range(len(names)))
-            + " |", "|---" * (7 + len(names)) + "|"]
+            "cell | backbone motion | channels moving mostly on the limb (of 1024) | "
+            + " | ".join(f"V{k + 1}" for k in range(len(names))) + " |",
+            "|---" * (8 + len(names)) + "|"]
     legend = [f"- V{k + 1}: {n}" for k, n in enumerate(names)]
     summary = ["", "| variant | on limb, all windows: median (range) | FLE-scored windows |",
                "|---|---|---|"] + [f"| V{k + 1} | {spread(per_variant[n][0])} | "
