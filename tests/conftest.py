@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,3 +62,28 @@ def model_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from tests.packs import export_test_pack
 
     return export_test_pack(tmp_path_factory.mktemp("pack"))
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, str]:
+    """(DemoLayout, its report, its base folder): one quick demo built through the real CLI
+    (about a minute on two cores). Read only: tests/test_demo.py checks it, and
+    tests/test_learnability.py starts its feature cache from it (the demo's four training
+    videos are, byte for byte, the first four of the learnability data: same seed)."""
+    from semioscope.cli import main as cli
+    from semioscope.demo import DemoLayout
+
+    base = tmp_path_factory.mktemp("demo")
+    old = {k: os.environ.get(k) for k in ("SEMIOSCOPE_CACHE_DIR", "SEMIOSCOPE_DATA_DIR")}
+    os.environ["SEMIOSCOPE_CACHE_DIR"] = str(base / "cache")
+    os.environ["SEMIOSCOPE_DATA_DIR"] = str(base / "data")
+    try:
+        pdf = base / "case.pdf"
+        assert cli(["demo", "--quick", "--report", str(pdf)]) == 0
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return DemoLayout(base / "cache" / "demo"), pdf, str(base)

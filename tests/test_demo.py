@@ -19,23 +19,7 @@ def _pdf_text(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(str(path)).pages]
 
 
-@pytest.fixture(scope="module")
-def built_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoLayout, Path, str]:
-    """One quick demo build (about a minute): everything the other tests look at."""
-    import os
-
-    base = tmp_path_factory.mktemp("demo")
-    old = {k: os.environ.get(k) for k in ("SEMIOSCOPE_CACHE_DIR", "SEMIOSCOPE_DATA_DIR")}
-    os.environ["SEMIOSCOPE_CACHE_DIR"] = str(base / "cache")
-    os.environ["SEMIOSCOPE_DATA_DIR"] = str(base / "data")
-    try:
-        pdf = base / "case.pdf"
-        assert cli(["demo", "--quick", "--report", str(pdf)]) == 0
-    finally:
-        for key, value in old.items():
-            if value is not None:
-                os.environ[key] = value
-    return DemoLayout(base / "cache" / "demo"), pdf, str(base)
+# built_demo: tests/conftest.py (one quick demo per session, shared with test_learnability)
 
 
 def test_demo_report_holds_the_held_out_analysis(built_demo: tuple[DemoLayout, Path, str]) -> None:
