@@ -123,20 +123,3 @@ print(__import__("json").dumps({{"torch": "torch" in sys.modules, "telemetry_off
 def test_the_blocker_really_blocks_torch() -> None:
     done = run_without_torch("import torch")
     assert done.returncode != 0 and "torch is blocked" in done.stderr
-
-
-def test_by_default_one_core_is_left_to_the_decoder(i3d_pair, monkeypatch) -> None:
-    """No threads asked for: the network compiles for every core but one (the decoder's)."""
-    import os
-
-    from semioscope.core.runtime.backbone import default_threads
-
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    assert default_threads() == 3
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert default_threads() == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    net = OpenVINOBackbone(i3d_pair[1], name="i3d", pretrained=False, weights_sha256=None,
-                           channels=1)
-    assert net.threads == 1
-    assert int(net._compiled.get_property("INFERENCE_NUM_THREADS")) == 1

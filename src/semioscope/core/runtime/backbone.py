@@ -13,7 +13,6 @@ features, and saliency is then unavailable, never computed another way.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -25,24 +24,9 @@ from semioscope.core.models.timesteps import timesteps
 from semioscope.core.models.weights import DescribedByWeights, backbone_weights
 from semioscope.core.runtime.ov import compile_ir
 
-__all__ = ["OpenVINOBackbone", "default_threads"]
+__all__ = ["OpenVINOBackbone"]
 
 log = logging.getLogger(__name__)
-
-
-def default_threads() -> int:
-    """The network's threads when none are asked for: every core but one, which the decoder keeps.
-
-    Decoding runs beside the network for the whole analysis (one thread, as much core time as
-    the network on an EMU's 16-bit video). With as many network threads as cores, the decoder
-    takes a core away from one of them in the middle of every layer and the others wait at the
-    layer's end; with one core left to it, the two never contend (bench/RESULTS.md, #15).
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:   # macOS and Windows have no affinity call
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
 
 
 class OpenVINOBackbone(DescribedByWeights):
@@ -52,7 +36,6 @@ class OpenVINOBackbone(DescribedByWeights):
     inference (S3D's layers need 13 frames, and the torch path does the same). ``channels`` 1:
     the IR takes the gray clip ``(N, 1, T, H, W)`` (``accepts_gray``, as the torch I3D does).
     ``cache``: where OpenVINO may keep the compiled network (see :func:`compile_ir`).
-    ``threads``: None means :func:`default_threads`.
     """
 
     runtime = "openvino"
@@ -71,8 +54,7 @@ class OpenVINOBackbone(DescribedByWeights):
         self.weights_sha256 = weights_sha256
         self.extend_to = extend_to
         self.xml = Path(xml)
-        self.threads = default_threads() if threads is None else threads
-        self._compiled = compile_ir(self.xml, threads=self.threads, cache=cache)
+        self._compiled = compile_ir(self.xml, threads=threads, cache=cache)
         self._request = self._compiled.create_infer_request()
         #: whether the IR also gives the last 3D map (output 1)
         self.has_maps = len(self._compiled.outputs) > 1
