@@ -98,35 +98,3 @@ def test_bad_crop_names_the_row(dataset: Path, tmp_path: Path) -> None:
     dataset.write_text(dataset.read_text().replace('"0,0,40,32"', '"0,0,400,32"', 1))
     with pytest.raises(SemioscopeError, match="line 2.*outside"):
         extract_features(load_manifest(dataset), tmp_path / "c", backbone=FakeBackbone())
-
-
-def test_the_next_video_is_decoding_while_the_network_runs_this_one(
-        dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No core waits at a video boundary: video k+1 is open (and decoding) before the network
-    sees video k's windows, and the features are those of one video at a time."""
-    import semioscope.core.video as video_module
-
-    events: list[str] = []
-    real_open = video_module.open_video
-
-    def logged_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        events.append(f"open {Path(path).stem}")
-        return real_open(path, *args, **kwargs)
-
-    class LoggedBackbone(FakeBackbone):
-        def features(self, clips: torch.Tensor) -> torch.Tensor:
-            events.append("network")
-            return super().features(clips)
-
-    alone = FakeBackbone()
-    extract_features(load_manifest(dataset), tmp_path / "one", backbone=alone)
-    monkeypatch.setattr(video_module, "open_video", logged_open)
-    extract_features(load_manifest(dataset), tmp_path / "two", backbone=LoggedBackbone())
-    assert events[:4] == [f"open v{k}" for k in range(4)]   # plan_extraction's checks
-    # each video is two batches (60 frames + the leftover); v(k+1) opens before v(k)'s first
-    assert events[4:] == ["open v0", "open v1", "network", "network", "open v2", "network",
-                          "network", "open v3", "network", "network", "network", "network"]
-    a, b = FeatureCache(tmp_path / "one"), FeatureCache(tmp_path / "two")
-    assert a.index["entries"].keys() == b.index["entries"].keys()
-    for key in a.index["entries"]:
-        assert (a.get(key)["features"] == b.get(key)["features"]).all()

@@ -184,100 +184,52 @@ def extract_features(
     batch_size: int = DEFAULT_BATCH_SIZE, progress: ExtractProgress | None = None,
     cancel: Any = None,
 ) -> ExtractSummary:
-    """Compute and cache the features of every seizure in ``manifest`` not cached yet.
-
-    Each seizure's video starts decoding while the one before it is still in the network, so
-    neither core waits at the boundary between two videos (a short seizure is mostly boundary).
-    """
+    """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
     cache = FeatureCache(cache_dir)
     todo, skipped = plan_extraction(manifest, cache, backbone=backbone.name,
                                     weights_sha256=backbone.weights_sha256, mapping=mapping)
     total = sum(p.n_windows for p in todo)
     done = 0
-    upcoming = open_seizure(todo[0].row, mapping, cancel=cancel) if todo else None
-    try:
-        for number, item in enumerate(todo):
-            def report(k: int, _n: int, base: int = done) -> None:
-                if progress is not None:
-                    progress(base + k, total)
-            current, upcoming = upcoming, None
-            if number + 1 < len(todo):
-                upcoming = open_seizure(todo[number + 1].row, mapping, cancel=cancel)
-            windows, feats, effective = compute_windows(item.row, backbone, mapping, batch_size,
-                                                        cancel=cancel, progress=report,
-                                                        opened=current)
-            cache.put(item.key, entry_info(cache, item, backbone, effective), windows, feats)
-            done += item.n_windows
-    finally:
-        if upcoming is not None:
-            upcoming.close()
+    for item in todo:
+        def report(k: int, _n: int, base: int = done) -> None:
+            if progress is not None:
+                progress(base + k, total)
+        windows, feats, effective = compute_windows(item.row, backbone, mapping, batch_size,
+                                                    cancel=cancel, progress=report)
+        cache.put(item.key, entry_info(cache, item, backbone, effective), windows, feats)
+        done += item.n_windows
     return ExtractSummary(len(todo), skipped, total, backbone.name, bool(backbone.pretrained))
-
-
-@dataclass
-class OpenSeizure:
-    """One seizure's video, open, its windows planned and already being decoded."""
-
-    reader: Any
-    plan: Any
-    mapping: Any      # the effective intensity mapping
-    windows: Any      # a :class:`~semioscope.core.features.Prefetcher` of preprocessed windows
-
-    def close(self) -> None:
-        self.windows.close()     # first: its thread reads from the reader
-        self.reader.close()
-
-
-def open_seizure(row: ManifestRow, mapping: str, *, cancel: Any = None, first: int = 0,
-                 count: int | None = None) -> OpenSeizure:
-    """Open ``row``'s video and start decoding windows ``first`` to ``first + count``."""
-    from dataclasses import replace
-
-    from semioscope.core.features import start_preprocessing
-    from semioscope.core.video import open_video
-    from semioscope.core.video.mapping import mapping_for
-    from semioscope.core.windows import plan_windows
-
-    reader = open_video(row.video)
-    try:
-        effective = mapping_for(reader, mapping)
-        plan = plan_windows(reader.properties, row.onset_s, row.offset_s,
-                            times=reader.frame_times())
-        stop = len(plan.windows) if count is None else first + count
-        plan = replace(plan, windows=plan.windows[first:stop])
-        windows = start_preprocessing(reader, plan, crop=row.crop, mapping=effective,
-                                      cancel=cancel)
-    except BaseException:
-        reader.close()
-        raise
-    return OpenSeizure(reader, plan, effective, windows)
 
 
 def compute_windows(
     row: ManifestRow, backbone: Any, mapping: str, batch_size: int, *, cancel: Any = None,
     progress: Callable[[int, int], None] | None = None, first: int = 0,
-    count: int | None = None, opened: OpenSeizure | None = None,
+    count: int | None = None,
 ) -> tuple[list[dict[str, Any]], list[np.ndarray], dict[str, Any]]:
     """``(window dicts, features per window, effective mapping)`` of windows ``first`` to
     ``first + count`` of one seizure (all by default): what the local loop and each cluster task
-    compute, so both give the same arrays. ``opened``: the seizure already opened by
-    :func:`open_seizure` (with the same ``first``/``count``); it is closed here either way."""
-    from semioscope.core.features import iter_window_features
+    compute, so both give the same arrays."""
+    from dataclasses import replace
 
-    if opened is None:
-        opened = open_seizure(row, mapping, cancel=cancel, first=first, count=count)
+    from semioscope.core.features import iter_window_features
+    from semioscope.core.video import open_video
+    from semioscope.core.video.mapping import mapping_for
+    from semioscope.core.windows import plan_windows
+
     windows: list[dict[str, Any]] = []
     feats: list[np.ndarray] = []
-    try:
+    with open_video(row.video) as reader:
+        effective = mapping_for(reader, mapping)
+        plan = plan_windows(reader.properties, row.onset_s, row.offset_s,
+                            times=reader.frame_times())
+        stop = len(plan.windows) if count is None else first + count
+        plan = replace(plan, windows=plan.windows[first:stop])
         for window, f in iter_window_features(
-                opened.reader, backbone=backbone, crop=row.crop, mapping=opened.mapping,
-                plan=opened.plan, batch_size=batch_size, progress=progress, cancel=cancel,
-                preprocessed=opened.windows):
+                reader, backbone=backbone, crop=row.crop, mapping=effective, plan=plan,
+                batch_size=batch_size, progress=progress, cancel=cancel):
             windows.append(window.to_dict())
             feats.append(np.asarray(f, dtype=np.float32))
-    finally:
-        opened.close()
-    return windows, feats, opened.mapping.to_dict()
+    return windows, feats, effective.to_dict()
 
 
 def entry_info(cache: FeatureCache, item: Pending, backbone: Any,
