@@ -114,9 +114,8 @@ def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
     limb's ground-truth box (the union of its per-frame boxes over the window), against the
     share of the crop that box covers (what evidence spread evenly would give)."""
     from semioscope.core.explain import saliency_for_results
-    from semioscope.core.geometry import Box
     from semioscope.core.results import load_results
-    from semioscope.core.synth import SceneOptions, render_seizure
+    from semioscope.core.synth import SceneOptions, part_box_during, render_seizure
 
     untrained = [] if a.pretrained else ["--allow-untrained"]
     out = []
@@ -139,12 +138,8 @@ def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
         maps = saliency_for_results(loaded, results)
         assert maps is not None
         for w in loaded.windows:
-            boxes = [b["parts"][limb] for b in truth["boxes"]
-                     if w.start_s <= b["time_s"] < w.end_s]
-            x0, y0 = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
-            x1 = max(b["x"] + b["w"] for b in boxes)
-            y1 = max(b["y"] + b["h"] for b in boxes)
-            region = Box(x0, y0, x1 - x0, y1 - y0)
+            region = part_box_during(truth, limb, w.start_s, w.end_s)
+            x0, y0, x1, y1 = region.x, region.y, region.x2, region.y2
             placed = maps.placed(w.index)
             assert placed is not None
             inside = placed.fraction_inside(region)

@@ -141,6 +141,7 @@ def limbs(work: Path) -> str:
     from semioscope.core.explain import grad_cam, place
     from semioscope.core.geometry import Box
     from semioscope.core.models.classifier import load_classifier
+    from semioscope.core.synth import part_box_during
 
     classifier, _ = load_classifier(work / "model.semio")
     names = list(VARIANTS)
@@ -150,12 +151,8 @@ def limbs(work: Path) -> str:
         truth = json.loads(video.with_name(f"{video.stem}.truth.json").read_text())
         crop = Box.from_dict(json.loads(video.with_suffix(".crop.json").read_text())["box"])
         for w, maps in window_maps(video, crop, truth["onset_s"], truth["offset_s"], "kinect"):
-            boxes = [b["parts"][limb] for b in truth["boxes"]
-                     if w.start_s <= b["time_s"] < w.end_s]
-            x0, y0 = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
-            x1 = max(b["x"] + b["w"] for b in boxes)
-            y1 = max(b["y"] + b["h"] for b in boxes)
-            region = Box(x0, y0, x1 - x0, y1 - y0)
+            region = part_box_during(truth, limb, w.start_s, w.end_s)
+            x0, y0, x1, y1 = region.x, region.y, region.x2, region.y2
             overlap = max(0, min(x1, crop.x2) - max(x0, crop.x)) * \
                 max(0, min(y1, crop.y2) - max(y0, crop.y))
             cells = []

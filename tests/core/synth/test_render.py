@@ -177,3 +177,17 @@ def test_a_one_limb_clip_moves_only_that_limb(limb: str):
     assert seizure.truth().options["only_moving"] == limb
     with pytest.raises(ValueError, match="unknown limb"):
         Seizure("FLE", seconds=1.0, seed=7, limb="tail")
+
+
+def test_a_parts_box_over_a_window_is_the_union_of_its_frames():
+    from semioscope.core.geometry import Box
+    from semioscope.core.synth import part_box_during
+
+    def entry(t: float, x: int, y: int) -> dict:
+        return {"time_s": t, "parts": {"left_arm": {"x": x, "y": y, "w": 10, "h": 5}}}
+
+    truth = {"boxes": [entry(0.0, 0, 0), entry(1.0, 20, 4), entry(1.5, 30, 2), entry(2.0, 90, 90)]}
+    assert part_box_during(truth, "left_arm", 1.0, 2.0) == Box(20, 2, 20, 7)   # [1, 2): not 2.0
+    assert part_box_during(truth, "left_arm", 0.0, 1.0) == Box(0, 0, 10, 5)
+    with pytest.raises(ValueError, match="no truth boxes"):
+        part_box_during(truth, "left_arm", 5.0, 7.0)

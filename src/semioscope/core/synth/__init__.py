@@ -14,6 +14,7 @@ from semioscope.core.synth.render import (
     GroundTruth,
     Seizure,
     iter_frames,
+    part_box_during,
     render_seizure,
     truth_path,
 )
@@ -21,5 +22,5 @@ from semioscope.core.synth.scene import FPS, HEIGHT, WIDTH, SceneOptions
 
 __all__ = [
     "FORMATS", "FPS", "HEIGHT", "WIDTH", "Frame", "GroundTruth", "SceneOptions", "Seizure",
-    "iter_frames", "make_dataset", "render_seizure", "truth_path",
+    "iter_frames", "make_dataset", "part_box_during", "render_seizure", "truth_path",
 ]

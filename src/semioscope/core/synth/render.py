@@ -173,6 +173,18 @@ def iter_frames(label: str, *, seconds: float | None = None, seed: int = 0,
         yield frame.image
 
 
+def part_box_during(truth: dict[str, Any], part: str, start_s: float, end_s: float) -> Box:
+    """The union of one body part's per-frame truth boxes in ``[start_s, end_s)`` (a truth
+    JSON as :func:`render_seizure` writes it): where that part was during a window."""
+    boxes = [b["parts"][part] for b in truth["boxes"] if start_s <= b["time_s"] < end_s]
+    if not boxes:
+        raise ValueError(f"no truth boxes between {start_s:g} and {end_s:g} s")
+    x0, y0 = min(b["x"] for b in boxes), min(b["y"] for b in boxes)
+    x1 = max(b["x"] + b["w"] for b in boxes)
+    y1 = max(b["y"] + b["h"] for b in boxes)
+    return Box(x0, y0, x1 - x0, y1 - y0)
+
+
 def truth_path(out: Path) -> Path:
     """``<OUT stem>.truth.json`` beside the video (or beside the PNG folder)."""
     return out.with_name(f"{out.stem}.truth.json")
