@@ -96,3 +96,20 @@ def test_the_toggle_says_plainly_why_there_is_no_heat_map(qtbot, tmp_path) -> No
     Path(lost.saliency["file"]).unlink()
     overlay.set_results(lost, window_index(lost))
     assert not overlay.toggle.isEnabled() and "missing" in overlay.toggle.text()
+
+
+def test_a_long_note_never_squeezes_the_opacity_slider(qtbot, tmp_path) -> None:
+    """Seen on the demo's screenshot: the note's width left the slider a few pixels wide."""
+    view = VideoView()
+    overlay = EvidenceOverlay(view)
+    qtbot.addWidget(view)
+    qtbot.addWidget(overlay)
+    overlay.resize(700, 30)
+    overlay.show()
+    long_note = "window 4: only 14% of the evidence on the patient/bed, " * 4
+    overlay.note.setText(long_note)
+    qtbot.waitUntil(lambda: overlay.opacity.width() >= 80)
+    assert overlay.note.text() == long_note and overlay.note.toolTip() == long_note
+    assert overlay.note.shown_text().endswith("…") and len(overlay.note.shown_text()) < len(
+        long_note)
+    assert overlay.note.geometry().right() <= overlay.width()

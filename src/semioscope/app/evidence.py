@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QWidget
 
+from semioscope.app.elided_label import ElidedLabel
 from semioscope.core.explain import SaliencySet, saliency_for_results
 from semioscope.core.results import Results
 from semioscope.errors import SemioscopeError
@@ -57,9 +58,10 @@ class EvidenceOverlay(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(5, 100)
         self.opacity.setValue(55)
+        self.opacity.setMinimumWidth(80)
         self.opacity.setMaximumWidth(160)
         self.opacity.setToolTip("opacity of the heat map")
-        self.note = QLabel("")
+        self.note = ElidedLabel("")   # a long note must not squeeze the slider
         self.note.setStyleSheet("color:#ad1457;")
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
