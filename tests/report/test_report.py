@@ -240,3 +240,12 @@ def test_keyframes_of_a_variable_rate_video_are_timed_by_their_timestamps(tmp_pa
     frames, times = plots._read_frames(results, [0, 29, 45])
     assert len(frames) == 3
     assert times == pytest.approx([0.0, 29 / 30, 2.0], abs=2e-3)
+
+
+def test_keyframe_labels_never_read_minus_zero() -> None:
+    """Seen on the demo's report: the first keyframe, 17 ms before the onset, read "−0.0 s"."""
+    from semioscope.report.plots import keyframe_label
+
+    assert keyframe_label(-0.017, 118) == "onset +0.0 s  (frame 118)"
+    assert keyframe_label(4.0, 238) == "onset +4.0 s  (frame 238)"
+    assert keyframe_label(-2.04, 57) == "onset \u22122.0 s  (frame 57)"

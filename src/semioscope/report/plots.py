@@ -248,6 +248,14 @@ def _keyframe_note(hide: bool, n: int) -> str:
     return text
 
 
+def keyframe_label(from_onset_s: float, index: int) -> str:
+    """"onset +4.0 s  (frame 238)": the sign of the rounded time, so a frame a few ms before
+    the onset reads "+0.0 s", not "\u22120.0 s"."""
+    shown = round(from_onset_s, 1)
+    sign = "+" if shown >= 0 else "\u2212"
+    return f"onset {sign}{abs(shown):.1f} s  (frame {index})"
+
+
 def _montage(results: Results, gray: list[np.ndarray], indices: list[int],
              from_onset: list[float], hide: bool, width_in: float, heat: list[Any] | None = None,
              titles: list[str | None] | None = None) -> bytes:
@@ -266,10 +274,9 @@ def _montage(results: Results, gray: list[np.ndarray], indices: list[int],
         ax = fig.add_subplot(rows, cols, n + 1)
         ax.imshow(rgb, interpolation="nearest" if hide else "antialiased")
         ax.set_axis_off()
-        sign = "+" if rel >= 0 else "\u2212"
         title = titles[n] if titles is not None and titles[n] else None
-        ax.set_title(f"onset {sign}{abs(rel):.1f} s  (frame {index})"
-                     + (f"\n{title}" if title else ""), fontsize=8 if not title else 7, pad=3)
+        ax.set_title(keyframe_label(rel, index) + (f"\n{title}" if title else ""),
+                     fontsize=8 if not title else 7, pad=3)
     fig.subplots_adjust(left=0.005, right=0.995, top=1 - 0.28 / fig.get_figheight() * 0.9,
                         bottom=0.005, wspace=0.03, hspace=0.28 / cell_h)
     return _png(fig, dpi=170)
