@@ -63,7 +63,11 @@ def feature_maps(backbone: Any, clips: torch.Tensor) -> torch.Tensor:
     of its IR's second output.
     """
     if getattr(backbone, "runtime", "torch") != "torch":
-        return features_and_maps(backbone, clips)[1]
+        return _openvino_features_and_maps(backbone, clips)[1]
+    return _torch_maps(backbone, clips)
+
+
+def _torch_maps(backbone: Any, clips: torch.Tensor) -> torch.Tensor:
     model = backbone.model
     device = getattr(getattr(backbone, "device", None), "torch_device", "cpu")
     x = clips.to(device=device, dtype=torch.float32).contiguous(
@@ -89,10 +93,15 @@ def features_and_maps(backbone: Any, clips: torch.Tensor) -> tuple[torch.Tensor,
     On OpenVINO both come from the IR (its features are the ones an analysis without saliency
     scores, so saliency changes no score); on torch the map is pooled as :func:`pool_maps` does.
     """
-    if getattr(backbone, "runtime", "torch") == "torch":
-        maps = feature_maps(backbone, clips)
-        with torch.inference_mode():
-            return pool_maps(maps).contiguous(), maps
+    if getattr(backbone, "runtime", "torch") != "torch":
+        return _openvino_features_and_maps(backbone, clips)
+    maps = _torch_maps(backbone, clips)
+    with torch.inference_mode():
+        return pool_maps(maps).contiguous(), maps
+
+
+def _openvino_features_and_maps(backbone: Any,
+                                clips: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     x = clips.detach().to("cpu", torch.float32).numpy()
     wanted = getattr(backbone, "channels", 3)
     if x.shape[1] != wanted:    # the gray IR takes one of the RGB copy's equal channels
