@@ -32,14 +32,7 @@ class FakeEngine:
         self.requests.append(request)
         n = len(self.p)
         for i in range(n):
-            end = time.monotonic() + self.step_s
-            while time.monotonic() < end:
-                if self.busy:
-                    sum(range(2000))     # pure-Python work holding the GIL in slices
-                else:
-                    time.sleep(0.002)
-                if cancel is not None and cancel.cancelled:
-                    raise CancelledError("cancelled")
+            self.work(self.step_s, cancel)
             if self.error and i == 1:
                 raise SemioscopeError(str(request.video), self.error)
             if progress is not None:
@@ -49,6 +42,17 @@ class FakeEngine:
                 on_partial(PartialResults(so_far.windows, so_far.summary.threshold,
                                           so_far.summary.uncertain_band))
         return results_for(request, self.p)
+
+    def work(self, seconds: float, cancel=None) -> None:
+        """One window's worth of engine work: pure Python (holding the GIL in slices) or sleep."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if self.busy:
+                sum(range(2000))
+            else:
+                time.sleep(0.002)
+            if cancel is not None and cancel.cancelled:
+                raise CancelledError("cancelled")
 
 
 def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypatch):
@@ -108,39 +112,55 @@ def test_gui_stays_responsive_during_analysis(qtbot, make_window, video, monkeyp
     """A 10 ms QTimer on the GUI thread keeps ticking while the video plays and the engine works
     in pure Python (holding the interpreter lock, worse than torch).
 
-    The bound is the machine's own jitter, measured by the same timer just before with nothing
-    running, plus the 100 ms a person notices. A loaded machine can still preempt the process
-    for longer at any moment, but only once in a while; a freeze of ours comes back on every
-    run. So a run may be repeated up to twice, and the test fails only when every run froze
-    (checked by hand: a 300 ms block of the GUI thread per run fails all three)."""
+    What is measured is what the window's analysis adds (worker, signals, progress, bars drawn
+    as they come) to what any busy Python thread costs the GUI: the bound is the largest gap of
+    the same timer while the video plays for as long beside the same work on a plain thread
+    that the window knows nothing of, just before, plus the 100 ms a person notices. On a
+    loaded machine both grow together (the process gets less of a core, and a thread that
+    wants the interpreter lock waits for one the OS has preempted), so the baseline carries
+    the load. A loaded machine can still stall the process for longer at any moment, but only
+    once in a while; a freeze of ours comes back on every run. So a run may be repeated up to
+    twice, and the test fails only when every run froze (checked by hand: a 300 ms block of the
+    GUI thread per run fails all three, quiet and beside six busy processes)."""
+    import threading
+
     from PySide6.QtCore import QTimer
 
-    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 40, step_s=0.05, busy=busy))
+    fake = FakeEngine([0.5] * 40, step_s=0.05, busy=busy)
+    monkeypatch.setattr(engine, "analyze", fake)
     window = make_window()
     open_and_crop(qtbot, window, video)
+    seconds = len(fake.p) * fake.step_s
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    def largest_gap() -> float:
+        return max(b - a for a, b in zip(ticks, ticks[1:], strict=False))
+
     froze: list[str] = []
     for _ in range(3):
+        window.session.set_frame(0)
         ticks.clear()
         timer.start(10)
-        qtbot.wait(700)                                  # idle: the machine's own jitter now
-        idle = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        window.qactions["play"].trigger()
+        plain = threading.Thread(target=fake.work, args=(seconds,))
+        plain.start()
+        wait_until(qtbot, lambda t=plain: not t.is_alive())
+        baseline = largest_gap()
         ticks.clear()
         frame = window.session.frame
         window.qactions["analyse"].trigger()
-        window.qactions["play"].trigger()
         wait_until(qtbot, lambda: not window.analysis.running, timeout=20)
         timer.stop()
         window.player.pause()
-        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
         assert dialogs.errors == []
         assert len(ticks) > 20
         assert window.session.frame > frame + 10         # playback went on meanwhile
-        if max(gaps) < 0.100 + max(idle):
+        if largest_gap() < 0.100 + baseline:
             return
-        froze.append(f"{max(gaps) * 1000:.0f} ms (idle jitter {max(idle) * 1000:.0f} ms)")
+        froze.append(f"{largest_gap() * 1000:.0f} ms (beside a plain busy thread: "
+                     f"{baseline * 1000:.0f} ms)")
     pytest.fail("the GUI froze in every run: " + ", ".join(froze))
 
 

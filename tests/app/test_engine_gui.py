@@ -40,7 +40,10 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     wait_until(qtbot, lambda: not window.analysis.running, timeout=55)
     assert dialogs.errors == []
     assert window.backbones.loaded is warmed and window.backbones.loads == 1
-    assert partial_counts == [1, 2, 3]
+    # bars shown as windows come, never fewer than before; one that came with the finished
+    # results (the last batch) is replaced by them (app/throttle.py)
+    assert partial_counts[0] == 1 and partial_counts == sorted(set(partial_counts))
+    assert partial_counts[-1] <= 3
     results = session.results
     assert results is not None and Path(results.video.path) == video
     assert results.crop.source == "auto"

@@ -1,7 +1,8 @@
 """Analyse button, progress bar, time remaining and Cancel around one AnalysisWorker.
 
 The previous results stay on screen until a new run finishes; a cancelled or failed run leaves
-them untouched.
+them untouched. Progress and the bars so far are shown at most ten times a second (the newest
+wins), however fast the engine reports them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from semioscope.app.throttle import Throttle
 from semioscope.app.workers import AnalysisWorker
 from semioscope.core.results import PartialResults, Results
 
@@ -39,6 +41,8 @@ class AnalysisPanel(QWidget):
         self.eta = QLabel("")
         self.eta.setMinimumWidth(180)
         self.worker: AnalysisWorker | None = None
+        self._shown_progress = Throttle(self._show_progress, parent=self)
+        self._shown_partial = Throttle(self.partial.emit, parent=self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.analyse_button)
@@ -86,6 +90,10 @@ class AnalysisPanel(QWidget):
             self.worker.wait(30000)
 
     def _progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
+        if self.worker is not None and not self.worker.cancel.cancelled:
+            self._shown_progress.push(done, total, eta_s, stage)
+
+    def _show_progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
         if self.worker is None or self.worker.cancel.cancelled:
             return
         if total > 0:
@@ -99,9 +107,11 @@ class AnalysisPanel(QWidget):
 
     def _partial(self, results: PartialResults) -> None:
         if self.worker is not None and not self.worker.cancel.cancelled:
-            self.partial.emit(results)
+            self._shown_partial.push(results)
 
     def _finish(self) -> None:
+        self._shown_progress.drop()     # the run's outcome replaces whatever was not shown yet
+        self._shown_partial.drop()
         if self.worker is not None:
             self.worker.wait()
             self.worker.deleteLater()
