@@ -23,8 +23,9 @@ class FakeEngine:
     """Stands in for ``analyze``: reports progress per window and honours the cancel token."""
 
     def __init__(self, p: list[float], step_s: float = 0.02, busy: bool = False,
-                 error: str | None = None) -> None:
+                 error: str | None = None, early_progress_s: float | None = None) -> None:
         self.p, self.step_s, self.busy, self.error = p, step_s, busy, error
+        self.early_progress_s = early_progress_s   # also report a window as started, this early
         self.requests: list[object] = []
 
     def __call__(self, request, progress=None, cancel=None, backbones=None, on_partial=None,
@@ -32,6 +33,9 @@ class FakeEngine:
         self.requests.append(request)
         n = len(self.p)
         for i in range(n):
+            if self.early_progress_s is not None and progress is not None:
+                progress(engine.Progress("features", i, n, 0.1 * i, 0.1 * (n - i)))
+                self.work(self.early_progress_s, cancel)
             self.work(self.step_s, cancel)
             if self.error and i == 1:
                 raise SemioscopeError(str(request.video), self.error)
@@ -68,6 +72,36 @@ def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypat
     assert request.crop == window.session.crop.box and request.crop_source == "auto"
     assert request.onset_s is None                       # whole video by default
     assert window.analysis.bar.value() == 1 and "3 windows" in window.analysis.bar.text()
+
+
+def test_bars_and_progress_shown_together_agree(qtbot, make_window, video, monkeypatch):
+    """Progress comes as a window starts and as it ends, its bar just after: whenever bars are
+    drawn, the progress bar counts the same windows (with a throttle each, the end's progress
+    would still wait while its bar, the first update in a while, was drawn at once)."""
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 12, step_s=0.12,
+                                                      early_progress_s=0.03))
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    shown: list[tuple[int, int]] = []
+    window.analysis.partial.connect(
+        lambda r: shown.append((len(r.windows), window.analysis.bar.value())))
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running)
+    assert shown and shown[0][0] == 1
+    assert all(bars == counted for bars, counted in shown), shown
+
+
+def test_the_first_bar_never_waits_for_the_throttle(qtbot, make_window, video, monkeypatch):
+    """Windows every 10 ms, each with its progress just before: the first bar is drawn with the
+    first window, the rest at most every 100 ms."""
+    monkeypatch.setattr(engine, "analyze", FakeEngine([0.5] * 30, step_s=0.01))
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    shown: list[int] = []
+    window.analysis.partial.connect(lambda r: shown.append(len(r.windows)))
+    window.qactions["analyse"].trigger()
+    wait_until(qtbot, lambda: not window.analysis.running)
+    assert shown[0] == 1 and len(shown) < 30
 
 
 def test_cancel_keeps_previous_results(qtbot, make_window, video, monkeypatch):

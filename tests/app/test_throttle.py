@@ -41,3 +41,15 @@ def test_drop_forgets_an_update_not_yet_shown(qtbot):
     throttle.drop()                       # the run ended: its outcome replaces them
     qtbot.wait(100)
     assert shown == ["running"] and not throttle.pending
+
+
+def test_now_applies_at_once_and_replaces_the_pending_update(qtbot):
+    shown: list[str] = []
+    throttle = Throttle(shown.append, interval_ms=50)
+    throttle.push("progress")
+    throttle.push("newer progress")       # waits for the interval
+    throttle.now("first bar")             # must not wait
+    assert shown == ["progress", "first bar"] and not throttle.pending
+    throttle.push("later")
+    assert shown == ["progress", "first bar"]     # a full interval after the first bar
+    qtbot.waitUntil(lambda: shown[-1] == "later", timeout=2000)

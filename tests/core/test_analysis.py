@@ -85,6 +85,20 @@ def frames_with_ids(n: int, height: int = 24, width: int = 32) -> np.ndarray:
     return np.broadcast_to(levels[:, None, None], (n, height, width)).astype(np.uint16)
 
 
+def test_progress_counts_a_batch_before_its_windows_are_handed_on() -> None:
+    """A front end drawing each window as it comes never shows more than the progress says."""
+    reader = ArrayReader(frames_with_ids(630))
+    seen: list[int] = []
+    counted_when_handed: list[tuple[int, int]] = []
+    for window, _ in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
+                                          mapping=KINECT, batch_size=4, first_batch=1,
+                                          progress=lambda d, t: seen.append(d)):
+        counted_when_handed.append((window.index + 1, seen[-1] if seen else 0))
+    assert seen == [1, 5, 9, 10, 11]
+    assert all(counted >= handed for handed, counted in counted_when_handed), \
+        counted_when_handed
+
+
 def test_windows_in_order_batched_by_length() -> None:
     reader = ArrayReader(frames_with_ids(630))
     backbone = MeanBackbone()

@@ -41,8 +41,11 @@ class AnalysisPanel(QWidget):
         self.eta = QLabel("")
         self.eta.setMinimumWidth(180)
         self.worker: AnalysisWorker | None = None
-        self._shown_progress = Throttle(self._show_progress, parent=self)
-        self._shown_partial = Throttle(self.partial.emit, parent=self)
+        # the newest progress and bars not yet shown; shown together, so they always agree
+        self._new_progress: tuple[int, int, float, str] | None = None
+        self._new_partial: PartialResults | None = None
+        self._bars_shown = False
+        self._updates = Throttle(self._show_newest, parent=self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.analyse_button)
@@ -68,6 +71,7 @@ class AnalysisPanel(QWidget):
         worker.failed.connect(self._failed)
         worker.cancelled.connect(self._cancelled)
         self.worker = worker
+        self._bars_shown = False
         self.bar.setRange(0, 0)  # busy until the engine knows the window count
         self.eta.setText("loading the model…")
         self._set_running(True)
@@ -91,11 +95,30 @@ class AnalysisPanel(QWidget):
 
     def _progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
         if self.worker is not None and not self.worker.cancel.cancelled:
-            self._shown_progress.push(done, total, eta_s, stage)
+            self._new_progress = (done, total, eta_s, stage)
+            self._updates.push()
 
-    def _show_progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
+    def _partial(self, results: PartialResults) -> None:
+        if self.worker is not None and not self.worker.cancel.cancelled:
+            first = not self._bars_shown
+            self._new_partial = results
+            self._bars_shown = True
+            if first:
+                self._updates.now()    # the first bar never waits
+            else:
+                self._updates.push()
+
+    def _show_newest(self) -> None:
         if self.worker is None or self.worker.cancel.cancelled:
             return
+        progress, self._new_progress = self._new_progress, None
+        partial, self._new_partial = self._new_partial, None
+        if progress is not None:
+            self._show_progress(*progress)
+        if partial is not None:
+            self.partial.emit(partial)
+
+    def _show_progress(self, done: int, total: int, eta_s: float, stage: str) -> None:
         if total > 0:
             self.bar.setRange(0, total)
             self.bar.setValue(done)
@@ -105,13 +128,9 @@ class AnalysisPanel(QWidget):
             self.eta.setText("estimating time remaining…" if eta_s < 0
                              else f"about {eta_s:.0f} s remaining")
 
-    def _partial(self, results: PartialResults) -> None:
-        if self.worker is not None and not self.worker.cancel.cancelled:
-            self._shown_partial.push(results)
-
     def _finish(self) -> None:
-        self._shown_progress.drop()     # the run's outcome replaces whatever was not shown yet
-        self._shown_partial.drop()
+        self._updates.drop()     # the run's outcome replaces whatever was not shown yet
+        self._new_progress = self._new_partial = None
         if self.worker is not None:
             self.worker.wait()
             self.worker.deleteLater()

@@ -40,6 +40,13 @@ class Throttle(QObject):
         self._apply(*args)
         self._timer.start()     # the quiet interval after an update
 
+    def now(self, *args: Any) -> None:
+        """Apply at once whatever the interval (an update that must not wait, like the first
+        bar), replacing any pending one; the next push waits a full interval."""
+        self._pending = None
+        self._apply(*args)
+        self._timer.start()
+
     def drop(self) -> None:
         self._pending = None
         self._timer.stop()

@@ -248,25 +248,29 @@ def iter_window_features(
     items: Iterator[tuple[Window, np.ndarray]] = preprocessed if preprocessed is not None \
         else _prefetched(iter_preprocessed(reader, plan, crop=crop, mapping=mapping,
                                            cancel=cancel), prefetch)
+
+    def computed(batch: list[tuple[Window, np.ndarray]]) -> list[tuple[Window, np.ndarray]]:
+        """The batch's features, counted in the progress before any is handed on (so a front
+        end never shows more scored windows than the progress counts)."""
+        nonlocal done
+        out = _flush(backbone, batch, cancel, items)
+        done += len(batch)
+        _report(progress, done, total)
+        return out
+
     try:
         for item in items:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             if batch and batch[0][1].shape[0] != item[1].shape[0]:
-                yield from _flush(backbone, batch, cancel, items)
-                done += len(batch)
+                yield from computed(batch)
                 batch = []
-                _report(progress, done, total)
             batch.append(item)
             if len(batch) == (batch_size if done or first_batch is None else first_batch):
-                yield from _flush(backbone, batch, cancel, items)
-                done += len(batch)
+                yield from computed(batch)
                 batch = []
-                _report(progress, done, total)
         if batch:
-            yield from _flush(backbone, batch, cancel, items)
-            done += len(batch)
-            _report(progress, done, total)
+            yield from computed(batch)
     finally:
         close = getattr(items, "close", None)
         if close is not None and preprocessed is None:
@@ -276,14 +280,14 @@ def iter_window_features(
 def _flush(
     backbone: FeatureBackbone, batch: list[tuple[Window, np.ndarray]],
     cancel: CancelToken | None, items: Any = None,
-) -> Iterator[tuple[Window, np.ndarray]]:
+) -> list[tuple[Window, np.ndarray]]:
     if cancel is not None and cancel.cancelled:
         raise CancelledError("cancelled")
     done = _run_batch(backbone, batch)
     release = getattr(items, "release", None)
     if release is not None:   # a decoder held for the first batch goes on now
         release()
-    yield from done
+    return done
 
 
 def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
