@@ -39,7 +39,7 @@ from semioscope.core.video.frame_index import (
     tag,
     without_leading_frames,
 )
-from semioscope.core.video.structure import DemuxDamage, demux_errors, diagnose
+from semioscope.core.video.structure import ResyncWatch, diagnose
 from semioscope.errors import VideoError
 
 GRAY16 = {"gray16le", "gray16be", "gray12le", "gray12be", "gray10le", "gray10be"}
@@ -109,20 +109,21 @@ class PyAVReader(VideoReader):
     def _scan_packets(self) -> PacketTable:
         """Every data packet of the video stream, in file order, from demuxing alone."""
         packets: list[PacketInfo] = []
-        damage: DemuxDamage | None = None
+        watch = ResyncWatch(self._stream.index)
         try:
-            with demux_errors() as errors:
-                for packet in self._container.demux(self._stream):
-                    if packet.size == 0 or packet.is_discard:
-                        continue
-                    if errors.new() and packets and damage is None:
-                        damage = DemuxDamage(len(packets), errors.last)
-                    packets.append(PacketInfo.of(packet))
+            for packet in self._container.demux():
+                watch.see(packet)
+                if packet.stream.index != self._stream.index:
+                    continue
+                if packet.size == 0 or packet.is_discard:
+                    continue
+                packets.append(PacketInfo.of(packet))
         except av.FFmpegError as exc:
             if not packets:
                 self.close()
                 raise VideoError(self._path,
                                  f"corrupt container ({_ffmpeg_reason(exc)})") from exc
+        damage = watch.damage()
         if damage is not None:     # data lost mid-file: its frames would silently be skipped
             self.close()
             raise VideoError(self._path, damage.message(self._stream))

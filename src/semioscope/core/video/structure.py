@@ -2,7 +2,10 @@
 
 Damage inside a file is caught while it is demuxed: FFmpeg's demuxers resynchronise past
 unreadable bytes and go on, so the frames there would vanish without a word (and the gap would
-look like a variable frame rate) unless the demuxer's error messages are listened to.
+look like a variable frame rate). The packets themselves show it: bytes that no packet of any
+stream covers, at the same place as a jump in the video's timestamps. (FFmpeg's log is not
+listened to: PyAV's log callback needs the GIL in every FFmpeg thread, and a frame-threaded
+decoder freed meanwhile deadlocks the process.)
 
 An interrupted recording leaves an MP4/MOV without its index (the moov box, written last) or
 with the index cut off, and an AVI whose RIFF header promises more bytes than the file holds.
@@ -11,13 +14,11 @@ with the index cut off, and an AVI whose RIFF header promises more bytes than th
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
-import av.logging
+import numpy as np
 
 #: top-level boxes a QuickTime/ISO-BMFF file may start with
 _FIRST_BOXES = {b"ftyp", b"wide", b"mdat", b"free", b"skip", b"moov", b"pnot"}
@@ -95,40 +96,53 @@ def diagnose(path: Path) -> str | None:
     return None
 
 
-class _DemuxErrors:
-    """The demuxer's error messages seen so far in this thread (see :func:`demux_errors`)."""
-
-    def __init__(self, logs: list[tuple[int, str, str]]) -> None:
-        self._logs = logs
-        self._seen = 0
-
-    def new(self) -> bool:
-        """Whether an error was logged since the last call."""
-        count = sum(1 for level, _, _ in self._logs if level <= av.logging.ERROR)
-        fresh, self._seen = count > self._seen, count
-        return fresh
-
-    @property
-    def last(self) -> str:
-        errors = [msg for level, _, msg in self._logs if level <= av.logging.ERROR]
-        return errors[-1].strip() if errors else ""
+#: container overhead between two packets (block, chunk or fragment headers) stays below this
+_OVERHEAD_BYTES = 4096
 
 
-@contextmanager
-def demux_errors() -> Iterator[_DemuxErrors]:
-    """Listen to FFmpeg's error messages in this thread while a file is demuxed.
+@dataclass
+class ResyncWatch:
+    """Fed every packet in file order; finds where the demuxer skipped unreadable bytes.
 
-    FFmpeg's logging is switched on (errors only) for the duration and restored afterwards;
-    the capture is local to the calling thread, so other readers are not affected.
+    A gap counts only where the bytes no packet covers exceed the container's overhead *and*
+    the video's timestamps jump there: interleaved index chunks leave bytes without a time
+    jump, a variable frame rate leaves a time jump without bytes.
     """
-    previous = av.logging.get_level()
-    av.logging.set_level(av.logging.ERROR)
-    try:
-        capture = av.logging.Capture()
-        with capture:
-            yield _DemuxErrors(capture.logs)
-    finally:
-        av.logging.set_level(previous)
+
+    video_index: int
+    _last_end: int | None = None
+    _gap: int = 0
+    _gaps: list[int] = field(default_factory=list)
+    _sizes: list[int] = field(default_factory=list)
+    _dts: list[int | None] = field(default_factory=list)
+
+    def see(self, packet: av.Packet) -> None:
+        pos, size = packet.pos, packet.size
+        if pos is not None and pos >= 0:
+            if self._last_end is not None:
+                self._gap = max(self._gap, pos - self._last_end)
+            self._last_end = max(self._last_end or 0, pos + size)
+        if packet.stream.index == self.video_index and size > 0 and not packet.is_discard:
+            self._gaps.append(self._gap)
+            self._sizes.append(size)
+            self._dts.append(packet.dts)
+            self._gap = 0
+
+    def damage(self) -> DemuxDamage | None:
+        """The first place frames were lost to unreadable data, with good packets after it."""
+        if len(self._dts) < 3 or None in self._dts:
+            return None
+        steps = np.diff(np.asarray(self._dts, dtype=np.float64))
+        forward = steps[steps > 0]
+        if forward.size == 0:
+            return None
+        gaps = np.asarray(self._gaps[1:], dtype=np.float64)
+        limit = max(_OVERHEAD_BYTES, 2 * int(np.median(self._sizes)))
+        lost = np.flatnonzero((gaps > limit) & (steps > 1.5 * float(np.median(forward))))
+        if lost.size == 0:
+            return None
+        k = int(lost[0])
+        return DemuxDamage(k + 1, f"{int(gaps[k])} bytes skipped")
 
 
 @dataclass(frozen=True)
@@ -141,5 +155,5 @@ class DemuxDamage:
     def message(self, stream: av.video.stream.VideoStream) -> str:
         rate = float(stream.average_rate or stream.guessed_rate or 30)
         where = f"about {self.packets / rate:.1f} s in" if rate > 0 else f"after frame {self.packets}"
-        return (f"damaged: unreadable data {where} (frames there are lost; FFmpeg: "
-                f"{self.detail.splitlines()[0][:80]}); re-export or copy the recording again")
+        return (f"damaged: unreadable data {where} (frames there are lost; demuxer: "
+                f"{self.detail}); re-export or copy the recording again")
