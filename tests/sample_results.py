@@ -77,7 +77,7 @@ def synthetic_results(video: Path | str | None = None, *, n_windows: int = 12,
     ``untrained`` gives a random backbone; otherwise the backbone weights are the official I3D
     file's hash (so the trust rule clears it: tests vary one provenance field at a time).
     """
-    from semioscope.core.analysis import label_for, summarise
+    from semioscope.core.analysis import label_for, seizure_verdict
     from semioscope.core.models.registry import WEIGHT_FILES
 
     rng = np.random.default_rng(seed)
@@ -91,7 +91,7 @@ def synthetic_results(video: Path | str | None = None, *, n_windows: int = 12,
         windows.append(WindowResult(index=i, start_s=start, end_s=start + 2.0,
                                     n_frames=int(round(2.0 * info.fps)), p_tle=p,
                                     label=label_for(p, threshold, band)))
-    summary = replace(summarise([w.p_tle for w in windows], threshold, band),
+    summary = replace(seizure_verdict([w.p_tle for w in windows], threshold, band),
                       aggregation="mean of the window probabilities P(TLE)")
     weights = None if untrained else WEIGHT_FILES["i3d"].sha256
     end_s = onset_s + 2.0 * n_windows

@@ -100,15 +100,17 @@ def check_clip(ctx: Context) -> str:
 def check_engine(ctx: Context) -> str:
     """The real analysis (decode, preprocess, I3D, classifier) that `semioscope analyze` runs;
     in the clinician runtime on OpenVINO with the self-test's tiny pack."""
-    from semioscope.core.analysis import AnalysisRequest, analyze
+    from semioscope.core.analysis import AnalysisRequest, ModelChoice, RuntimeOptions, analyze
     from semioscope.core.runtime.pack import is_pack
 
     if ctx.clip is None or ctx.classifier is None:
         raise CheckFailed("no clip (the clip check failed)")
     pack = is_pack(ctx.classifier)
-    request = AnalysisRequest(video=ctx.clip, classifier=None if pack else ctx.classifier,
-                              pack=ctx.classifier if pack else None, backbone="i3d",
-                              allow_untrained=True, batch_size=1, threads=ctx.threads)
+    model = ModelChoice(classifier=None if pack else ctx.classifier,
+                        pack=ctx.classifier if pack else None, backbone="i3d",
+                        allow_untrained=True)
+    request = AnalysisRequest(video=ctx.clip, model=model,
+                              options=RuntimeOptions(batch_size=1, threads=ctx.threads))
     results = analyze(request)
     windows = results.windows
     if not windows:

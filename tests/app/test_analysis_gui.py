@@ -69,8 +69,8 @@ def test_analyse_fills_timeline_and_verdict(qtbot, make_window, video, monkeypat
     # the last partial bars come just before the finished results: wait for both
     wait_until(qtbot, lambda: window.timeline.bar_count == 3 and not window.analysis.running)
     request = fake.requests[0]
-    assert request.crop == window.session.crop.box and request.crop_source == "auto"
-    assert request.onset_s is None                       # whole video by default
+    assert request.crop_box == window.session.crop.box and request.crop_source == "auto"
+    assert request.span.onset_s is None                       # whole video by default
     assert window.analysis.bar.value() == 1 and "3 windows" in window.analysis.bar.text()
 
 
@@ -329,7 +329,7 @@ def test_analyse_during_the_auto_crop_waits_for_it_and_is_not_lost(
     wait_until(qtbot, lambda: window.session.results is not None and not window.analysis.running)
     assert len(fake.requests) == 1
     request = fake.requests[0]
-    assert request.crop_source == "auto" and request.crop == window.session.crop.box
+    assert request.crop_source == "auto" and request.crop_box == window.session.crop.box
 
 
 def test_cancel_drops_an_analyse_waiting_for_the_crop(qtbot, make_window, video, monkeypatch):

@@ -90,7 +90,7 @@ def test_frame_keys_span_and_timeline(qtbot, make_window, video):
     assert session.frame == 178
     assert session.span == (31 / 30, 179 / 30)
     assert window.timeline.span.getRegion() == (31 / 30, 179 / 30)
-    assert window.build_request().onset_s == 31 / 30
+    assert window.build_request().span.onset_s == 31 / 30
     window.qactions["undo"].trigger()
     assert session.span == (31 / 30, 6.0)
     assert load_state(file_sha256(video)).span == (31 / 30, 6.0)
@@ -135,7 +135,7 @@ def test_no_detector_weights_means_full_frame(qtbot, make_window, video):
     session = open_and_crop(qtbot, window, video)
     assert session.crop.box == Box(0, 0, WIDTH, HEIGHT)
     assert window.view.badge.text() == NO_WEIGHTS_TEXT
-    assert window.build_request().crop is None
+    assert window.build_request().crop_box is None
     assert window.build_request().crop_source == "full-frame"
 
 

@@ -42,18 +42,18 @@ def results_for(request, p: list[float]) -> Results:
         props = reader.properties
         mapping = mapping_for(reader, request.mapping)
     base = fake_results(p)
-    box = request.crop or Box.full_frame(props.width, props.height)
-    onset = 0.0 if request.onset_s is None else request.onset_s
-    offset = props.duration_s if request.offset_s is None else request.offset_s
+    box = request.crop_box or Box.full_frame(props.width, props.height)
+    onset = 0.0 if request.span.onset_s is None else request.span.onset_s
+    offset = props.duration_s if request.span.offset_s is None else request.span.offset_s
     return replace(
         base, video=VideoInfo(str(request.video), file_sha256(request.video), props.frames,
                               props.fps, props.width, props.height, props.duration_s),
         mapping=MappingInfo(mapping.name, dict(mapping.params)),
         crop=CropInfo(box.x, box.y, box.w, box.h, source=request.crop_source),
         span=SpanInfo(onset, offset, round(onset * props.fps), round(offset * props.fps)),
-        model=replace(base.model, backbone=request.backbone,
-                      classifier_sha256=_sha_or_none(request.classifier),
-                      weights_sha256=_sha_or_none(request.weights)))
+        model=replace(base.model, backbone=request.model.backbone,
+                      classifier_sha256=_sha_or_none(request.model.classifier),
+                      weights_sha256=_sha_or_none(request.model.weights)))
 
 
 def _sha_or_none(path) -> str | None:

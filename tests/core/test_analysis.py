@@ -13,8 +13,16 @@ import pytest
 import torch
 
 from semioscope import UNTRAINED_WARNING
-from semioscope.core.analysis import AnalysisRequest, Progress, analyze
+from semioscope.core.analysis import (
+    AnalysisRequest,
+    ModelChoice,
+    Progress,
+    RuntimeOptions,
+    Span,
+    analyze,
+)
 from semioscope.core.cancel import CancelToken
+from semioscope.core.crop.editing import Crop
 from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
@@ -230,9 +238,11 @@ def _classifier(path: Path, **changes: Any) -> Path:
 def test_results_object_has_every_field(tmp_path: Path, fake_backbone: list[Any]) -> None:
     video = _video(tmp_path / "v.mkv", 200)
     stages: list[Progress] = []
-    results = analyze(AnalysisRequest(video=video, allow_untrained=True, crop=Box(2, 2, 40, 30),
-                                      crop_source="manual", onset_s=1.0, offset_s=5.0,
-                                      batch_size=2), progress=stages.append)
+    results = analyze(AnalysisRequest(video=video, crop=Crop(manual_box=Box(2, 2, 40, 30)),
+                                      span=Span(onset_s=1.0, offset_s=5.0),
+                                      model=ModelChoice(allow_untrained=True),
+                                      options=RuntimeOptions(batch_size=2)),
+                      progress=stages.append)
     assert results_from_dict(results_to_dict(results)) == results
     assert [w.n_frames for w in results.windows] == [60, 60]
     assert results.span == SpanInfo(1.0, 5.0, 30, 150)
@@ -271,7 +281,8 @@ def test_decoding_starts_while_the_backbone_loads(tmp_path: Path,
     monkeypatch.setattr(features, "preprocess_gray", preprocess)
     monkeypatch.setattr(backbone_module, "load_backbone", load)
     video = _video(tmp_path / "v.mkv", 130)
-    results = analyze(AnalysisRequest(video=video, allow_untrained=True, runtime="torch"))
+    results = analyze(AnalysisRequest(video=video, model=ModelChoice(allow_untrained=True),
+                                      options=RuntimeOptions(runtime="torch")))
     assert waited == [True] and len(results.windows) == 3
     assert results.video.sha256 == file_sha256(video)     # hashed beside the loading
     _assert_decoder_stopped()
@@ -286,8 +297,9 @@ def test_a_failing_load_stops_the_early_decoder(tmp_path: Path,
 
     monkeypatch.setattr(backbone_module, "load_backbone", load)
     with pytest.raises(WeightsError, match="not an I3D checkpoint"):
-        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 300), allow_untrained=True,
-                                runtime="torch"))
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 300),
+                                model=ModelChoice(allow_untrained=True),
+                                options=RuntimeOptions(runtime="torch")))
     _assert_decoder_stopped()
 
 
@@ -303,8 +315,9 @@ def test_cancel_mid_run_raises(tmp_path: Path, fake_backbone: list[Any]) -> None
         if p.stage == "features" and p.done >= 1:
             token.cancel()
 
-    request = AnalysisRequest(video=_video(tmp_path / "v.mkv", 300), allow_untrained=True,
-                              batch_size=1)
+    request = AnalysisRequest(video=_video(tmp_path / "v.mkv", 300),
+                              model=ModelChoice(allow_untrained=True),
+                              options=RuntimeOptions(batch_size=1))
     with pytest.raises(CancelledError):
         analyze(request, progress=sink, cancel=token)
     assert len(fake_backbone[0].batches) == 1  # stopped after the first window
@@ -320,8 +333,8 @@ def test_mismatched_classifier_is_refused(tmp_path: Path, fake_backbone: list[An
                                           changes: dict[str, Any], fragment: str) -> None:
     clf = _classifier(tmp_path / "c.pt", **changes)
     with pytest.raises(WeightsError, match=fragment) as info:
-        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
-                                allow_untrained=True))
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                model=ModelChoice(classifier=clf, allow_untrained=True)))
     assert "c.pt" in str(info.value)
     assert fake_backbone == [] or fake_backbone[0].batches == []  # refused before any window
 
@@ -329,8 +342,8 @@ def test_mismatched_classifier_is_refused(tmp_path: Path, fake_backbone: list[An
 def test_classifier_threshold_and_band_label_windows(tmp_path: Path,
                                                      fake_backbone: list[Any]) -> None:
     clf = _classifier(tmp_path / "c.pt", threshold=0.0, uncertain_band=(-1.0, -1.0))
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 130), classifier=clf,
-                                      allow_untrained=True))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 130),
+                                      model=ModelChoice(classifier=clf, allow_untrained=True)))
     assert [w.label for w in results.windows] == ["TLE"] * 3  # p >= 0 always
     assert results.summary.label == "TLE" and results.summary.threshold == 0.0
     assert results.model.classifier_sha256 == file_sha256(clf)
@@ -338,8 +351,10 @@ def test_classifier_threshold_and_band_label_windows(tmp_path: Path,
 
 def test_real_i3d_on_a_short_span(tmp_path: Path) -> None:
     """The real (untrained) I3D on one 15-frame window: shapes and probabilities end to end."""
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 40), offset_s=0.5,
-                                      allow_untrained=True, threads=2, mapping="percentile"))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 40), mapping="percentile",
+                                      span=Span(offset_s=0.5),
+                                      model=ModelChoice(allow_untrained=True),
+                                      options=RuntimeOptions(threads=2)))
     assert [w.n_frames for w in results.windows] == [15]
     assert 0.0 <= results.windows[0].p_tle <= 1.0
     assert results.model.backbone == "i3d"
@@ -352,8 +367,8 @@ def test_trained_on_pretrained_features_refuses_random_backbone(
     clf = _classifier(tmp_path / "c.pt", backbone_pretrained=True,
                       backbone_weights_sha256="ab" * 32)
     with pytest.raises(WeightsError, match="pretrained"):
-        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
-                                allow_untrained=True))
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                model=ModelChoice(classifier=clf, allow_untrained=True)))
     assert fake_backbone[0].batches == []
 
 
@@ -364,17 +379,19 @@ def test_other_backbone_weights_are_refused(tmp_path: Path, fake_backbone: list[
     clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
                       backbone_weights_sha256="ab" * 32)
     with pytest.raises(WeightsError, match="backbone weights"):
-        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf))
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                model=ModelChoice(classifier=clf)))
     good = _classifier(tmp_path / "good.pt", trained=True, backbone_pretrained=True,
                        backbone_weights_sha256="cd" * 32)
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=good))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=good)))
     assert results.model.backbone_pretrained is True
     assert results.model.classifier_backbone_sha256 == "cd" * 32
     # the hash is not the registry's: "custom weights, unverified", and only that
     assert assess(results).codes == ("custom_weights",)
     # the same mismatch with the explicit override runs, and the result says so
-    flagged = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
-                                      allow_backbone_mismatch=True))
+    flagged = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=clf, allow_backbone_mismatch=True)))
     assert flagged.model.backbone_override is True
     trust = assess(flagged)
     assert "classifier_other_weights" in trust.codes and not trust.clinical
@@ -389,10 +406,11 @@ def test_classifier_on_random_features_refuses_real_weights(
     clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=False,
                       backbone_weights_sha256=None)
     with pytest.raises(WeightsError, match="untrained") as info:
-        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf))
+        analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                model=ModelChoice(classifier=clf)))
     assert "c.pt" in str(info.value) and fake_backbone[0].batches == []
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
-                                      allow_backbone_mismatch=True))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=clf, allow_backbone_mismatch=True)))
     codes = assess(results).codes
     assert "classifier_untrained_backbone" in codes and "classifier_other_weights" in codes
 
@@ -401,8 +419,8 @@ def test_pretrained_classifier_on_random_backbone_runs_only_by_override(
         tmp_path: Path, fake_backbone: list[Any]) -> None:
     clf = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
                       backbone_weights_sha256="ab" * 32)
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clf,
-                                      allow_untrained=True, allow_backbone_mismatch=True))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=clf, allow_untrained=True, allow_backbone_mismatch=True)))
     codes = assess(results).codes
     assert codes == ("untrained_backbone", "classifier_other_weights")
 
@@ -416,11 +434,13 @@ def test_official_weights_and_a_demo_classifier(tmp_path: Path, fake_backbone: l
     monkeypatch.setattr(MeanBackbone, "weights_sha256", official)
     clean = _classifier(tmp_path / "c.pt", trained=True, backbone_pretrained=True,
                         backbone_weights_sha256=official)
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=clean))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=clean)))
     assert results.model.weights_status == "official" and assess(results).clinical
     demo = _classifier(tmp_path / "d.pt", trained=True, backbone_pretrained=True,
                        backbone_weights_sha256=official, demo=True)
-    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20), classifier=demo))
+    results = analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 20),
+                                      model=ModelChoice(classifier=demo)))
     assert assess(results).codes == ("demo_model",)
 
 
@@ -431,7 +451,8 @@ def test_8bit_video_with_a_kinect_classifier_only_warns(tmp_path: Path,
     video = tmp_path / "v8.mkv"
     write_ffv1(video, [np.full((24, 32), i * 10, np.uint8) for i in range(12)], fps=30)
     clf = _classifier(tmp_path / "c.pt", mapping={"name": "kinect", "params": {}})
-    results = analyze(AnalysisRequest(video=video, classifier=clf, allow_untrained=True))
+    results = analyze(AnalysisRequest(video=video,
+                                      model=ModelChoice(classifier=clf, allow_untrained=True)))
     assert results.mapping.name == "identity"
     assert any("8-bit source" in w for w in results.warnings)
 
@@ -454,8 +475,8 @@ def test_session_cache_partial_results_and_an_early_first_window(
     video = _video(tmp_path / "v.mkv", 300)       # 10 s: 5 windows
     cache = BackboneCache()
     partials: list[Any] = []
-    request = AnalysisRequest(video=video, allow_untrained=True, batch_size=2, first_batch=1,
-                              device="cpu")
+    request = AnalysisRequest(video=video, model=ModelChoice(allow_untrained=True),
+                              options=RuntimeOptions(batch_size=2, first_batch=1, device="cpu"))
     first = analyze(request, backbones=cache, on_partial=partials.append)
     second = analyze(request, backbones=cache)
     assert len(fake_backbone) == 1 and cache.loads == 1          # loaded once, used twice
@@ -503,10 +524,11 @@ def test_auto_runtime_that_cannot_convert_says_so_and_uses_torch(
         tmp_path: Path, fake_backbone: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEMIOSCOPE_RUNTIME", "openvino")      # auto means OpenVINO here
     video = _video(tmp_path / "v.mkv", 90)
-    results = analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu"))
+    results = analyze(AnalysisRequest(video=video, model=ModelChoice(allow_untrained=True),
+                                      options=RuntimeOptions(device="cpu")))
     assert any("OpenVINO could not take the backbone" in w and "torch is used" in w
                for w in results.warnings)
     assert len(results.windows) == 2 and len(fake_backbone[0].batches) == 2
     with pytest.raises(SemioscopeError, match="^--runtime: OpenVINO could not take"):
-        analyze(AnalysisRequest(video=video, allow_untrained=True, device="cpu",
-                                runtime="openvino"))
+        analyze(AnalysisRequest(video=video, model=ModelChoice(allow_untrained=True),
+                                options=RuntimeOptions(device="cpu", runtime="openvino")))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from semioscope import UNTRAINED_WARNING
-from semioscope.core.analysis import confidence_for, label_for, summarise
+from semioscope.core.analysis import confidence_for, label_for, seizure_verdict
 from semioscope.core.geometry import Box
 from semioscope.core.results import (
     RESULTS_FORMAT,
@@ -41,7 +41,7 @@ def make_v1(frames: int = 630, fps: float = 30.0, onset: float | None = None,
     ps = [0.1 + 0.8 * i / max(1, len(plan.windows) - 1) for i in range(len(plan.windows))]
     windows = [{**w.to_dict(), "p_tle": p, "label": label_for(p, 0.5, (0.45, 0.55))}
                for w, p in zip(plan.windows, ps, strict=True)]
-    summary = summarise(ps, 0.5, (0.45, 0.55))
+    summary = seizure_verdict(ps, 0.5, (0.45, 0.55))
     return {
         "software_version": "0.1.0", "created": "2026-01-01T00:00:00+00:00",
         "video": {"path": "v.mkv", "sha256": "0" * 64, "frames": frames, "fps": fps,
@@ -207,7 +207,7 @@ def test_labels_and_confidence() -> None:
     assert label_for(0.5, 0.5, (0.6, 0.6)) == "TLE"
     assert confidence_for(1.0, 0.5) == 1.0 and confidence_for(0.0, 0.3) == 1.0
     assert confidence_for(0.65, 0.3) == pytest.approx(0.5)
-    summary = summarise([0.9, 0.8, 0.1], 0.5, (0.45, 0.55))
+    summary = seizure_verdict([0.9, 0.8, 0.1], 0.5, (0.45, 0.55))
     assert summary.label == "TLE" and summary.p_tle_mean == pytest.approx(0.6)
     assert (summary.n_tle, summary.n_fle, summary.n_uncertain) == (2, 1, 0)
     assert "mean" in summary.aggregation

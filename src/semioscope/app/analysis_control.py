@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from semioscope.app import dialogs
-from semioscope.app.staleness import current_inputs
+from semioscope.app.staleness import current_inputs, review_request, uses_pack
 from semioscope.app.status import show_status
 from semioscope.app.workers import EngineWarmup
+from semioscope.core.analysis import AnalysisRequest
 from semioscope.core.results import Inputs, PartialResults, Results
 from semioscope.core.trust import Trust, assess
 from semioscope.errors import SemioscopeError
@@ -55,9 +56,7 @@ class AnalysisControl:
 
     def uses_pack(self) -> bool:
         """Whether the settings' classifier is a model pack (OpenVINO, no torch)."""
-        from semioscope.core.runtime.pack import is_pack
-
-        return bool(self.settings.classifier_path) and is_pack(self.settings.classifier_path)
+        return uses_pack(self.settings)
 
     def backbone_args(self) -> dict[str, Any]:
         """What :meth:`BackboneCache.get` needs, from the settings (as the request uses them)."""
@@ -77,32 +76,10 @@ class AnalysisControl:
                                                         8000))
         self._run_worker(worker)
 
-    def build_request(self) -> Any:
+    def build_request(self) -> AnalysisRequest:
         """The engine request for the open video, its crop, span and the settings."""
-        from semioscope.core.analysis import AnalysisRequest
-        from semioscope.core.explain import subject_box
-
-        s, st = self.session, self.settings
-        assert s is not None and self.video_path is not None
-        crop = s.crop
-        full = crop is None or crop.source == "full-frame"
-        onset, offset = (None, None) if s.span_is_whole_video else s.span
-        pack = Path(st.classifier_path) if self.uses_pack() else None
-        return AnalysisRequest(
-            video=self.video_path, pack=pack,
-            classifier=Path(st.classifier_path) if st.classifier_path and not pack else None,
-            backbone=st.backbone,
-            weights=Path(st.backbone_weights) if st.backbone_weights and not pack else None,
-            crop=None if full or crop is None else crop.box,
-            crop_source="full-frame" if full or crop is None else crop.source,
-            crop_status="ok" if crop is None else crop.record_status,
-            crop_reasons=[] if crop is None else list(crop.reasons),
-            onset_s=onset, offset_s=offset, allow_untrained=st.allow_untrained,
-            mapping=s.mapping.name if s.mapping.name in ("kinect", "percentile") else "kinect",
-            threads=st.threads or None, device="cpu" if pack else st.device,
-            first_batch=1,   # the first bar after one window's work, not a batch's
-            allow_truncated=s.properties.truncated, saliency=pack is None,   # costs milliseconds; a pack has no gradients
-            subject=None if crop is None or not crop.record else subject_box(crop.record))
+        assert self.session is not None and self.video_path is not None
+        return review_request(self.video_path, self.session, self.settings)
 
     def act_analyse(self) -> None:
         if self.session is None or self.analysis.running:
@@ -166,9 +143,9 @@ class AnalysisControl:
 
     def current_inputs(self) -> Inputs | None:
         """The inputs an Analyse now would use (None without a video)."""
-        if self.session is None:
+        if self.session is None or self.video_path is None:
             return None
-        return current_inputs(self.session, self.settings)
+        return current_inputs(self.video_path, self.session, self.settings)
 
     def trust(self) -> Trust | None:
         """The trust rule on the shown results against what the window shows now."""

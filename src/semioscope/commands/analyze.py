@@ -15,6 +15,7 @@ from semioscope.commands.backbone_options import add_backbone_arguments
 
 if TYPE_CHECKING:
     from semioscope.core.analysis import AnalysisRequest, Progress
+    from semioscope.core.crop.editing import Crop
     from semioscope.core.results import Results
 
 HELP = "score FLE vs TLE per 2-s window of one video and write a results JSON"
@@ -53,37 +54,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_request(args: argparse.Namespace) -> AnalysisRequest:
-    from semioscope.core.analysis import AnalysisRequest
+    """The engine request for the command line (the review window fills the same one)."""
+    from semioscope.core.analysis import AnalysisRequest, ModelChoice, RuntimeOptions, Span
+
+    return AnalysisRequest(
+        video=args.video, crop=_crop(args), span=Span(args.onset, args.offset),
+        model=ModelChoice(backbone=args.backbone, weights=args.weights,
+                          classifier=args.classifier, pack=getattr(args, "pack", None),
+                          allow_untrained=args.allow_untrained,
+                          allow_backbone_mismatch=args.accept_backbone_mismatch, seed=args.seed),
+        options=RuntimeOptions(device=args.device, runtime=args.runtime, threads=args.threads,
+                               batch_size=args.batch_size),
+        mapping=args.mapping, fps=args.fps, allow_truncated=args.allow_truncated,
+        saliency=bool(getattr(args, "saliency", False)))
+
+
+def _crop(args: argparse.Namespace) -> Crop | None:
+    """``--crop X,Y,W,H`` (given), ``--crop-file`` (a crop record, named in its errors), or
+    None (the whole frame)."""
+    from dataclasses import replace
+
+    from semioscope.core.crop.editing import given_crop
     from semioscope.core.geometry import Box
 
-    crop, source, status = None, "full-frame", "ok"
-    reasons: list[str] = []
-    subject = None
     if args.crop:
-        crop, source = Box.parse(args.crop), "given"
-    elif args.crop_file:
+        return given_crop(Box.parse(args.crop))
+    if args.crop_file:
         from semioscope.core.crop.record import read_crop_file
 
-        given = read_crop_file(args.crop_file)
-        crop, source, status = given.box, given.source, given.record_status
-        reasons = list(given.reasons)
-        if getattr(args, "saliency", False):
-            from semioscope.core.explain import subject_box
-            from semioscope.core.jsonfile import read_json
-
-            subject = subject_box(read_json(args.crop_file, "crop record"))
-    return AnalysisRequest(
-        video=args.video, classifier=args.classifier, backbone=args.backbone,
-        weights=args.weights, crop=crop, crop_source=source, crop_status=status,
-        crop_reasons=reasons, crop_file=args.crop_file, onset_s=args.onset, offset_s=args.offset,
-        allow_untrained=args.allow_untrained,
-        allow_backbone_mismatch=args.accept_backbone_mismatch,
-        mapping=args.mapping, batch_size=args.batch_size, device=args.device,
-        runtime=args.runtime, threads=args.threads, seed=args.seed, fps=args.fps,
-        allow_truncated=args.allow_truncated,
-        saliency=bool(getattr(args, "saliency", False)), subject=subject,
-        pack=getattr(args, "pack", None),
-    )
+        return replace(read_crop_file(args.crop_file), subject=str(args.crop_file))
+    return None
 
 
 def windows_csv(results: Results) -> str:

@@ -34,7 +34,8 @@ ProgressCallback = Callable[[int, int], None]
 class FeatureBackbone(Protocol):
     """What this module needs of :class:`semioscope.core.models.backbone.Backbone`."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def features(self, clips: Any) -> Any: ...
 

@@ -94,7 +94,13 @@ def test_analyze_with_saliency_runs_on_openvino_with_unchanged_scores(
         i3d_pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The real load path (load_for_inference -> the IR cache -> OpenVINOBackbone), the session's
     IR handed to the cache (as test_runtime_choice does) for the session's torch I3D."""
-    from semioscope.core.analysis import AnalysisRequest, analyze_explained
+    from semioscope.core.analysis import (
+        AnalysisRequest,
+        ModelChoice,
+        RuntimeOptions,
+        analyze_explained,
+    )
+    from semioscope.core.crop.editing import given_crop
     from semioscope.core.video.writer import write_ffv1
     from tests.ov_i3d import hand_ir_to_the_cache
 
@@ -105,9 +111,12 @@ def test_analyze_with_saliency_runs_on_openvino_with_unchanged_scores(
     write_ffv1(video, frames, fps=30)      # 2.4 s: a window of 60 frames and one of 12
 
     def run(runtime: str, saliency: bool):
-        return analyze_explained(AnalysisRequest(
-            video=video, allow_untrained=True, device="cpu", runtime=runtime, threads=2,
-            saliency=saliency, crop=Box(8, 4, 48, 40)))
+        return analyze_explained(AnalysisRequest(video=video, saliency=saliency,
+                                                 crop=given_crop(Box(8, 4, 48, 40)),
+                                                 model=ModelChoice(allow_untrained=True),
+                                                 options=RuntimeOptions(device="cpu",
+                                                                        runtime=runtime,
+                                                                        threads=2)))
 
     explained, saliency = run("openvino", True)
     plain, none = run("openvino", False)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from semioscope.cli import main
-from semioscope.core.analysis import AnalysisRequest, analyze
+from semioscope.core.analysis import AnalysisRequest, ModelChoice, analyze
 from semioscope.core.video import open_video
 from semioscope.errors import VideoError
 from tests.indexed_clips import read_index, write_clip
@@ -86,7 +86,8 @@ def test_analysing_the_present_part_is_explicit_and_recorded(clips, monkeypatch,
     out = bad.with_suffix(".json")
     assert main(["analyze", str(bad), "--allow-untrained", "--out", str(out)]) == 2
     assert "truncated" in capsys.readouterr().err and not out.exists()
-    results = analyze(AnalysisRequest(video=bad, allow_untrained=True, allow_truncated=True))
+    results = analyze(AnalysisRequest(video=bad, allow_truncated=True,
+                                      model=ModelChoice(allow_untrained=True)))
     assert results.video.truncated is True
     assert results.video.declared_s == pytest.approx(3.0)
     assert any(w.startswith("truncated recording: only") for w in results.warnings)

@@ -52,6 +52,7 @@ class Crop:
     unusable_reason: str | None = None
     frame: tuple[int, int] | None = None    # (width, height) of the video when known
     full_frame: bool = False                # the automatic box is the whole frame (no detection)
+    given: bool = False                     # the box was typed in (``analyze --crop X,Y,W,H``)
     subject: str = field(default="crop", compare=False)        # names the video in messages
     record: dict[str, Any] = field(default_factory=dict, compare=False)  # detector's evidence
 
@@ -72,9 +73,10 @@ class Crop:
 
     @property
     def source(self) -> str:
-        """The word crop records and the results JSON store (``auto | manual | full-frame``)."""
+        """The word crop records and the results JSON store (``auto | manual | full-frame``;
+        ``given`` for a box typed on the command line, which only results record)."""
         if self.manual_box is not None:
-            return "manual"
+            return "given" if self.given else "manual"
         return "full-frame" if self.full_frame else "auto"
 
     @property
@@ -82,6 +84,11 @@ class Crop:
         """``ok | needs_review`` as crop records and the results JSON store it."""
         return "needs_review" if self.status in ("needs_review", "not_cropped", "unusable") \
             else "ok"
+
+
+def given_crop(box: Box) -> Crop:
+    """A box the user typed (``analyze --crop``): in force as it is, named in its errors."""
+    return Crop(manual_box=box, given=True, subject=f"crop {box}")
 
 
 def with_box(crop: Crop, box: Box) -> Crop:

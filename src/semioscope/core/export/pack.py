@@ -58,10 +58,10 @@ def _converter() -> dict[str, str]:
 def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[str, Any]:
     """Convert, write and verify the pack; returns its manifest."""
     from semioscope import __version__
-    from semioscope.core.analysis_checks import check_backbone_match
     from semioscope.core.export.backbone import export_backbone
     from semioscope.core.export.classifier import export_classifier
     from semioscope.core.models.backbone import load_backbone
+    from semioscope.core.models.backbone_match import check_backbone_match
     from semioscope.core.models.classifier import load_classifier
 
     say = progress or (lambda _text: None)

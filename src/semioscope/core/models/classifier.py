@@ -166,6 +166,16 @@ class SeizureClassifier(nn.Module):
         y = self.drop(self.bn2(torch.relu(self.fc2(y))))
         return torch.sigmoid(self.out(y)).squeeze(1)
 
+    def p_tle(self, feats: np.ndarray) -> float:
+        """P(TLE) of one window's ``(T', F)`` features, pre-padded to ``config.steps`` with -1
+        (the engine's ``Classifier`` protocol, as :class:`OpenVINOClassifier` has it)."""
+        x = torch.as_tensor(np.asarray(pad_features(feats, self.config.steps),
+                                       dtype=np.float32))[None]
+        self.eval()
+        with torch.inference_mode():
+            y = self(x)
+        return float(torch.as_tensor(y).reshape(-1)[0])
+
     def fit_standardisation(self, X: torch.Tensor) -> None:
         """Set the input mean and std from training windows ``X`` (N, steps, F), padding left
         out; a no-op unless ``config.standardise``."""

@@ -96,7 +96,7 @@ class WindowResult:
 
 @dataclass(frozen=True)
 class Summary:
-    """The seizure-level verdict (``core.analysis.summarise``)."""
+    """The seizure-level verdict (``core.analysis.seizure_verdict``)."""
 
     label: str
     p_tle_mean: float

@@ -2,16 +2,19 @@
 
 A classifier made from other features (backbone, preprocessing, 16->8-bit mapping, backbone
 weights) gives scores that mean nothing, so it is refused rather than warned about; a request
-with impossible options is refused naming the option. ``core/export/pack.py`` applies the same
-backbone rule when a model pack is made.
+with impossible options is refused naming the option. The backbone-weights rule lives in
+``core/models/backbone_match.py``, below both this and ``core/export/pack.py``, which applies it
+when a model pack is made.
 """
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from semioscope.core.analysis.request import AnalysisRequest
+from semioscope.core.models.backbone_match import check_backbone_match
 from semioscope.core.models.device import parse_device
 from semioscope.core.preprocess import PREPROCESSING_VERSION
 from semioscope.core.results.model import CROP_SOURCES
@@ -19,29 +22,29 @@ from semioscope.core.video import MAPPING_NAMES
 from semioscope.errors import SemioscopeError, WeightsError
 
 if TYPE_CHECKING:
-    from semioscope.core.analysis import AnalysisRequest
+    from semioscope.core.analysis.engine import ClassifierMeta
 
 __all__ = ["check_backbone_match", "check_classifier", "check_mapping", "check_request"]
 
 
-def _mapping_name(value: Any) -> str | None:
+def _mapping_name(value: object) -> str | None:
     if isinstance(value, dict):
         return None if value.get("name") is None else str(value["name"])
     return None if value is None else str(value)
 
 
-def check_classifier(path: Path, meta: Any, request: AnalysisRequest) -> None:
+def check_classifier(path: Path, meta: ClassifierMeta, backbone: str) -> None:
     """Refuse a classifier trained on other features than the ones this run would make."""
-    if meta.backbone != request.backbone:
+    if meta.backbone != backbone:
         raise WeightsError(path, f"the classifier was trained on {meta.backbone} features, but "
-                           f"this run uses --backbone {request.backbone}")
+                           f"this run uses --backbone {backbone}")
     if meta.preprocessing_version != PREPROCESSING_VERSION:
         raise WeightsError(path, f"the classifier was trained with preprocessing "
                            f"{meta.preprocessing_version!r}; this version of semioscope uses "
                            f"{PREPROCESSING_VERSION!r} (retrain it)")
 
 
-def check_mapping(path: Path, meta: Any, effective: str, warnings: list[str]) -> None:
+def check_mapping(path: Path, meta: ClassifierMeta, effective: str, warnings: list[str]) -> None:
     """Refuse a classifier trained with another 16->8-bit mapping than this run's.
 
     An 8-bit video (or one trained on 8-bit videos) has no mapping to choose, so there a mismatch
@@ -58,52 +61,27 @@ def check_mapping(path: Path, meta: Any, effective: str, warnings: list[str]) ->
                        f"mapping, but this run uses {effective!r} (pass --mapping {trained})")
 
 
-def check_backbone_match(path: Path, meta: Any, backbone: Any, override: bool) -> None:
-    """Features of other backbone weights (or random ones) mean nothing to this classifier.
-
-    Either direction is refused: a classifier trained on pretrained features run on random or
-    other weights, and one trained on random features run on real ones. ``override``
-    (``--accept-backbone-mismatch``) lets it run; the trust rule then flags the result.
-    """
-    wanted = getattr(meta, "backbone_weights_sha256", None)
-    have = backbone.weights_sha256
-    if wanted == have or override:
-        return
-    if wanted and not have:
-        raise WeightsError(path, f"the classifier needs pretrained {backbone.name} weights, but "
-                           f"none were found: run `semioscope models fetch {backbone.name}` or "
-                           "pass --weights PATH (or --accept-backbone-mismatch)")
-    if not wanted:
-        raise WeightsError(path, "the classifier was trained on features of an untrained "
-                           f"(random) {backbone.name} backbone, but this run uses weights "
-                           f"{have[:12]}...: its scores would mean nothing (pass "
-                           "--accept-backbone-mismatch to run it anyway, flagged)")
-    raise WeightsError(path, f"the classifier was trained on features of backbone weights "
-                       f"{wanted[:12]}..., but the loaded weights are {have[:12]}... (pass "
-                       "--accept-backbone-mismatch to run it anyway, flagged)")
-
-
 def check_request(request: AnalysisRequest) -> None:
-    if request.batch_size is not None and request.batch_size < 1:
-        raise SemioscopeError("--batch-size", f"must be at least 1, got {request.batch_size}")
-    if request.first_batch is not None and request.first_batch < 1:
-        raise SemioscopeError("first batch", f"must be at least 1, got {request.first_batch}")
-    if request.threads is not None and request.threads < 1:
-        raise SemioscopeError("--threads", f"must be at least 1, got {request.threads}")
+    """Refuse impossible options and missing files, naming the option or the file."""
+    options, model = request.options, request.model
+    for value, name in ((options.batch_size, "--batch-size"), (options.first_batch, "first batch"),
+                        (options.threads, "--threads")):
+        if value is not None and value < 1:
+            raise SemioscopeError(name, f"must be at least 1, got {value}")
     if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
         raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
-    device, _ = parse_device(request.device)
-    if request.pack is not None:
+    device, _ = parse_device(options.device)
+    if model.pack is not None:
         _check_pack_request(request, device)
     if request.mapping not in MAPPING_NAMES:
         raise SemioscopeError("--mapping", f"unknown mapping {request.mapping!r}; choose one "
                               f"of {', '.join(MAPPING_NAMES)}")
     if request.crop_source not in CROP_SOURCES:
         raise SemioscopeError("crop", f"unknown crop source {request.crop_source!r}")
-    for path, what in ((request.classifier, "classifier"), (request.weights, "weights")):
+    for path, what in ((model.classifier, "classifier"), (model.weights, "weights")):
         if path is not None and not Path(path).is_file():
             raise WeightsError(path, f"no such {what} file")
-    if request.classifier is None and request.pack is None and not request.allow_untrained:
+    if model.classifier is None and model.pack is None and not model.allow_untrained:
         raise SemioscopeError("--classifier", "no classifier given: pass --classifier FILE (a "
                               "trained model from `semioscope train`), or --allow-untrained for "
                               "a meaningless demonstration run")
@@ -111,7 +89,8 @@ def check_request(request: AnalysisRequest) -> None:
 
 def _check_pack_request(request: AnalysisRequest, device: str) -> None:
     """A pack brings its own networks, runs on OpenVINO's CPU plugin and has no gradients."""
-    for given, option in ((request.classifier, "--classifier"), (request.weights, "--weights")):
+    model = request.model
+    for given, option in ((model.classifier, "--classifier"), (model.weights, "--weights")):
         if given is not None:
             raise SemioscopeError(option, "not with --pack: the model pack brings its own")
     if device == "cuda":

@@ -1,0 +1,108 @@
+"""What one analysis is asked to do: a frozen, typed :class:`AnalysisRequest`.
+
+The CLI (``commands/analyze.py``) and the review window (``app/analysis_control.py``) both fill
+one from what the user gave or sees: the video, its :class:`~semioscope.core.crop.editing.Crop`
+(the one crop model, never split into loose fields), the clinical span, the model choice and the
+runtime options. :meth:`AnalysisRequest.inputs` says what a result made from it would record, so
+the review window can tell stale results by comparing it with ``Results.inputs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from semioscope.core.crop.editing import Crop
+from semioscope.core.geometry import Box
+from semioscope.core.results import Inputs, MappingInfo
+
+__all__ = ["AnalysisRequest", "ModelChoice", "RuntimeOptions", "Span"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The clinical span in seconds into the video; None at an end: the video's own end."""
+
+    onset_s: float | None = None
+    offset_s: float | None = None
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """Which networks score the video: files (or a model pack instead) and what is allowed."""
+
+    backbone: str = "i3d"
+    weights: Path | None = None         # None: the fetched official file, if any
+    classifier: Path | None = None
+    pack: Path | None = None            # a model pack (OpenVINO, no torch) instead of the
+                                        # classifier/weights files (core/runtime/pack.py)
+    allow_untrained: bool = False
+    #: run a classifier on other backbone weights than it was trained on (the result is flagged)
+    allow_backbone_mismatch: bool = False
+    seed: int = 0                       # of the random networks an untrained run uses
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    """Where and how the networks run; none of these changes a score beyond rounding."""
+
+    device: str = "auto"                # auto | cpu | cuda | cuda:N
+    runtime: str = "auto"               # auto | torch | openvino (core/models/runtime.py)
+    threads: int | None = None
+    batch_size: int | None = None       # None: the device's default (auto_batch_size)
+    first_batch: int | None = None      # 1: the first window alone, for an early first result
+
+
+@dataclass(frozen=True)
+class AnalysisRequest:
+    """Everything one analysis needs; the CLI and the GUI both fill one of these."""
+
+    video: Path
+    crop: Crop | None = None            # None: the whole frame
+    span: Span = field(default_factory=Span)
+    model: ModelChoice = field(default_factory=ModelChoice)
+    options: RuntimeOptions = field(default_factory=RuntimeOptions)
+    mapping: str = "kinect"             # the 16->8-bit mapping's name
+    fps: float | None = None            # overrides the video's frame rate
+    allow_truncated: bool = False       # analyse the present part of a recording cut short
+    saliency: bool = False              # also Grad-CAM per window (see core/explain)
+
+    @property
+    def crop_box(self) -> Box | None:
+        """The box the frames are cropped to; None: the whole frame."""
+        crop = self.crop
+        if crop is None or crop.source == "full-frame":
+            return None
+        return crop.box
+
+    @property
+    def crop_source(self) -> str:
+        """Who set the crop, as the results JSON says it (``core.results.CROP_SOURCES``)."""
+        return "full-frame" if self.crop_box is None or self.crop is None else self.crop.source
+
+    @property
+    def subject_box(self) -> Box | None:
+        """The patient and bed of the crop's detector record (the saliency check), if any."""
+        if self.crop is None or not self.crop.record:
+            return None
+        from semioscope.core.explain.placement import subject_box
+
+        return subject_box(self.crop.record)
+
+    def inputs(self, *, video_sha256: str | None = None, mapping: MappingInfo | None = None,
+               span: tuple[float, float] | None = None) -> Inputs:
+        """What a result made from this request records as its inputs (``Results.inputs``).
+
+        The facts only the opened video knows (its hash, the mapping's parameters, the span's
+        ends in seconds) are passed in by a caller that has them; None is "unknown, not
+        compared". The model's files are hashed here (a pack's hashes are its manifest's).
+        """
+        from semioscope.core.analysis.model_inputs import model_inputs
+        from semioscope.core.preprocess import PREPROCESSING_VERSION
+
+        backbone, weights, classifier = model_inputs(self.model)
+        return Inputs(
+            video_sha256=video_sha256,
+            crop=None if self.crop is None else self.crop.box,
+            span=span, mapping=mapping, backbone=backbone, weights_sha256=weights,
+            classifier_sha256=classifier, preprocessing_version=PREPROCESSING_VERSION)
