@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.ov_i3d import i3d_pair  # noqa: F401 - the session's one I3D converted to OpenVINO
+from tests.pretrained import pretrained_i3d  # noqa: F401 - the official I3D, converted once
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -27,8 +27,11 @@ def patched(monkeypatch: pytest.MonkeyPatch) -> registry.WeightFile:
 def test_list_fetch_list(server, patched, capsys) -> None:  # noqa: F811
     base, root = server
     assert main(["models", "list", "--json"]) == 0
-    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    listed = json.loads(capsys.readouterr().out)
+    rows = {r["name"]: r for r in listed if r["via"] == "fetch"}
     assert set(rows) == set(registry.WEIGHT_FILES)
+    imported = [r for r in listed if r["via"] == "import"]
+    assert [r["name"] for r in imported] == list(registry.IMPORTED_FILES)
     assert rows["i3d"]["present"] is False and rows["i3d"]["file"] == str(patched.cached_path)
     assert rows["s3d"]["sha256_is_prefix"] is True
     (root / "w.pt").write_bytes(PAYLOAD)

@@ -104,7 +104,7 @@ def _list_rows() -> list[dict[str, Any]]:
             "size": path.stat().st_size if present else entry.size,
             "sha256": (recorded_sha256(path) if present else None) or entry.sha256,
             "sha256_is_prefix": entry.hash_is_prefix, "url": entry.url,
-            "imported_by": entry.imported_by,
+            "via": "import" if entry.imported_by else "fetch", "imported_by": entry.imported_by,
             "description": entry.description, "license": entry.license,
         })
     return rows
@@ -172,7 +172,7 @@ def _verify(args: argparse.Namespace) -> int:
     if match is None:
         if len(entries) == 1:
             verify_file(args.file, entries[0])   # its own message
-        raise WeightsError(args.file, f"SHA-256 {file_sha256(args.file)} matches none of the "
+        raise WeightsError(args.file, f"SHA-256 {file_sha256(args.file)} does not match the "
                            f"official {args.name} files ({', '.join(e.sha256 for e in entries)})")
     entry, sha = match, file_sha256(args.file)
     print(f"{args.file}: OK, this is the official {entry.name} file (sha256 {sha}): "
