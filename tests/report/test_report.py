@@ -12,7 +12,7 @@ import pytest
 from semioscope import DISCLAIMER
 from semioscope.core.geometry import Box
 from semioscope.core.results import Results
-from semioscope.core.trust import UNTRAINED_HEADLINE, UNVERIFIED_HEADLINE, assess
+from semioscope.core.trust import DEMO_HEADLINE, UNTRAINED_HEADLINE, UNVERIFIED_HEADLINE, assess
 from semioscope.report import CaseInfo, make_report, write_report
 from semioscope.report.content import WATERMARK
 from tests.report.conftest import DATE, PATIENT, SEIZURE, decompressed, metadata, page_texts, squash
@@ -105,7 +105,7 @@ def test_trained_model_has_no_watermark(small_video: Path) -> None:
 
 @pytest.mark.parametrize(("changes", "watermark"), [
     ({"classifier_trained": False}, UNTRAINED_HEADLINE),
-    ({"classifier_demo": True}, UNTRAINED_HEADLINE),
+    ({"classifier_demo": True}, DEMO_HEADLINE),
     ({"weights_status": "custom"}, UNVERIFIED_HEADLINE),
     ({"classifier_backbone_sha256": "ee" * 32, "backbone_override": True}, UNVERIFIED_HEADLINE),
 ])

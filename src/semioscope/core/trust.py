@@ -25,6 +25,8 @@ from semioscope.core.results.model import Inputs, Results
 UNTRAINED_CLASSIFIER_WARNING = "untrained classifier: random weights, the scores mean nothing"
 DEMO_TEXT = "demo model: trained on synthetic seizures, not on patients"
 UNTRAINED_HEADLINE = "UNTRAINED / DEMO MODEL \u2014 NOT FOR CLINICAL USE"
+#: a demo classifier on a real (pretrained) backbone: nothing is untrained, the data is synthetic
+DEMO_HEADLINE = "DEMO MODEL (SYNTHETIC DATA) \u2014 NOT FOR CLINICAL USE"
 UNVERIFIED_HEADLINE = "UNVERIFIED MODEL \u2014 NOT FOR CLINICAL USE"
 STALE_HEADLINE = "STALE RESULTS \u2014 ANALYSE AGAIN"
 #: texts 0.1.0 wrote into ``warnings``; the migration drops them (the rule says them now)
@@ -67,6 +69,8 @@ class Trust:
     def headline(self) -> str | None:
         """The short banner / watermark text; None for a clinically readable result."""
         codes = set(self.codes)
+        if codes & set(_MODEL_CODES) == {"demo_model"}:
+            return DEMO_HEADLINE
         if codes & set(_MODEL_CODES):
             return UNTRAINED_HEADLINE
         if codes - {"stale"}:
