@@ -78,6 +78,8 @@ def run_verify(args: argparse.Namespace) -> int:
           f"classifier {'trained' if meta.trained else 'UNTRAINED'} "
           f"(sha256 {pack.classifier_sha256[:12]}...), detector "
           f"{_detector_text(m['detector']) if pack.has_detector() else 'none'}")
+    if m["backbone"].get("weights_source"):
+        print(f"  backbone weights: {m['backbone']['weights_source']}")
     return 0
 
 

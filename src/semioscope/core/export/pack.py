@@ -63,6 +63,7 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
     from semioscope.core.models.backbone import load_backbone
     from semioscope.core.models.backbone_match import check_backbone_match
     from semioscope.core.models.classifier import load_classifier
+    from semioscope.core.models.registry import official_source
 
     say = progress or (lambda _text: None)
     out = Path(request.out)
@@ -81,6 +82,8 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
     try:
         say(f"converting the {backbone.name} backbone (about a minute)")
         backbone_entry = export_backbone(backbone, tmp)
+        backbone_entry["weights_source"] = official_source(backbone.name,
+                                                           backbone.weights_sha256)
         say("converting the classifier")
         export_classifier(model, tmp / "classifier.xml")
         shutil.copyfile(request.classifier, tmp / "classifier.semio")

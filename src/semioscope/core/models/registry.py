@@ -96,6 +96,15 @@ def official_files(name: str) -> list[WeightFile]:
     return files + ([IMPORTED_FILES[name]] if name in IMPORTED_FILES else [])
 
 
+def official_source(name: str, sha256: str | None) -> str | None:
+    """What the official file of model ``name`` with this hash is (its registry description
+    and licence), or None for any other file."""
+    for entry in official_files(name):
+        if sha256 and sha256.startswith(entry.sha256):
+            return f"{entry.description} ({entry.license})"
+    return None
+
+
 def weight_file(name: str) -> WeightFile:
     try:
         return WEIGHT_FILES[name]
