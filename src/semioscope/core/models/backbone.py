@@ -178,8 +178,10 @@ def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrain
     started = time.monotonic()
     if path is None:
         if not allow_untrained:
-            raise WeightsError(name, f"no weights: run `semioscope models fetch {name}` or pass "
-                                     "--weights PATH (or --allow-untrained for a smoke test)")
+            other = " (or `models import i3d`)" if name == "i3d" else ""
+            raise WeightsError(name, f"no weights: run `semioscope models fetch {name}`{other} "
+                                     "or pass --weights PATH (or --allow-untrained for a smoke "
+                                     "test)")
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             model = BUILDERS[name].build(None)

