@@ -27,8 +27,10 @@ weights: $(STAMP)
 demo: weights
 	$(BIN)/semioscope demo
 
+# ruff, then the import layers of pyproject.toml [tool.importlinter] (docs/ARCHITECTURE.md)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/semioscope/core
@@ -42,11 +44,11 @@ test: lint typecheck weights
 
 # the pictures in README/docs: synthetic montage, GUI screenshot, sample report pages (needs pdftoppm)
 docs-pictures: weights
-	$(BIN)/python -m semioscope.docs_pictures docs
+	$(BIN)/python -m semioscope.pictures.montage docs
 	$(BIN)/semioscope demo --no-gui
-	$(BIN)/python -m semioscope.app.screenshot docs/screenshot-review.png
-	$(BIN)/python -m semioscope.app.screenshot --evidence docs/screenshot-evidence.png
-	$(BIN)/python -m semioscope.report.sample docs
+	$(BIN)/python -m semioscope.pictures.review docs/screenshot-review.png
+	$(BIN)/python -m semioscope.pictures.review --evidence docs/screenshot-evidence.png
+	$(BIN)/python -m semioscope.pictures.report_pages docs
 
 bench: weights
 	$(BIN)/python bench/run_all.py

@@ -3,7 +3,7 @@
 :func:`synthetic_results` gives complete results with MADE-UP scores and metrics (real facts and
 hash when the video exists); :func:`write_synthetic_video` a 16-bit FFV1 video of a patient on a
 bed whose arm moves inside the span. The docs' sample pages come from a real demo run instead
-(``semioscope.report.sample``).
+(``semioscope.pictures.report_pages``).
 """
 
 from __future__ import annotations

@@ -80,8 +80,8 @@ def test_self_test_of_the_clinician_runtime_passes_without_torch(tmp_path) -> No
 
 
 def test_the_self_test_detector_check_fails_on_a_wrong_answer(tmp_path, monkeypatch) -> None:
-    from semioscope import selftest_openvino
     from semioscope.selftest import CheckFailed
+    from semioscope.selftest import openvino as selftest_openvino
 
     pack = selftest_openvino.make_selftest_pack(tmp_path / "pack")
     assert "ROIAlign" in selftest_openvino.check_openvino_detector(pack, 1)

@@ -83,10 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test()
     run = getattr(args, "_run", None)
     if run is None:  # no subcommand: the review window
-        from semioscope.commands import review
-
         args = parser.parse_args(["review", *args_list])
-        run = review.run
+        run = args._run
     try:
         return int(run(args) or 0)
     except SemioscopeError as exc:

@@ -470,7 +470,7 @@ def test_a_reader_that_ends_early_is_a_video_error() -> None:
 
 def test_session_cache_partial_results_and_an_early_first_window(
         tmp_path: Path, fake_backbone: list[Any]) -> None:
-    from semioscope.core.models.backbone_cache import BackboneCache
+    from semioscope.core.inference.backbone_cache import BackboneCache
 
     video = _video(tmp_path / "v.mkv", 300)       # 10 s: 5 windows
     cache = BackboneCache()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from semioscope.app.state import VideoSession
     from semioscope.app.timeline import Timeline
     from semioscope.app.verdict import VerdictPanel
-    from semioscope.core.models.backbone_cache import BackboneCache
+    from semioscope.core.inference.backbone_cache import BackboneCache
 
 
 class AnalysisControl:

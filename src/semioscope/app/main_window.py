@@ -33,7 +33,7 @@ from semioscope.app.settings import AppSettings
 from semioscope.app.state import VideoSession
 from semioscope.app.workers import CropWorker, DetectorFactory
 from semioscope.core.crop import editing
-from semioscope.core.models.backbone_cache import BackboneCache
+from semioscope.core.inference.backbone_cache import BackboneCache
 
 __all__ = ["VIDEO_FILTER", "MainWindow"]
 

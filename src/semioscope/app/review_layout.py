@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
 
     from semioscope.core.geometry import Box
-    from semioscope.core.models.backbone_cache import BackboneCache
+    from semioscope.core.inference.backbone_cache import BackboneCache
     from semioscope.core.results import PartialResults, Results
 
 BANNER_STYLE = ("background:#fff3cd;color:#5d4200;border:1px solid #e0b84c;"

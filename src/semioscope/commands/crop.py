@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from semioscope.commands.detector_choice import add_pack_argument, detector_from_args
 
 if TYPE_CHECKING:
-    from semioscope.core.crop import Detector, ManifestRow
+    from semioscope.core.crop import Detector
+    from semioscope.core.manifest import ManifestRow
 
 HELP = "find the patient and bed automatically and write a crop record (JSON)"
 
@@ -66,9 +67,9 @@ def run(args: argparse.Namespace) -> int:
 
     _check_args(args)
     if args.manifest:
-        from semioscope.core.crop import read_manifest
+        from semioscope.core.manifest import read_manifest
 
-        rows = read_manifest(args.manifest)  # check the manifest before loading a model
+        rows = read_manifest(args.manifest, videos_must_exist=False)  # before loading a model
         refuse_source_targets([args.out], [row.video for row in rows])
         return _run_batch(args, rows, detector_from_args(args))
     refuse_source_targets([args.out, args.preview], [args.video])

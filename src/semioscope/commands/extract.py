@@ -13,10 +13,9 @@ from pathlib import Path
 
 from semioscope.commands.backbone_options import add_backbone_arguments
 from semioscope.commands.engine import add_engine_arguments, check_engine_arguments
+from semioscope.commands.extract_ray import CHUNK_WINDOWS, RETRIES
 
 HELP = "compute and cache backbone features for every seizure of a training manifest"
-CHUNK_WINDOWS = 32
-RETRIES = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if not backbone.pretrained:
         print(f"semioscope: warning: {UNTRAINED_WARNING}", file=sys.stderr)
     if args.engine != "ray":
-        from semioscope.core.models.runtime import choose_runtime, with_runtime
+        from semioscope.core.inference.runtime import choose_runtime, with_runtime
 
         def notice(text: str) -> None:
             print(f"semioscope: {text}", file=sys.stderr, flush=True)

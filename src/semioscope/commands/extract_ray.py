@@ -15,12 +15,15 @@ from semioscope.core.training.manifest import Manifest
 #: windows per backbone call on a GPU worker when --batch-size is not given (the driver cannot
 #: see the workers' GPU memory; I3D needs about 4 GB at 8)
 GPU_BATCH = 8
+#: windows per task for a long video, and resubmissions of a failed task (--chunk-windows,
+#: --retries; `extract --help` shows them)
+CHUNK_WINDOWS = 32
+RETRIES = 2
 
 
 def run_ray(args: argparse.Namespace, manifest: Manifest, backbone: Any,
             progress: Callable[[int, int], None], bar: Any) -> int:
     """Extract on the Ray cluster; failed videos are named, one line each, and exit with 2."""
-    from semioscope.commands.extract import CHUNK_WINDOWS, RETRIES
     from semioscope.core import DEFAULT_BATCH_SIZE
     from semioscope.core.cluster.extract import BackboneSpec, extract_features_ray
     from semioscope.core.cluster.session import choose_device, plan_workers, ray_session

@@ -17,7 +17,7 @@ import numpy as np
 
 from semioscope.core import DEFAULT_BATCH_SIZE
 from semioscope.core.analysis.request import AnalysisRequest
-from semioscope.core.models.backbone_cache import BackboneCache
+from semioscope.core.inference.backbone_cache import BackboneCache
 from semioscope.core.models.backbone_match import check_backbone_match
 from semioscope.core.models.device import auto_batch_size
 from semioscope.errors import WeightsError
@@ -124,7 +124,7 @@ def _load_backbone(request: AnalysisRequest, warnings: list[str],
                    converting: Callable[[], None] | None) -> EngineBackbone:
     """The torch (or converted OpenVINO) backbone a request names, from ``backbones`` if given;
     a fall-back to torch is noted in ``warnings`` (so it is in the results)."""
-    from semioscope.core.models.runtime import load_for_inference
+    from semioscope.core.inference.runtime import load_for_inference
 
     model, options = request.model, request.options
     notes: list[str] = []

@@ -31,7 +31,7 @@ from semioscope.core.cancel import CancelToken
 from semioscope.core.features import Prefetcher, iter_window_features, start_preprocessing
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
-from semioscope.core.models.backbone_cache import BackboneCache
+from semioscope.core.inference.backbone_cache import BackboneCache
 from semioscope.core.results import MappingInfo, PartialResults, Results, SpanInfo, WindowResult
 from semioscope.core.video import VideoReader, open_video
 from semioscope.core.video.mapping import IntensityMapping, mapping_for

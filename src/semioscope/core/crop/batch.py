@@ -8,28 +8,33 @@ detector and weights from the same video bytes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.auto import auto_crop
 from semioscope.core.crop.detection import Detector
 from semioscope.core.crop.record import CropRecord
 from semioscope.core.hashing import file_sha256
-from semioscope.core.manifest import ManifestRow
-from semioscope.core.manifest import read_manifest as read_manifest_rows
 from semioscope.core.video import mapping_for, open_video
 from semioscope.errors import SemioscopeError
 
+
+class BatchRow(Protocol):
+    """A row the batch crops: a manifest's (``core.manifest.ManifestRow``), read with
+    ``read_manifest(path, videos_must_exist=False)`` so that a missing video is listed here."""
+
+    @property
+    def video(self) -> Path: ...
+    @property
+    def seizure_id(self) -> str: ...
+
+
 #: progress(position (1-based), total, row, what happened: "ok" | "needs_review" | "skipped ..." |
 #: "failed: ...")
-BatchProgress = Callable[[int, int, ManifestRow, str], None]
-
-
-def read_manifest(path: str | Path) -> list[ManifestRow]:
-    """The manifest's rows (``core/manifest.py``); a missing video is reported by the batch."""
-    return read_manifest_rows(path, videos_must_exist=False)
+BatchProgress = Callable[[int, int, BatchRow, str], None]
 
 
 @dataclass
@@ -68,7 +73,7 @@ def _current(record_path: Path, detector: Detector, video_sha: str) -> CropRecor
     return record if record.matches(detector.name, detector.weights_sha256, video_sha) else None
 
 
-def batch_crop(rows: list[ManifestRow], out_dir: str | Path, detector: Detector, *,
+def batch_crop(rows: Sequence[BatchRow], out_dir: str | Path, detector: Detector, *,
                frames: int = 5, seconds: float = 3.0, mapping_name: str = "kinect",
                cancel: CancelToken | None = None,
                progress: BatchProgress | None = None) -> BatchSummary:

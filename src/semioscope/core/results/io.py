@@ -167,7 +167,7 @@ def check(results: Results) -> None:
 def _migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
     """0.1.0 files: add what the model now records; trust texts leave ``warnings``."""
     from semioscope.core.models.registry import weights_status
-    from semioscope.core.trust import TRUST_TEXTS
+    from semioscope.core.results.trust import TRUST_TEXTS
 
     data = dict(data)
     model = data.get("model")
@@ -222,7 +222,7 @@ def results_from_dict(data: Any, subject: str | os.PathLike[str] = "results") ->
 
 def results_to_dict(results: Results) -> dict[str, Any]:
     """The JSON object written for ``results`` (current format, with the trust assessment)."""
-    from semioscope.core.trust import assess
+    from semioscope.core.results.trust import assess
 
     trust = assess(results)
     return {"format": RESULTS_FORMAT, **to_json(results),

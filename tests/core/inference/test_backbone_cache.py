@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from semioscope.core.inference.backbone_cache import BackboneCache
 from semioscope.core.models import backbone as backbone_module
-from semioscope.core.models.backbone_cache import BackboneCache
 from semioscope.errors import WeightsError
 
 

@@ -61,10 +61,10 @@ class BackboneCache:
             device: str = "auto", runtime: str = "auto", notice: Any = None) -> Any:
         """The cached backbone for these settings, loading it (under the lock) if needed.
 
-        Loading is :func:`~semioscope.core.models.runtime.load_for_inference` (the torch network,
+        Loading is :func:`~semioscope.core.inference.runtime.load_for_inference` (the torch network,
         then the runtime chosen for it); its errors pass through, and nothing is cached then.
         """
-        from semioscope.core.models.runtime import load_for_inference
+        from semioscope.core.inference.runtime import load_for_inference
 
         key = _key(name, weights, allow_untrained, threads, seed, device, runtime)
         with self._lock:

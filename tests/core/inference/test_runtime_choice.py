@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from semioscope.core.models import runtime as runtime_mod
-from semioscope.core.models.runtime import choose_runtime, with_runtime
+from semioscope.core.inference import runtime as runtime_mod
+from semioscope.core.inference.runtime import choose_runtime, with_runtime
 from semioscope.core.runtime.backbone import OpenVINOBackbone
 from semioscope.errors import SemioscopeError
 

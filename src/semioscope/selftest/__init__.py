@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from semioscope.selftest.check import CheckFailed
+
 if TYPE_CHECKING:
     from semioscope.core.results import Results
 
@@ -30,10 +32,6 @@ if TYPE_CHECKING:
 CLIP_SECONDS = 1.5
 #: how long the window may take to show the first frame and the crop
 WINDOW_TIMEOUT_S = 30.0
-
-
-class CheckFailed(Exception):
-    """A check found something wrong (the message is printed after FAIL)."""
 
 
 @dataclass
@@ -81,7 +79,7 @@ def check_resources(ctx: Context) -> str:
 def check_clip(ctx: Context) -> str:
     """FFV1 encoding through PyAV/FFmpeg and the synthetic scene renderer."""
     from semioscope.core.synth import render_seizure
-    from semioscope.selftest_openvino import has_torch, make_selftest_pack
+    from semioscope.selftest.openvino import has_torch, make_selftest_pack
 
     ctx.clip = ctx.work / "selftest_tle.mkv"
     truth = render_seizure(ctx.clip, "TLE", seconds=CLIP_SECONDS, seed=7)
@@ -125,10 +123,10 @@ def check_engine(ctx: Context) -> str:
 
 def check_detector(ctx: Context) -> str:
     """torchvision's compiled ops (nms, roi_align): the automatic crop fails without them."""
-    from semioscope.selftest_openvino import has_torch
+    from semioscope.selftest.openvino import has_torch
 
     if not has_torch():  # the clinician runtime: a pack's detector on OpenVINO
-        from semioscope.selftest_openvino import check_openvino_detector
+        from semioscope.selftest.openvino import check_openvino_detector
 
         return check_openvino_detector(ctx.classifier, ctx.threads)
     import numpy as np
@@ -170,82 +168,15 @@ def check_report(ctx: Context) -> str:
 def check_window(ctx: Context) -> str:
     """The review window opens the clip, shows its first frame and its crop, then closes."""
     from semioscope.app.qtfix import offscreen_size_hint_warnings_hidden
+    from semioscope.app.selfcheck import WindowCheckError, open_in_window
 
     if ctx.clip is None:
         raise CheckFailed("no clip (the clip check failed)")
-    with offscreen_size_hint_warnings_hidden():
-        return _open_in_window(ctx, ctx.clip)
-
-
-def _open_in_window(ctx: Context, clip: Path) -> str:
-    """The body of :func:`check_window`: the real MainWindow, dialogs turned into a list."""
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from semioscope.app.main_window import MainWindow
-    from semioscope.app.settings import AppSettings
-    from semioscope.core.crop import TruthDetector
-    from semioscope.resources import ICON_PNG, resource_path
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    icon = QIcon(str(resource_path(ICON_PNG)))
-    if icon.isNull():
-        raise CheckFailed(f"Qt cannot load {ICON_PNG}")
-    settings = AppSettings(classifier_path=str(ctx.classifier or ""), allow_untrained=True,
-                           threads=ctx.threads)
-    window = MainWindow(settings=settings, detector_factory=lambda: TruthDetector().for_video(clip),
-                        warm_torch=False)
-    errors: list[str] = []
-    window.show_error = lambda title, message: errors.append(f"{title}: {message}")  # type: ignore[method-assign]
     try:
-        window.setWindowIcon(icon)
-        window.show()
-        if not window.open_video(clip):
-            raise CheckFailed("could not open the clip: " + "; ".join(errors))
-
-        def ready() -> bool:
-            s = window.session
-            return bool(errors) or (s is not None and s.crop is not None
-                                    and window.view.shown_frame == 0)
-
-        end = time.monotonic() + WINDOW_TIMEOUT_S
-        while not ready() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-        if errors:
-            raise CheckFailed("; ".join(errors))
-        if not ready():
-            raise CheckFailed(f"no frame and crop shown within {WINDOW_TIMEOUT_S:g} s")
-    finally:
-        window.close()
-        app.processEvents()
-    return f"Qt platform {app.platformName()}"  # type: ignore[attr-defined]
-
-
-def display_plugin_note() -> str | None:
-    """Why the X11 plugin could not load here, or None: the checks run offscreen, a desktop not.
-
-    Qt's xcb plugin needs system libraries (libxcb-cursor0, libxcb-icccm4, ...) that a venv does
-    not carry, and a bundle only when the build machine had them; a workstation without them shows
-    no window. Only a note: servers and build machines legitimately lack them.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    from PySide6.QtCore import QLibraryInfo
-
-    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
-    xcb = plugins / "platforms" / "libqxcb.so"
-    if not xcb.is_file():
-        return f"no X11 display plugin at {xcb}"
-    try:
-        ctypes.CDLL(str(xcb))
-    except OSError as exc:
-        reason = exc.__cause__ or exc  # a PyInstaller bundle wraps the loader's message
-        return (f"the X11 display plugin cannot load here ({reason}); install the xcb libraries "
-                "listed in installers/README.md before opening the review window on a desktop")
-    return None
+        with offscreen_size_hint_warnings_hidden():
+            return open_in_window(ctx.clip, ctx.classifier, ctx.threads, WINDOW_TIMEOUT_S)
+    except WindowCheckError as exc:
+        raise CheckFailed(str(exc)) from None
 
 
 #: (label, name of the check function); looked up at run time so tests can replace one
@@ -295,6 +226,8 @@ def run_self_test(out: TextIO | None = None, threads: int | None = None) -> int:
             extra = f", {detail}" if detail else ""
             say(f"{label} ... pass ({time.monotonic() - t0:.1f} s{extra})")
         try:
+            from semioscope.app.selfcheck import display_plugin_note
+
             note = display_plugin_note()
         except Exception as exc:  # noqa: BLE001 - a note must never fail the self-test
             note = f"could not check the X11 display plugin: {_describe(exc)}"

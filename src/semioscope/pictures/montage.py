@@ -1,6 +1,6 @@
 """Pictures for the documentation, made from the synthetic generator (no patient data).
 
-    python -m semioscope.docs_pictures docs
+    python -m semioscope.pictures.montage docs
 
 writes ``docs/montage-synthetic.png``: an FLE-like and a TLE-like synthetic seizure, five frames
 across each, shown through the fixed Kinect mapping as the review window shows them.

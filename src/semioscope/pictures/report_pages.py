@@ -1,8 +1,8 @@
 """The sample report pages of the docs, from a real demo run.
 
-    python -m semioscope.report.sample docs          # docs/report-page-1.png, -2, ...
-    python -m semioscope.report.sample docs --pdf     # also keep docs/sample-report.pdf
-    python -m semioscope.report.sample /tmp/x --deidentify   # report-deid-page-N.png
+    python -m semioscope.pictures.report_pages docs          # docs/report-page-1.png, -2, ...
+    python -m semioscope.pictures.report_pages docs --pdf     # also keep docs/sample-report.pdf
+    python -m semioscope.pictures.report_pages /tmp/x --deidentify   # report-deid-page-N.png
 
 The pages are the case report of the demo's held-out seizure (``semioscope demo`` builds it:
 synthetic data, untrained backbone, a demo model with its real cross-validation), so nothing on

@@ -118,7 +118,7 @@ def make_selftest_pack(folder: Path) -> Path:
 def check_openvino_detector(pack: Path | None, threads: int) -> str:
     """The self-test pack's detector on a frame with a known answer (bright lower right)."""
     from semioscope.core.runtime.pack import ModelPack
-    from semioscope.selftest import CheckFailed
+    from semioscope.selftest.check import CheckFailed
 
     if pack is None:
         raise CheckFailed("no model pack (the engine check failed)")
