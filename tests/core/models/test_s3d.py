@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from semioscope.core.models.s3d import S3D_MIN_FRAMES, S3D_WEIGHTS, S3DFeatures, s3d, s3d_timesteps
+from semioscope.core.models.s3d import (
+    S3D_LAYER_MIN_FRAMES,
+    S3D_WEIGHTS,
+    S3DFeatures,
+    s3d,
+    s3d_timesteps,
+)
 from semioscope.errors import WeightsError
 
 torch.set_num_threads(2)
@@ -39,7 +45,7 @@ def test_timesteps_formula_matches_the_network(model: S3DFeatures, frames: int) 
 
 def test_short_clip_is_lengthened_with_its_last_frame(model: S3DFeatures) -> None:
     x = clip(10)
-    longer = torch.cat([x, x[:, :, -1:].expand(-1, -1, S3D_MIN_FRAMES - 10, -1, -1)], dim=2)
+    longer = torch.cat([x, x[:, :, -1:].expand(-1, -1, S3D_LAYER_MIN_FRAMES - 10, -1, -1)], dim=2)
     with torch.inference_mode():
         assert torch.equal(model.extract_features(x), model.extract_features(longer))
 

@@ -11,11 +11,10 @@ from semioscope.core.models.registry import weight_file
 from semioscope.core.models.s3d import S3DFeatures
 from semioscope.core.models.weights import (
     BACKBONE_WEIGHTS,
-    WINDOW_FRAMES,
     BackboneWeights,
     backbone_weights,
 )
-from semioscope.core.windows import MIN_WINDOW_FRAMES
+from semioscope.core.windows import MIN_WINDOW_FRAMES, WINDOW_FRAMES
 
 torch.set_num_threads(2)
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.auto import auto_crop
@@ -20,6 +20,8 @@ from semioscope.core.crop.record import CropRecord
 from semioscope.core.hashing import file_sha256
 from semioscope.core.video import mapping_for, open_video
 from semioscope.errors import SemioscopeError
+
+Item = TypeVar("Item")
 
 
 class BatchRow(Protocol):
@@ -73,6 +75,34 @@ def _current(record_path: Path, detector: Detector, video_sha: str) -> CropRecor
     return record if record.matches(detector.name, detector.weights_sha256, video_sha) else None
 
 
+def crop_video(path: Path, detector: Detector, *, frames: int, seconds: float,
+               mapping_name: str, cancel: CancelToken | None, video_sha256: str) -> CropRecord:
+    """One video's automatic crop: the step of the manifest batch and of ``project crop``."""
+    with open_video(path) as reader:
+        return auto_crop(reader, detector, frames=frames, seconds=seconds,
+                         mapping=mapping_for(reader, mapping_name), cancel=cancel,
+                         video_sha256=video_sha256)
+
+
+def each_resumably(items: Sequence[Item], step: Callable[[Item], tuple[Item, str]],
+                   failed: list[tuple[str, str]], name: Callable[[Item], str], *,
+                   cancel: CancelToken | None,
+                   progress: Callable[[int, int, Item, str], None] | None) -> None:
+    """The one batch loop: ``step(item) -> (item as it is now, what happened)`` for each item;
+    one item's SemioscopeError is listed in ``failed`` as ``(name, message)`` and the others go
+    on; a cancel stops between items. What is done is kept, so a rerun resumes."""
+    for position, item in enumerate(items, start=1):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            item, what = step(item)
+        except SemioscopeError as exc:
+            failed.append((name(item), str(exc)))
+            what = f"failed: {exc}"
+        if progress is not None:
+            progress(position, len(items), item, what)
+
+
 def batch_crop(rows: Sequence[BatchRow], out_dir: str | Path, detector: Detector, *,
                frames: int = 5, seconds: float = 3.0, mapping_name: str = "kinect",
                cancel: CancelToken | None = None,
@@ -82,31 +112,25 @@ def batch_crop(rows: Sequence[BatchRow], out_dir: str | Path, detector: Detector
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(total=len(rows))
-    for position, row in enumerate(rows, start=1):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+
+    def step(row: BatchRow) -> tuple[BatchRow, str]:
+        if not row.video.exists():
+            raise SemioscopeError(row.video, "no such video")
+        sha = file_sha256(row.video)
         target = out_dir / f"{row.seizure_id}.json"
-        try:
-            if not row.video.exists():
-                raise SemioscopeError(row.video, "no such video")
-            sha = file_sha256(row.video)
-            record = _current(target, detector, sha)
-            what = "skipped (up to date)"
-            if record is None:
-                with open_video(row.video) as reader:
-                    record = auto_crop(reader, detector, frames=frames, seconds=seconds,
-                                       mapping=mapping_for(reader, mapping_name), cancel=cancel,
-                                       video_sha256=sha)
-                record.save(target)
-                summary.made += 1
-                what = record.status
-            else:
-                summary.skipped += 1
-        except SemioscopeError as exc:
-            summary.failed.append((row.seizure_id, str(exc)))
-            what = f"failed: {exc}"
+        record = _current(target, detector, sha)
+        what = "skipped (up to date)"
+        if record is None:
+            record = crop_video(row.video, detector, frames=frames, seconds=seconds,
+                                mapping_name=mapping_name, cancel=cancel, video_sha256=sha)
+            record.save(target)
+            summary.made += 1
+            what = record.status
         else:
-            summary.count(record)
-        if progress is not None:
-            progress(position, len(rows), row, what)
+            summary.skipped += 1
+        summary.count(record)
+        return row, what
+
+    each_resumably(rows, step, summary.failed, lambda row: row.seizure_id, cancel=cancel,
+                   progress=progress)
     return summary

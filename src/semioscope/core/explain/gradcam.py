@@ -76,11 +76,9 @@ def _torch_maps(backbone: Any, clips: torch.Tensor) -> torch.Tensor:
         if backbone.name == "i3d":
             y = model.trunk(x)
         else:
-            from semioscope.core.models.s3d import S3D_MIN_FRAMES
+            from semioscope.core.models.s3d import extend_clip
 
-            if x.shape[2] < S3D_MIN_FRAMES:
-                tail = x[:, :, -1:].expand(-1, -1, S3D_MIN_FRAMES - x.shape[2], -1, -1)
-                x = torch.cat([x, tail], dim=2)
+            x = extend_clip(x)
             if x.shape[1] == 1:
                 x = x.expand(-1, 3, -1, -1, -1)
             y = model.features(model.normalise(x))

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from semioscope.core.models.backbone import Backbone
-from semioscope.core.models.timesteps import S3D_MIN_FRAMES
+from semioscope.core.models.timesteps import S3D_LAYER_MIN_FRAMES
 from semioscope.core.runtime.ov import import_openvino
 
 __all__ = ["convert_backbone", "export_backbone"]
@@ -53,7 +53,7 @@ def convert_backbone(backbone: Backbone, *, size: int = 224) -> Any:
         return convert_i3d(backbone.model, size=size, channels=input_channels(backbone))
     ov = import_openvino()
     head = _S3DHead(copy.deepcopy(backbone.model).to(memory_format=torch.contiguous_format))
-    example = torch.zeros(1, 3, S3D_MIN_FRAMES + 3, size, size)
+    example = torch.zeros(1, 3, S3D_LAYER_MIN_FRAMES + 3, size, size)
     with torch.no_grad():
         return ov.convert_model(head.eval(), example_input=example,
                                 input=[ov.PartialShape([-1, 3, -1, -1, -1])])
@@ -68,6 +68,6 @@ def export_backbone(backbone: Backbone, folder: Path, *, size: int = 224) -> dic
     return {
         "name": backbone.name, "ir": xml.name, "pretrained": bool(backbone.pretrained),
         "weights_sha256": backbone.weights_sha256,
-        "extend_to": S3D_MIN_FRAMES if backbone.name == "s3d" else None,
+        "extend_to": S3D_LAYER_MIN_FRAMES if backbone.name == "s3d" else None,
         "channels": input_channels(backbone),
     }

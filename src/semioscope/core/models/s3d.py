@@ -15,7 +15,7 @@ import torch
 from torchvision.models.video.s3d import S3D
 
 from semioscope.core.models.registry import load_state_dict_file
-from semioscope.core.models.timesteps import S3D_MIN_FRAMES, s3d_timesteps
+from semioscope.core.models.timesteps import S3D_LAYER_MIN_FRAMES, s3d_timesteps
 from semioscope.core.models.weights import S3D_WEIGHTS
 
 __all__ = ["S3DFeatures", "s3d", "s3d_timesteps"]
@@ -38,18 +38,24 @@ class S3DFeatures(S3D):
     def extract_features(self, x: torch.Tensor) -> torch.Tensor:
         """``features`` then ``avgpool`` ((2, 7, 7), stride 1): (N, 3, T, 224, 224) -> (N, T', 1024).
 
-        Clips shorter than :data:`S3D_MIN_FRAMES` are lengthened by repeating their last frame
+        Clips shorter than :data:`S3D_LAYER_MIN_FRAMES` are lengthened by repeating their last frame
         (the layers cannot take fewer), giving one time step.
         """
-        if x.shape[2] < S3D_MIN_FRAMES:
-            tail = x[:, :, -1:].expand(-1, -1, S3D_MIN_FRAMES - x.shape[2], -1, -1)
-            x = torch.cat([x, tail], dim=2)
-        y = self.features(self.normalise(x))
+        y = self.features(self.normalise(extend_clip(x)))
         y = torch.nn.functional.avg_pool3d(y, (2, min(7, y.shape[3]), min(7, y.shape[4])),
                                            stride=1)
         if y.shape[3] != 1 or y.shape[4] != 1:
             raise ValueError(f"input {tuple(x.shape[3:])} is larger than 224x224")
         return y.flatten(2).transpose(1, 2)
+
+
+def extend_clip(x: torch.Tensor) -> torch.Tensor:
+    """``(N, C, T, H, W)`` lengthened to :data:`S3D_LAYER_MIN_FRAMES` by repeating its last
+    frame when shorter (the one padding rule: the features and Grad-CAM's maps both use it)."""
+    if x.shape[2] >= S3D_LAYER_MIN_FRAMES:
+        return x
+    tail = x[:, :, -1:].expand(-1, -1, S3D_LAYER_MIN_FRAMES - x.shape[2], -1, -1)
+    return torch.cat([x, tail], dim=2)
 
 
 def s3d(*, weights: Path | None = None, **kwargs: Any) -> S3DFeatures:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["S3D_MIN_FRAMES", "i3d_timesteps", "s3d_timesteps", "timesteps"]
+__all__ = ["S3D_LAYER_MIN_FRAMES", "i3d_timesteps", "s3d_timesteps", "timesteps"]
 
-#: the shortest clip S3D's layers accept (stride-2 stem, two stride-2 pools, (2,7,7) avg-pool)
-S3D_MIN_FRAMES = 13
+#: the shortest clip S3D's *layers* accept (stride-2 stem, two stride-2 pools, (2,7,7) avg-pool);
+#: the backbone itself accepts any window (``weights.min_frames``, the window rule's 10) and
+#: lengthens a shorter clip to this by repeating its last frame (``s3d.extend_clip``)
+S3D_LAYER_MIN_FRAMES = 13
 
 
 def i3d_timesteps(n_frames: int) -> int:
@@ -24,7 +26,7 @@ def i3d_timesteps(n_frames: int) -> int:
 
 def s3d_timesteps(n_frames: int) -> int:
     """Feature steps for a clip of ``n_frames`` (floor-style padding: 60 frames -> 6)."""
-    t = max(n_frames, S3D_MIN_FRAMES)
+    t = max(n_frames, S3D_LAYER_MIN_FRAMES)
     t = (t - 1) // 2 + 1        # stem: kernel 7, stride 2, padding 3
     t = (t - 1) // 2 + 1        # MaxPool 3x3x3, stride 2, padding 1
     t = (t - 2) // 2 + 1        # MaxPool 2x2x2, stride 2

@@ -13,9 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from semioscope.core.models.registry import WEIGHT_FILES, WeightFile
-
-#: frames of one 2-s analysis window at 30 fps (the paper's sample)
-WINDOW_FRAMES = 60
+from semioscope.core.windows import MIN_WINDOW_FRAMES
 
 
 @dataclass(frozen=True)
@@ -30,8 +28,8 @@ class BackboneWeights:
 
     file: WeightFile
     feature_dim: int
-    steps_per_window: int        # feature steps of one :data:`WINDOW_FRAMES` clip
-    min_frames: int              # the shortest clip ``Backbone.features`` accepts
+    steps_per_window: int        # feature steps of one :data:`~semioscope.core.windows.WINDOW_FRAMES` clip
+    min_frames: int              # the shortest clip ``Backbone.features`` accepts (a window's)
     mean: tuple[float, float, float] = (0.5, 0.5, 0.5)
     std: tuple[float, float, float] = (0.5, 0.5, 0.5)
     input_size: tuple[int, int] = (224, 224)
@@ -60,9 +58,9 @@ class S3DWeights(BackboneWeights):
 
 
 I3D_WEIGHTS = I3DWeights(file=WEIGHT_FILES["i3d"], feature_dim=1024, steps_per_window=7,
-                         min_frames=10)
+                         min_frames=MIN_WINDOW_FRAMES)
 S3D_WEIGHTS = S3DWeights(file=WEIGHT_FILES["s3d"], feature_dim=1024, steps_per_window=6,
-                         min_frames=10, mean=(0.43216, 0.394666, 0.37645),
+                         min_frames=MIN_WINDOW_FRAMES, mean=(0.43216, 0.394666, 0.37645),
                          std=(0.22803, 0.22145, 0.216989))
 
 class DescribedByWeights:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from semioscope.core.cancel import CancelToken
-from semioscope.core.crop import Detector, auto_crop
+from semioscope.core.crop import Detector
+from semioscope.core.crop.batch import crop_video, each_resumably
 from semioscope.core.project.model import HUMAN_STATUSES, VideoRow
 from semioscope.core.project.store import ProjectStore
-from semioscope.core.video import mapping_for, open_video
 from semioscope.errors import SemioscopeError
 
 #: progress(position (1-based), total, row, what happened)
@@ -52,10 +52,8 @@ def _crop_one(store: ProjectStore, row: VideoRow, detector: Detector, frames: in
         raise SemioscopeError(path, "no such video (moved? try `semioscope project relink`)")
     if path.is_file() and path.stat().st_size != row.size:
         raise SemioscopeError(path, "the file changed since it entered the project (size differs)")
-    with open_video(path) as reader:
-        record = auto_crop(reader, detector, frames=frames, seconds=seconds,
-                           mapping=mapping_for(reader, mapping_name), cancel=cancel,
-                           video_sha256=row.sha256)
+    record = crop_video(path, detector, frames=frames, seconds=seconds,
+                        mapping_name=mapping_name, cancel=cancel, video_sha256=row.sha256)
     return store.set_auto_record(row.id, record.to_dict())
 
 
@@ -66,25 +64,19 @@ def crop_project(store: ProjectStore, detector: Detector, *, frames: int = 5,
     """Crop what needs cropping; one video's problem does not stop the others."""
     rows = store.rows()
     summary = ProjectCropSummary(total=len(rows))
-    for position, row in enumerate(rows, start=1):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+
+    def step(row: VideoRow) -> tuple[VideoRow, str]:
         if row.status in HUMAN_STATUSES:
             summary.kept_manual += 1
-            what = f"kept ({row.status} by a person)"
-        elif is_current(row, detector):
+            return row, f"kept ({row.status} by a person)"
+        if is_current(row, detector):
             summary.up_to_date += 1
-            what = "up to date"
-        else:
-            try:
-                row = _crop_one(store, row, detector, frames, seconds, mapping_name, cancel)
-            except SemioscopeError as exc:
-                summary.failed.append((row.seizure_id, str(exc)))
-                what = f"failed: {exc}"
-            else:
-                summary.made += 1
-                summary.statuses[row.status] += 1
-                what = row.status
-        if progress is not None:
-            progress(position, len(rows), row, what)
+            return row, "up to date"
+        row = _crop_one(store, row, detector, frames, seconds, mapping_name, cancel)
+        summary.made += 1
+        summary.statuses[row.status] += 1
+        return row, row.status
+
+    each_resumably(rows, step, summary.failed, lambda row: row.seizure_id, cancel=cancel,
+                   progress=progress)
     return summary

@@ -95,14 +95,15 @@ def predict(model: Any, X: np.ndarray, batch: int = 2048) -> np.ndarray:
     return torch.cat(out).numpy().astype(np.float64) if out else np.zeros(0)
 
 
-def resolve_device(name: str) -> str:
-    import torch
+def training_device(name: str) -> str:
+    """The torch device for the config's ``device`` (``models.device.resolve_device``'s rule),
+    a refusal naming the config."""
+    from semioscope.core.models.device import resolve_device
 
-    if name == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
-        raise SemioscopeError("config", "device = \"cuda\" but no CUDA GPU is available")
-    return name
+    try:
+        return resolve_device(name).torch_device
+    except SemioscopeError as exc:
+        raise SemioscopeError("config", f"device = {name!r}: {exc.message}") from None
 
 
 def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
@@ -114,7 +115,7 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
 
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
-    device = resolve_device(config.device)
+    device = training_device(config.device)
     factory = model_factory or functools.partial(default_model_factory, steps=X.shape[1])
     model = factory(config, X.shape[2]).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(config.beta1, config.beta2))
