@@ -27,7 +27,7 @@ def detector_weights(pack: Path) -> Path:
 
 
 def _lively_detector_file(folder: Path) -> Path:
-    from semioscope.core.crop import to_rgb
+    from semioscope.core.crop import mapped_rgb
     from semioscope.core.synth.render import render_seizure
     from semioscope.core.video import mapping_for, open_video
     from tests.lively_detector import save_lively_weights
@@ -35,7 +35,7 @@ def _lively_detector_file(folder: Path) -> Path:
     video = folder / "crop.mkv"
     render_seizure(video, "TLE", seconds=1.5, seed=3)
     with open_video(video) as reader:
-        frame = to_rgb(reader.read(0), mapping_for(reader, "kinect"))
+        frame = mapped_rgb(reader.read(0), mapping_for(reader, "kinect"))
     return save_lively_weights(DETECTOR, folder / "detector.pth", frame=frame,
                                person_bias=5.0, bed_bias=5.0)
 

@@ -209,7 +209,10 @@ def _check_stamp(layout: DemoLayout, size: DemoSize, pretrained: bool,
 
 
 def build(layout: DemoLayout, size: DemoSize, say: Callable[[str], None] = print) -> list[str]:
-    """Make every missing product of the demo through the CLI; returns timing lines."""
+    """Make every missing product of the demo through the CLI; returns timing lines.
+
+    Long because it is the demo's script: one CLI step after another, each with its own
+    up-to-date check."""
     from semioscope.core.atomic import write_text
 
     pretrained = pretrained_available()
@@ -279,18 +282,19 @@ def build(layout: DemoLayout, size: DemoSize, say: Callable[[str], None] = print
 def verdict_line(layout: DemoLayout) -> str:
     """The held-out seizure's verdict next to the class it was synthesised as."""
     from semioscope.core.jsonfile import read_json
+    from semioscope.core.results import load_results
 
     truth = str(read_json(layout.truth, "synthetic ground truth")["label"])
-    summary = read_json(layout.results, "results")["summary"]
-    label = str(summary["label"])
+    summary = load_results(layout.results).summary
+    label = summary.label
     judged = "correct" if label == truth else "WRONG" if label != "uncertain" else "undecided"
     backbone = "pretrained" if pretrained_available() else "UNTRAINED"
     return (f"held-out SYNTHETIC seizure, synthesised as {truth}: verdict {label} "
-            f"(mean P(TLE) {float(summary['p_tle_mean']):.2f}), {judged}; {backbone} backbone, "
+            f"(mean P(TLE) {summary.p_tle_mean:.2f}), {judged}; {backbone} backbone, "
             "demo model trained on synthetic data: not for clinical use")
 
 
-def write_report(layout: DemoLayout, out: Path) -> Path:
+def write_demo_report(layout: DemoLayout, out: Path) -> Path:
     """The PDF case report of the held-out seizure (headless, no display needed)."""
     _cli(["report", str(layout.results), "--out", str(out), "--patient", "DEMO-HELDOUT",
           "--seizure", "DEMO-S01", "--reviewer", "semioscope demo",
@@ -316,15 +320,14 @@ def has_display() -> bool:
 def restore_review_state(layout: DemoLayout) -> None:
     """Store crop, span and results for the held-out video so the window opens filled in."""
     from semioscope.core.crop import sidecar
+    from semioscope.core.crop.record import read_crop_file
     from semioscope.core.hashing import file_sha256
-    from semioscope.core.jsonfile import read_json
     from semioscope.core.results import load_results
     from semioscope.core.video_state import VideoState, save_state
 
-    crop = sidecar.from_record(read_json(layout.crop, "crop record"))
-    results = load_results(layout.results)
-    if isinstance(results.saliency, dict):   # the window finds the maps wherever it runs
-        results.saliency["file"] = str(layout.results.parent / results.saliency["file"])
+    crop = read_crop_file(layout.crop)
+    # the window finds the maps wherever it runs
+    results = load_results(layout.results).with_saliency_in(layout.results.parent)
     # the span exactly as analysed (the truth's, snapped to frames): the results are not stale
     save_state(VideoState(file_sha256(layout.video), crop=sidecar.to_sidecar(crop),
                           span=(results.span.onset_s, results.span.offset_s), results=results))
@@ -353,10 +356,10 @@ def run(folder: Path | None = None, *, quick: bool = False, fresh: bool = False,
     print(f"training: {SMALL_DATA_NOTE}")
     print(verdict_line(layout))
     if report is not None:
-        print(f"case report: {write_report(layout, report)}")
+        print(f"case report: {write_demo_report(layout, report)}")
         return 0
     if no_gui or not has_display():
-        pdf = write_report(layout, layout.root / "heldout_report.pdf")
+        pdf = write_demo_report(layout, layout.root / "heldout_report.pdf")
         from semioscope.app.screenshot import grab_review
 
         png = grab_review(layout.video, layout.root / "heldout_review.png",

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from semioscope.cli import main
-from semioscope.core.crop import auto_crop, load_detector, to_rgb
+from semioscope.core.crop import auto_crop, load_detector, mapped_rgb
 from semioscope.core.hashing import file_sha256
 from semioscope.core.runtime.pack import ModelPack
 from semioscope.core.video import mapping_for, open_video
@@ -49,7 +49,7 @@ def test_openvino_boxes_within_half_a_pixel_of_torch(model_pack, torch_detector)
     compared = 0
     with open_video(crop_video(pack)) as reader:
         mapping = mapping_for(reader, "kinect")
-        frames = [to_rgb(reader.read(i), mapping) for i in (0, 20, 44)]
+        frames = [mapped_rgb(reader.read(i), mapping) for i in (0, 20, 44)]
         # another size than the trace's 424 x 512: the IR's resizing must follow the frame
         frames.append(np.ascontiguousarray(frames[1][40:340, 30:430]))
         for rgb in frames:

@@ -1,16 +1,14 @@
-"""The engine: streaming features (stand-in backbone) and analyze() end to end (real models)."""
+"""analyze() end to end: the request, its checks and the results (stand-in and real models)."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import torch
 
 from semioscope import UNTRAINED_WARNING
 from semioscope.core.analysis import (
@@ -23,10 +21,8 @@ from semioscope.core.analysis import (
 )
 from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.editing import Crop
-from semioscope.core.features import iter_window_features
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
-from semioscope.core.models.device import Device
 from semioscope.core.preprocess import preprocess_gray
 from semioscope.core.results import (
     PartialResults,
@@ -36,170 +32,8 @@ from semioscope.core.results import (
     validate_results,
 )
 from semioscope.core.trust import assess
-from semioscope.core.video.base import VideoProperties, VideoReader
-from semioscope.core.video.mapping import KINECT
-from semioscope.core.windows import plan_windows
-from semioscope.errors import CancelledError, SemioscopeError, VideoError, WeightsError
-
-
-class ArrayReader(VideoReader):
-    """In-memory frames; counts how far decoding has gone; can fail at a given frame."""
-
-    def __init__(self, frames: np.ndarray, fps: float = 30.0, fail_at: int | None = None):
-        self.frames = frames
-        self.fail_at = fail_at
-        self.decoded = 0
-        self.properties = VideoProperties(
-            path="mem.mkv", frames=len(frames), fps=fps, width=frames.shape[2],
-            height=frames.shape[1], bit_depth=16, duration_s=len(frames) / fps, backend="mem")
-
-    def read(self, index: int) -> np.ndarray:
-        return self.frames[self._check_index(index)]
-
-    def iter_chunks(self, start: int = 0, stop: int | None = None,
-                    chunk: int = 60) -> Iterator[np.ndarray]:
-        start, stop = self._clamp_range(start, stop)
-        for i in range(start, stop, chunk):
-            end = min(i + chunk, stop)
-            if self.fail_at is not None and end > self.fail_at:
-                raise VideoError("mem.mkv", f"corrupt data near frame {self.fail_at}")
-            self.decoded = end
-            yield self.frames[i:end]
-
-
-class MeanBackbone:
-    """Features = per-frame-pair mean of the clip, so each output identifies its input frames."""
-
-    name = "fake"
-    pretrained = False
-    weights_sha256 = None
-    device = Device("cpu")
-
-    def __init__(self) -> None:
-        self.batches: list[tuple[int, ...]] = []
-        self.clips: list[np.ndarray] = []
-
-    def features(self, clips: torch.Tensor) -> torch.Tensor:
-        self.batches.append(tuple(clips.shape))
-        self.clips.extend(c.numpy().copy() for c in clips)
-        steps = max(1, clips.shape[2] // 8)
-        means = clips[:, 0, : steps * 8].reshape(clips.shape[0], steps, -1).mean(-1)
-        return means[..., None].expand(-1, -1, 1024)
-
-
-def frames_with_ids(n: int, height: int = 24, width: int = 32) -> np.ndarray:
-    """Each frame uniform at a level derived from its index (distinct after Kinect mapping)."""
-    levels = (np.arange(n) * 37 % 200 + 20) * 70
-    return np.broadcast_to(levels[:, None, None], (n, height, width)).astype(np.uint16)
-
-
-def test_progress_counts_a_batch_before_its_windows_are_handed_on() -> None:
-    """A front end drawing each window as it comes never shows more than the progress says."""
-    reader = ArrayReader(frames_with_ids(630))
-    seen: list[int] = []
-    counted_when_handed: list[tuple[int, int]] = []
-    for window, _ in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
-                                          mapping=KINECT, batch_size=4, first_batch=1,
-                                          progress=lambda d, t: seen.append(d)):
-        counted_when_handed.append((window.index + 1, seen[-1] if seen else 0))
-    assert seen == [1, 5, 9, 10, 11]
-    assert all(counted >= handed for handed, counted in counted_when_handed), \
-        counted_when_handed
-
-
-def test_windows_in_order_batched_by_length() -> None:
-    reader = ArrayReader(frames_with_ids(630))
-    backbone = MeanBackbone()
-    seen: list[tuple[int, int]] = []
-    out = list(iter_window_features(reader, backbone=backbone, crop=None, mapping=KINECT,
-                                    batch_size=4, progress=lambda d, t: seen.append((d, t))))
-    assert [w.index for w, _ in out] == list(range(11))
-    assert [b[0] for b in backbone.batches] == [4, 4, 2, 1]
-    assert [b[2] for b in backbone.batches] == [60, 60, 60, 30]
-    assert seen == [(4, 11), (8, 11), (10, 11), (11, 11)]
-    assert out[0][1].shape == (7, 1024) and out[-1][1].shape == (3, 1024)
-    # the clip fed for window 3 is the preprocessing of frames 180..239, channels replicated
-    expected = preprocess_gray(reader.frames[180:240], crop=None, mapping=KINECT)
-    clip = backbone.clips[3]
-    assert clip.shape == (3, 60, 224, 224)
-    assert np.array_equal(clip[0], expected) and np.array_equal(clip[2], expected)
-
-
-class GrayMeanBackbone(MeanBackbone):
-    accepts_gray = True
-
-
-def test_a_gray_backbone_gets_one_channel_and_the_same_features() -> None:
-    reader = ArrayReader(frames_with_ids(150))
-    rgb, gray = MeanBackbone(), GrayMeanBackbone()
-    out_rgb = list(iter_window_features(reader, backbone=rgb, crop=None, mapping=KINECT))
-    out_gray = list(iter_window_features(reader, backbone=gray, crop=None, mapping=KINECT))
-    assert [b[1] for b in rgb.batches] == [3, 3] and [b[1] for b in gray.batches] == [1, 1]
-    assert all(np.array_equal(a[1], b[1]) for a, b in zip(out_rgb, out_gray, strict=True))
-    assert np.array_equal(gray.clips[1][0], rgb.clips[1][2])
-
-
-def test_crop_and_resampled_frames_reach_the_backbone() -> None:
-    reader = ArrayReader(frames_with_ids(125), fps=25.0)
-    backbone = MeanBackbone()
-    crop = Box(4, 2, 20, 16)
-    plan = plan_windows(reader.properties)
-    out = list(iter_window_features(reader, backbone=backbone, crop=crop, mapping=KINECT,
-                                    batch_size=8, plan=plan))
-    assert [w.n_frames for w, _ in out] == [60, 60, 30]
-    for window, clip in zip(plan.windows, backbone.clips, strict=True):
-        src = reader.frames[plan.source_indices(window)]
-        expected = preprocess_gray(src, crop=crop, mapping=KINECT)
-        assert np.array_equal(clip[1], expected)
-
-
-def test_decoding_streams_instead_of_reading_everything() -> None:
-    reader = ArrayReader(frames_with_ids(60 * 40, 8, 8))
-    gen = iter_window_features(reader, backbone=MeanBackbone(), crop=None, mapping=KINECT,
-                               batch_size=1, prefetch=2)
-    next(gen)
-    assert reader.decoded <= 60 * 5  # a few windows ahead, not the whole 80-s video
-    gen.close()
-    _assert_decoder_stopped()
-
-
-def test_cancel_between_batches_stops_the_decoder() -> None:
-    reader = ArrayReader(frames_with_ids(600, 8, 8))
-    token = CancelToken()
-    with pytest.raises(CancelledError):
-        for _ in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
-                                      mapping=KINECT, batch_size=2,
-                                      progress=lambda d, t: token.cancel(), cancel=token):
-            pass
-    _assert_decoder_stopped()
-
-
-def test_decoder_errors_reach_the_caller() -> None:
-    reader = ArrayReader(frames_with_ids(300, 8, 8), fail_at=200)
-    got: list[Any] = []
-    with pytest.raises(VideoError, match="corrupt"):
-        for item in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
-                                         mapping=KINECT, batch_size=1):
-            got.append(item)
-    assert len(got) == 3  # the windows before the damage were delivered
-    _assert_decoder_stopped()
-
-
-def test_synchronous_mode_gives_the_same_features() -> None:
-    reader = ArrayReader(frames_with_ids(200, 8, 8))
-    a = [f for _, f in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
-                                            mapping=KINECT, prefetch=0)]
-    b = [f for _, f in iter_window_features(reader, backbone=MeanBackbone(), crop=None,
-                                            mapping=KINECT, prefetch=3)]
-    assert len(a) == 4 and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
-
-
-def _assert_decoder_stopped() -> None:
-    for thread in threading.enumerate():
-        if thread.name == "semioscope-decode":
-            thread.join(timeout=2)
-            assert not thread.is_alive()
-
+from semioscope.errors import CancelledError, SemioscopeError, WeightsError
+from tests.core.stand_ins import MeanBackbone, assert_decoder_stopped, frames_with_ids
 
 # -- analyze(): the request, checks, results object ------------------------------------------
 
@@ -285,7 +119,7 @@ def test_decoding_starts_while_the_backbone_loads(tmp_path: Path,
                                       options=RuntimeOptions(runtime="torch")))
     assert waited == [True] and len(results.windows) == 3
     assert results.video.sha256 == file_sha256(video)     # hashed beside the loading
-    _assert_decoder_stopped()
+    assert_decoder_stopped()
 
 
 def test_a_failing_load_stops_the_early_decoder(tmp_path: Path,
@@ -300,7 +134,7 @@ def test_a_failing_load_stops_the_early_decoder(tmp_path: Path,
         analyze(AnalysisRequest(video=_video(tmp_path / "v.mkv", 300),
                                 model=ModelChoice(allow_untrained=True),
                                 options=RuntimeOptions(runtime="torch")))
-    _assert_decoder_stopped()
+    assert_decoder_stopped()
 
 
 def test_no_classifier_needs_the_flag(tmp_path: Path) -> None:
@@ -321,7 +155,7 @@ def test_cancel_mid_run_raises(tmp_path: Path, fake_backbone: list[Any]) -> None
     with pytest.raises(CancelledError):
         analyze(request, progress=sink, cancel=token)
     assert len(fake_backbone[0].batches) == 1  # stopped after the first window
-    _assert_decoder_stopped()
+    assert_decoder_stopped()
 
 
 @pytest.mark.parametrize(("changes", "fragment"), [
@@ -457,17 +291,6 @@ def test_8bit_video_with_a_kinect_classifier_only_warns(tmp_path: Path,
     assert any("8-bit source" in w for w in results.warnings)
 
 
-def test_a_reader_that_ends_early_is_a_video_error() -> None:
-    class ShortReader(ArrayReader):
-        def iter_chunks(self, start: int = 0, stop: int | None = None,
-                        chunk: int = 60) -> Iterator[np.ndarray]:
-            yield from super().iter_chunks(start, min(stop or 0, 100), chunk)
-
-    reader = ShortReader(frames_with_ids(200, 8, 8))
-    with pytest.raises(VideoError, match="ended at frame 100"):
-        list(iter_window_features(reader, backbone=MeanBackbone(), crop=None, mapping=KINECT))
-
-
 def test_session_cache_partial_results_and_an_early_first_window(
         tmp_path: Path, fake_backbone: list[Any]) -> None:
     from semioscope.core.inference.backbone_cache import BackboneCache
@@ -486,38 +309,6 @@ def test_session_cache_partial_results_and_an_early_first_window(
     assert partials[-1].windows == first.windows == second.windows
     assert partials[0].threshold == first.summary.threshold
     assert first.model.batch_size == 2
-
-
-class LeanGrayBackbone:
-    """The engine's shape of work without keeping anything: features = per-step clip means."""
-
-    name, accepts_gray = "lean", True
-
-    def features(self, clips: torch.Tensor) -> torch.Tensor:
-        steps = max(1, clips.shape[2] // 8)
-        means = clips[:, 0, : steps * 8].reshape(clips.shape[0], steps, -1).mean(-1)
-        return means[..., None].expand(-1, -1, 1024)
-
-
-def test_memory_is_flat_in_the_video_length() -> None:
-    """Peak memory of the streaming engine for a 20-s and a 120-s video: the same (frames are
-    decoded, preprocessed and scored a few windows at a time, never all held)."""
-    import tracemalloc
-
-    peaks = []
-    for seconds in (20, 120):
-        reader = ArrayReader(frames_with_ids(30 * seconds, 8, 8))
-        tracemalloc.start()
-        n = sum(1 for _ in iter_window_features(reader, backbone=LeanGrayBackbone(), crop=None,
-                                                mapping=KINECT, batch_size=2))
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-        assert n == seconds // 2
-    window_bytes = 60 * 224 * 224 * 4
-    # six times longer, about the same peak (how far the decoder thread gets ahead varies by a
-    # window or two with the scheduling), and a handful of windows, not the 60 of the video
-    assert peaks[1] < peaks[0] + 4 * window_bytes, [p / window_bytes for p in peaks]
-    assert max(peaks) < 12 * window_bytes, [p / window_bytes for p in peaks]
 
 
 def test_auto_runtime_that_cannot_convert_says_so_and_uses_torch(

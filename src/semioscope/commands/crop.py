@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_one(args: argparse.Namespace, detector: Detector) -> int:
-    from semioscope.core.crop import auto_crop, to_rgb
+    from semioscope.core.crop import auto_crop, mapped_rgb
     from semioscope.core.video import mapping_for, open_video
 
     with open_video(args.video) as reader:
@@ -90,7 +90,8 @@ def _run_one(args: argparse.Namespace, detector: Detector) -> int:
             from semioscope.core.crop.preview import render_preview, save_preview
 
             first = record.frames[0].index
-            save_preview(args.preview, render_preview(to_rgb(reader.read(first), mapping), record))
+            rgb = mapped_rgb(reader.read(first), mapping)
+            save_preview(args.preview, render_preview(rgb, record))
     for warning in record.warnings:
         print(f"semioscope: warning: {warning}", file=sys.stderr)
     reasons = f" ({', '.join(record.reasons)})" if record.reasons else ""

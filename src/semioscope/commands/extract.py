@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check, load, extract, report; long because the local and the Ray paths share the checks
+    and the summary."""
     from tqdm import tqdm
 
     from semioscope import UNTRAINED_WARNING

@@ -238,6 +238,7 @@ def iter_window_features(
     ``preprocessed`` (from :func:`start_preprocessing` with the same ``plan``) supplies windows
     already being decoded; its owner closes it. It is released (:meth:`Prefetcher.release`)
     after every batch, so one held after the first batch decodes on once that is computed.
+    Long because its contract (batching, the first batch, the plan) is written out here.
     """
     if batch_size < 1 or (first_batch is not None and first_batch < 1):
         raise ValueError(f"batch sizes must be at least 1, got {batch_size}, {first_batch}")

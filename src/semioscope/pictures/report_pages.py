@@ -43,9 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no demo results in {layout.root}: run `semioscope demo --no-gui` first",
               file=sys.stderr)
         return 2
-    results = load_results(layout.results)
-    if isinstance(results.saliency, dict):
-        results.saliency["file"] = str(layout.root / results.saliency["file"])
+    results = load_results(layout.results).with_saliency_in(layout.root)
     with tempfile.TemporaryDirectory() as tmp:
         case = CaseInfo(patient="DEMO-HELDOUT (synthetic)", seizure="DEMO-S01",
                         reviewer="semioscope demo",

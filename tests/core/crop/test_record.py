@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from semioscope.core.crop import CropRecord, Detection, DetectorInfo, FrameResult, VideoInfo
+from semioscope.core.crop import CropRecord, CropVideo, Detection, DetectorInfo, FrameResult
 from semioscope.core.geometry import Box
 from semioscope.errors import SemioscopeError
 
@@ -16,7 +16,7 @@ def make_record() -> CropRecord:
     frame = FrameResult(0, 0.0, (Detection("person", 0.9, Box(1, 2, 3, 4)),), Box(0, 0, 8, 8), 0)
     return CropRecord(Box(0, 0, 8, 8), "auto", "needs_review", ("no_bed",),
                       DetectorInfo("maskrcnn", "ab" * 32, True), (frame,),
-                      VideoInfo("/v.mkv", "cd" * 32, 16, 12))
+                      CropVideo("/v.mkv", "cd" * 32, 16, 12))
 
 
 def test_to_dict_has_the_contract_keys():

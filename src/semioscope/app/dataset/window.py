@@ -79,6 +79,8 @@ class DatasetWindow(CropEditing, QMainWindow):
 
     # -- building --------------------------------------------------------------------------------
     def _build(self) -> None:
+        """The window's widgets and their wiring, in reading order; long because each widget is
+        made and connected once, here."""
         self.banner = QLabel(self.store.read_only_reason or "")
         self.banner.setStyleSheet("background: #fff3b0; padding: 4px;")
         self.banner.setVisible(self.store.read_only)

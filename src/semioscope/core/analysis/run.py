@@ -85,14 +85,8 @@ def analyze_explained(
     with open_video(request.video, fps=request.fps,
                     allow_truncated=request.allow_truncated) as reader:
         props = reader.properties
-        if props.truncated:
-            warnings.append(truncated_warning(props))
         crop = _resolve_crop(request, props.width, props.height)
-        plan = plan_windows(props, request.span.onset_s, request.span.offset_s,
-                            times=reader.frame_times())
-        warnings += plan.warnings
-        if props.fps_source == "assumed":
-            warnings.append("the video states no frame rate: 30 fps was assumed")
+        plan = _plan(reader, request, warnings)
         mapping = mapping_for(reader, request.mapping)
         if loaded is not None:
             check_mapping(Path(str(request.model.classifier)), loaded[1], mapping.name, warnings)
@@ -137,6 +131,20 @@ def _classifier_first(request: AnalysisRequest) -> tuple[AnalysisRequest, ModelP
     loaded = load_classifier(request.model.classifier)
     check_classifier(request.model.classifier, loaded[1], request.model.backbone)
     return request, None, loaded
+
+
+def _plan(reader: VideoReader, request: AnalysisRequest, warnings: list[str]) -> WindowPlan:
+    """The span's 2-s windows; what the video makes the results say (truncated, rate assumed,
+    resampled) goes into ``warnings``."""
+    props = reader.properties
+    if props.truncated:
+        warnings.append(truncated_warning(props))
+    plan = plan_windows(props, request.span.onset_s, request.span.offset_s,
+                        times=reader.frame_times())
+    warnings += plan.warnings
+    if props.fps_source == "assumed":
+        warnings.append("the video states no frame rate: 30 fps was assumed")
+    return plan
 
 
 def _resolve_crop(request: AnalysisRequest, width: int, height: int) -> Box | None:

@@ -170,6 +170,8 @@ def extract_features_ray(
     ``backbone`` (the driver's copy) gives the entry keys; workers build their own from
     ``spec``. At most ``workers`` tasks run at once, each asking Ray for ``spec.threads`` CPUs
     (and one GPU when ``spec.device`` is ``"gpu"``).
+    Long because submitting, retrying and collecting the Ray tasks share one set of books
+    (pending tasks, attempts, the summary).
     """
     import ray
 

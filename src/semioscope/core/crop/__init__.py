@@ -12,17 +12,17 @@ Importing this package does not import torch; :func:`load_detector` does.
 
 from __future__ import annotations
 
-from semioscope.core.crop.auto import auto_crop, sample_indices, to_rgb
+from semioscope.core.crop.auto import auto_crop, mapped_rgb, sample_indices
 from semioscope.core.crop.batch import BatchRow, BatchSummary, batch_crop
 from semioscope.core.crop.detection import BED, PERSON, Detection, Detector
 from semioscope.core.crop.detectors import DETECTOR_NAMES, load_detector
-from semioscope.core.crop.record import CropRecord, DetectorInfo, FrameResult, VideoInfo
+from semioscope.core.crop.record import CropRecord, CropVideo, DetectorInfo, FrameResult
 from semioscope.core.crop.rule import REASONS, RuleSettings, combine, paper_rule
 from semioscope.core.crop.truth import TruthDetector
 
 __all__ = [
     "BED", "DETECTOR_NAMES", "PERSON", "REASONS", "BatchRow", "BatchSummary", "CropRecord",
     "Detection", "Detector", "DetectorInfo", "FrameResult", "RuleSettings", "TruthDetector",
-    "VideoInfo", "auto_crop", "batch_crop", "combine", "load_detector", "paper_rule",
-    "sample_indices", "to_rgb",
+    "CropVideo", "auto_crop", "batch_crop", "combine", "load_detector", "paper_rule",
+    "sample_indices", "mapped_rgb",
 ]

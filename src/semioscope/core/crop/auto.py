@@ -14,7 +14,7 @@ import numpy as np
 
 from semioscope.core.cancel import CancelToken
 from semioscope.core.crop.detection import Detection, Detector
-from semioscope.core.crop.record import CropRecord, DetectorInfo, FrameResult, VideoInfo
+from semioscope.core.crop.record import CropRecord, CropVideo, DetectorInfo, FrameResult
 from semioscope.core.crop.rule import RuleSettings, combine, paper_rule
 from semioscope.core.hashing import file_sha256
 from semioscope.core.video.base import VideoReader
@@ -37,7 +37,7 @@ def sample_indices(n_frames: int, fps: float, frames: int = 5, seconds: float = 
     return sorted({int(i) for i in np.linspace(0, last, num=frames).round()})
 
 
-def to_rgb(frame: np.ndarray, mapping: IntensityMapping) -> np.ndarray:
+def mapped_rgb(frame: np.ndarray, mapping: IntensityMapping) -> np.ndarray:
     """The 8-bit mapped gray frame repeated to three channels (the detectors' input)."""
     gray = mapping.apply(frame)
     return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
@@ -71,7 +71,7 @@ def auto_crop(reader: VideoReader, detector: Detector, *, frames: int = 5, secon
         if cancel is not None:
             cancel.raise_if_cancelled()
         time_s = index / props.fps
-        rgb = to_rgb(reader.read(index), mapping) if pixels else None
+        rgb = mapped_rgb(reader.read(index), mapping) if pixels else None
         results.append((index, time_s, _detect(bound, rgb, index, time_s)))
         if progress is not None:
             progress(done + 1, len(indices))
@@ -86,7 +86,7 @@ def auto_crop(reader: VideoReader, detector: Detector, *, frames: int = 5, secon
         box=decision.box, source="auto", status=decision.status, reasons=decision.reasons,
         detector=DetectorInfo(detector.name, detector.weights_sha256, bool(detector.pretrained)),
         frames=frame_results,
-        video=VideoInfo(str(reader.path), sha, props.width, props.height),
+        video=CropVideo(str(reader.path), sha, props.width, props.height),
         mapping=mapping.to_dict(),
         settings={**settings.to_dict(), "frames": frames, "seconds": seconds},
         warnings=tuple(getattr(detector, "warnings", ()) or ()),

@@ -44,7 +44,7 @@ class DetectorInfo:
 
 
 @dataclass(frozen=True)
-class VideoInfo:
+class CropVideo:
     path: str
     sha256: str
     width: int
@@ -95,7 +95,7 @@ class CropRecord:
     reasons: tuple[str, ...]
     detector: DetectorInfo
     frames: tuple[FrameResult, ...]
-    video: VideoInfo
+    video: CropVideo
     created: str = field(default_factory=utc_now)
     mapping: dict[str, Any] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
@@ -146,7 +146,7 @@ class CropRecord:
                 detector=DetectorInfo(str(detector["name"]), detector.get("weights_sha256"),
                                       bool(detector.get("pretrained", False))),
                 frames=tuple(FrameResult.from_dict(f) for f in data.get("frames", [])),
-                video=VideoInfo(str(video["path"]), str(video["sha256"]), int(video["width"]),
+                video=CropVideo(str(video["path"]), str(video["sha256"]), int(video["width"]),
                                 int(video["height"])),
                 created=str(data["created"]),
                 mapping=data.get("mapping"),

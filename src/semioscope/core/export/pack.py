@@ -56,7 +56,8 @@ def _converter() -> dict[str, str]:
 
 
 def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[str, Any]:
-    """Convert, write and verify the pack; returns its manifest."""
+    """Convert, write and verify the pack; returns its manifest.
+    Long because it is one transaction: convert, write into a temporary folder, verify, rename."""
     from semioscope import __version__
     from semioscope.core.export.backbone import export_backbone
     from semioscope.core.export.classifier import export_classifier

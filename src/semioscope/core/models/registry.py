@@ -171,6 +171,7 @@ def load_state_dict_file(model: Any, path: Path, what: str, *, assign: bool = Fa
     Counters of layers frozen here are dropped, as torchvision does
     (:func:`without_frozen_bn_counters`). ``assign`` adopts the file's tensors (for a model
     built on the meta device: no wasted init).
+    Long because each way a file can be wrong gets its own one-line refusal.
     """
     import torch
 

@@ -15,7 +15,8 @@ Allowed field types: str, int, float, bool, ``X | None``, ``tuple[X, ...]``, ``t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from semioscope.core.geometry import Box
@@ -219,3 +220,11 @@ class Results:
     @property
     def p_tle(self) -> list[float]:
         return [w.p_tle for w in self.windows]
+
+    def with_saliency_in(self, folder: str | Path) -> Results:
+        """A copy whose saliency section names its sidecar inside ``folder`` (results written
+        elsewhere find their maps wherever they are read; never changed in place)."""
+        if self.saliency is None or "file" not in self.saliency:
+            return self
+        return replace(self, saliency={**self.saliency,
+                                       "file": str(Path(folder) / str(self.saliency["file"]))})

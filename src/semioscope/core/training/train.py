@@ -110,7 +110,9 @@ def fit(X: np.ndarray, y: np.ndarray, config: TrainConfig, *,
         val: tuple[np.ndarray, np.ndarray] | None = None,
         model_factory: ModelFactory | None = None, progress: EpochProgress | None = None,
         cancel: Any = None) -> tuple[Any, FitInfo]:
-    """Train one model; keep the best-validation-F1 weights when ``val`` is given."""
+    """Train one model; keep the best-validation-F1 weights when ``val`` is given.
+    Long because the epoch loop (batches, validation, the best weights, stopping) shares its
+    state."""
     import torch
 
     torch.set_num_threads(config.threads)

@@ -39,15 +39,21 @@ from semioscope.core.video.frame_index import (
     tag,
     without_leading_frames,
 )
+from semioscope.core.video.pyav_facts import (
+    GRAY8,
+    GRAY16,
+    VARIABLE_RATE_TOLERANCE,
+    clock_rate,
+    ffmpeg_reason,
+    frame_array,
+    is_colour,
+    stated_rates,
+)
 from semioscope.core.video.structure import ResyncWatch, diagnose
 from semioscope.errors import VideoError
 
-GRAY16 = {"gray16le", "gray16be", "gray12le", "gray12be", "gray10le", "gray10be"}
-GRAY8 = {"gray", "gray8"}
 #: decoding forward this many frames is cheaper than a seek (FFV1 decodes ~50 frames/s)
 FORWARD_DECODE_LIMIT = 12
-#: an interval this much longer (or shorter) than the clock's means frames are missing
-VARIABLE_RATE_TOLERANCE = 0.5
 
 
 class PyAVReader(VideoReader):
@@ -87,14 +93,14 @@ class PyAVReader(VideoReader):
         self._last = -1          # index of the frame the open decoder gave last
         try:
             frame0 = self._find(0)
-            height, width = self._to_array(frame0).shape
+            height, width = frame_array(frame0, self._out_format, self._path).shape
         except BaseException:
             self.close()
             raise
         from dataclasses import replace
 
         self.properties = replace(self.properties, width=width, height=height,
-                                  colour=self.properties.colour and _is_colour(frame0))
+                                  colour=self.properties.colour and is_colour(frame0))
 
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> av.container.InputContainer:
@@ -104,7 +110,7 @@ class PyAVReader(VideoReader):
             problem = diagnose(self._path)
             if problem:
                 raise VideoError(self._path, problem) from exc
-            raise VideoError(self._path, f"not a readable video ({_ffmpeg_reason(exc)})") from exc
+            raise VideoError(self._path, f"not a readable video ({ffmpeg_reason(exc)})") from exc
 
     def _scan_packets(self) -> PacketTable:
         """Every data packet of the video stream, in file order, from demuxing alone."""
@@ -122,7 +128,7 @@ class PyAVReader(VideoReader):
             if not packets:
                 self.close()
                 raise VideoError(self._path,
-                                 f"corrupt container ({_ffmpeg_reason(exc)})") from exc
+                                 f"corrupt container ({ffmpeg_reason(exc)})") from exc
         damage = watch.damage()
         if damage is not None:     # data lost mid-file: its frames would silently be skipped
             self.close()
@@ -144,17 +150,12 @@ class PyAVReader(VideoReader):
             index = decode_index(self._container, self._stream, self._table)
         except av.FFmpegError as exc:
             self.close()
-            raise VideoError(self._path, f"cannot decode ({_ffmpeg_reason(exc)})") from exc
+            raise VideoError(self._path, f"cannot decode ({ffmpeg_reason(exc)})") from exc
         save_cached(sha, index, len(self._table))
         return without_leading_frames(index, self._table)
 
-    def _stated_rates(self) -> list[float]:
-        """The rates the container states: mean (average_rate), then its clock guesses."""
-        rates = (self._stream.average_rate, self._stream.guessed_rate, self._stream.base_rate)
-        return [float(r) for r in rates if r is not None and float(r) > 0]
-
     def _container_rate(self) -> float | None:
-        rates = self._stated_rates()
+        rates = stated_rates(self._stream)
         return rates[0] if rates else None
 
     def _properties(self, pix_fmt: str, fps: float | None,
@@ -181,7 +182,7 @@ class PyAVReader(VideoReader):
                 raise VideoError(self._path, "the container does not state a frame rate; "
                                  "give --fps")
             self._times = np.arange(n, dtype=np.float64) / rate
-        clock = _clock_rate(self._times, self._stated_rates())
+        clock = clock_rate(self._times, stated_rates(self._stream))
         if clock is None:
             raise VideoError(self._path, "the container does not state a frame rate; give --fps")
         intervals = np.diff(self._times)
@@ -315,7 +316,7 @@ class PyAVReader(VideoReader):
                     self._container.seek(target, stream=self._stream, backward=True,
                                          any_frame=False)
             except av.FFmpegError as exc:
-                raise VideoError(self._path, f"cannot seek ({_ffmpeg_reason(exc)})") from exc
+                raise VideoError(self._path, f"cannot seek ({ffmpeg_reason(exc)})") from exc
             self._stream.codec_context.flush_buffers()
             packets = self._container.demux(self._stream)
             first = next((p for p in packets if p.size and not p.is_discard), None)
@@ -347,12 +348,12 @@ class PyAVReader(VideoReader):
         except av.FFmpegError as exc:
             self._gen = None
             raise VideoError(self._path, f"corrupt data near frame {wanted} "
-                             f"({_ffmpeg_reason(exc)})") from exc
+                             f"({ffmpeg_reason(exc)})") from exc
         self._gen = None
         return None
 
     def read(self, index: int) -> np.ndarray:
-        return self._to_array(self._find(self._check_index(index)))
+        return frame_array(self._find(self._check_index(index)), self._out_format, self._path)
 
     def _find(self, index: int) -> av.VideoFrame:
         """The decoded frame ``index``: forward from where the decoder is, else by seeking."""
@@ -374,13 +375,6 @@ class PyAVReader(VideoReader):
         raise VideoError(self._path, f"frame {index} of {len(self._index)} cannot be decoded "
                          "(the file is truncated or damaged there)")
 
-    def _to_array(self, frame: av.VideoFrame) -> np.ndarray:
-        try:
-            arr = frame.to_ndarray(format=self._out_format)
-        except (ValueError, av.FFmpegError) as exc:
-            raise VideoError(self._path, f"unsupported pixel format {frame.format.name}") from exc
-        return np.ascontiguousarray(arr)
-
     def iter_chunks(
         self, start: int = 0, stop: int | None = None, chunk: int = 60
     ) -> Iterator[np.ndarray]:
@@ -399,31 +393,3 @@ class PyAVReader(VideoReader):
         container = getattr(self, "_container", None)
         if container is not None:
             container.close()
-
-
-def _is_colour(frame: av.VideoFrame) -> bool:
-    """Whether a frame carries colour, not gray stored in a colour format (neutral chroma)."""
-    rgb = frame.to_ndarray(format="rgb24").astype(np.int16)
-    spread = np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 1] - rgb[..., 2])
-    return bool(np.percentile(spread, 99) > 12)
-
-
-def _clock_rate(times: np.ndarray, stated: list[float]) -> float | None:
-    """The rate of the clock the frames sit on: the container's, unless the timestamps disagree.
-
-    A file with dropped frames states its mean rate (24 fps for a 30-fps clock missing every
-    fifth frame); the typical (median) interval is the clock's.
-    """
-    intervals = np.diff(times)
-    median = float(np.median(intervals)) if len(intervals) else 0.0
-    if median <= 0:
-        return stated[0] if stated else None
-    for rate in stated:
-        if abs(1.0 / rate - median) <= 0.1 * median:
-            return rate
-    return 1.0 / median
-
-
-def _ffmpeg_reason(exc: Exception) -> str:
-    text = getattr(exc, "strerror", None) or str(exc)
-    return str(text).strip() or type(exc).__name__
