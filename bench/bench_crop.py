@@ -40,7 +40,7 @@ def bench(name: str, video: Path, *, threads: int, frames: int, repeats: int,
           min_size: int | None) -> dict[str, object]:
     import torch
 
-    from semioscope.core.crop import auto_crop, load_detector, to_rgb
+    from semioscope.core.crop import auto_crop, load_detector, mapped_rgb
     from semioscope.core.models.registry import find_weights
     from semioscope.core.video import KINECT, open_video
 
@@ -50,7 +50,7 @@ def bench(name: str, video: Path, *, threads: int, frames: int, repeats: int,
                              min_size=min_size)
     load_s = time.perf_counter() - t0
     with open_video(video) as reader:
-        rgb = to_rgb(reader.read(0), KINECT)
+        rgb = mapped_rgb(reader.read(0), KINECT)
         detector.detect(rgb)  # warm-up
         per_frame = []
         for _ in range(repeats):

@@ -60,7 +60,7 @@ def montage(out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m semioscope.docs_pictures", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m semioscope.pictures.montage", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", type=Path, help="the docs folder to write into")
     args = ap.parse_args(argv)
