@@ -61,7 +61,8 @@ def test_manifest_names_every_file_with_its_hash(model_pack, capsys) -> None:
     assert all(file_sha256(pack / n) == sha for n, sha in manifest["files"].items())
     assert manifest["classifier"]["sha256"] == file_sha256(semio)
     assert manifest["backbone"] == {"name": "i3d", "ir": "i3d.xml", "pretrained": False,
-                                    "weights_sha256": None, "extend_to": None, "channels": 1}
+                                    "weights_sha256": None, "extend_to": None, "channels": 1,
+                                    "weights_source": None}   # random weights: no source
     assert manifest["converter"]["openvino"].startswith("20") and manifest["converter"]["torch"]
     assert main(["models", "verify-pack", str(pack)]) == 0
     out = capsys.readouterr().out
