@@ -11,7 +11,7 @@ import numpy as np
 from semioscope.core.features import iter_window_features, start_preprocessing
 from semioscope.core.video.mapping import KINECT
 from semioscope.core.windows import plan_windows
-from tests.core.test_analysis import ArrayReader, GrayMeanBackbone, frames_with_ids
+from tests.core.stand_ins import ArrayReader, GrayMeanBackbone, frames_with_ids
 
 
 class WatchingBackbone(GrayMeanBackbone):

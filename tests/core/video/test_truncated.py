@@ -76,7 +76,7 @@ def test_info_describes_a_truncated_file_when_allowed(clips, capsys):
 
 def test_analysing_the_present_part_is_explicit_and_recorded(clips, monkeypatch, capsys):
     import semioscope.core.models.backbone as backbone_module
-    from tests.core.test_analysis import MeanBackbone
+    from tests.core.stand_ins import MeanBackbone
 
     def load(name: str, *args: Any, **kwargs: Any) -> MeanBackbone:
         return MeanBackbone()
