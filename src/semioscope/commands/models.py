@@ -1,4 +1,5 @@
-"""``semioscope models fetch|list|inspect|verify|register|export|verify-pack``: weight and model files.
+"""``semioscope models fetch|import|list|inspect|verify|register|export|verify-pack``: weight and
+model files.
 
 ``fetch`` is the only command that uses the network. Hospitals without internet copy the files by
 hand (``models list`` says where they go) or pass ``--weights PATH`` to the commands that use them.

