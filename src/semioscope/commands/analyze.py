@@ -129,15 +129,19 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.core.analysis import analyze_explained
     from semioscope.core.atomic import write_text
     from semioscope.core.cancel import CancelToken
-    from semioscope.core.outputs import refuse_source_targets
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.results import save_results
     from semioscope.core.trust import assess
 
-    refuse_source_targets([args.out, args.csv], [args.video])
+    sidecar_target = None
     if args.saliency:
         from semioscope.core.explain import sidecar_path
 
-        refuse_source_targets([sidecar_path(args.out)], [args.video])
+        sidecar_target = sidecar_path(args.out)
+    check_outputs({"--out": args.out, "--csv": args.csv, "saliency file": sidecar_target},
+                  reads=[("classifier", args.classifier), ("crop record", args.crop_file),
+                         ("weights file", args.weights), ("model pack", args.pack)],
+                  videos=[args.video])
     request = build_request(args)
     bar = _Bar()
     try:

@@ -63,16 +63,19 @@ def _check_args(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope.core.outputs import refuse_source_targets
+    from semioscope.core.outputs import check_outputs
 
     _check_args(args)
+    reads = [("weights file", args.weights), ("model pack", args.pack)]
     if args.manifest:
         from semioscope.core.manifest import read_manifest
 
         rows = read_manifest(args.manifest, videos_must_exist=False)  # before loading a model
-        refuse_source_targets([args.out], [row.video for row in rows])
+        check_outputs({"--out": args.out}, reads=[*reads, ("manifest", args.manifest)],
+                      videos=[row.video for row in rows], folders={"--out"})
         return _run_batch(args, rows, detector_from_args(args))
-    refuse_source_targets([args.out, args.preview], [args.video])
+    check_outputs({"--out": args.out, "--preview": args.preview}, reads=reads,
+                  videos=[args.video])
     return _run_one(args, detector_from_args(args))
 
 

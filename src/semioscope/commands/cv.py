@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, bool]:
     """``(manifest, config, FeatureSet, synthetic)``; refuses untrained features unless allowed."""
     from semioscope import UNTRAINED_WARNING
-    from semioscope.core.outputs import refuse_source_targets
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.training.config import load_config
     from semioscope.core.training.dataset import load_dataset
     from semioscope.core.training.manifest import load_manifest
@@ -49,7 +49,13 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, bool]:
 
     config = load_config(args.config)
     manifest = load_manifest(args.manifest)
-    refuse_source_targets([getattr(args, "out", None)], [row.video for row in manifest.rows])
+    out_is_file = getattr(args, "out_is_file", False)   # train: a model file; cv, search: folders
+    check_outputs({"--out": getattr(args, "out", None)},
+                  reads=[("manifest", args.manifest), ("training config", args.config),
+                         ("feature cache", args.cache),
+                         ("cv report", getattr(args, "cv_report", None))],
+                  videos=[row.video for row in manifest.rows],
+                  folders=() if out_is_file else {"--out"})
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     data = load_dataset(manifest, args.cache, backbone=args.backbone, mapping=args.mapping)

@@ -23,10 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from semioscope.core.outputs import refuse_unknown_video
+    from semioscope.core.outputs import check_outputs
     from semioscope.demo import run as run_demo
 
-    refuse_unknown_video(args.report)
+    check_outputs({"--report": args.report, "--dir": args.dir}, folders={"--dir"})
 
     return run_demo(args.dir, quick=args.quick, fresh=args.fresh, report=args.report,
                     no_gui=args.no_gui)

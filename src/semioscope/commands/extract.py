@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from semioscope import UNTRAINED_WARNING
     from semioscope.core.models.backbone import load_backbone
     from semioscope.core.models.device import auto_batch_size
-    from semioscope.core.outputs import refuse_source_targets
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.training.cache import extract_features
     from semioscope.core.training.manifest import load_manifest
     from semioscope.errors import SemioscopeError
@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         raise SemioscopeError("--batch-size", f"must be at least 1, got {args.batch_size}")
     check_engine_arguments(args, ("chunk_windows", "retries"))
     manifest = load_manifest(args.manifest)
-    refuse_source_targets([args.cache], [row.video for row in manifest.rows])
+    check_outputs({"--cache": args.cache},
+                  reads=[("manifest", args.manifest), ("weights file", args.weights)],
+                  videos=[row.video for row in manifest.rows], folders={"--cache"})
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     # with --engine ray the driver's copy only names the weights (keys); workers pick devices

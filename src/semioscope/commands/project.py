@@ -117,9 +117,18 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.project import ProjectStore
     from semioscope.core.project.export import export_manifest
+    from semioscope.core.project.store import DB_NAME
 
+    db = Path(args.dir) / DB_NAME   # the videos are checked by export_manifest itself
+    check_outputs({"--out": args.out},
+                  reads=[("project database", db),
+                         *(("project file", p) for p in db.parent.glob(f"{DB_NAME}*"))],
+                  writes={"--out": "manifest"})
     with ProjectStore.open(args.dir, read_only=True) as store:
         summary = export_manifest(store, args.out)
     _print_lines(summary.lines())

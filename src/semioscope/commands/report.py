@@ -31,11 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.results import load_results
     from semioscope.core.trust import assess
     from semioscope.report import CaseInfo, write_report
 
     results = load_results(args.results)   # older formats migrated, newer refused
+    check_outputs({"--out": args.out}, reads=[("results file", args.results)],
+                  videos=[results.video.path])
     section = results.saliency
     if isinstance(section, dict) and section.get("file"):   # named relative to the results
         results = replace(results, saliency={

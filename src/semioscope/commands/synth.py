@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--patients", type=int, default=4,
                       help="patients, half per class; odd: FLE gets one more (default 4)")
     data.add_argument("--seizures", type=int, default=2, help="seizures per patient (default 2)")
+    data.add_argument("--force", action="store_true",
+                      help="write into a non-empty folder (files synth did not write there are "
+                           "still never replaced)")
     data.add_argument("--max-seconds", type=float, help="cap on every seizure's length")
     data.add_argument("--jobs", type=int, metavar="N",
                       help="videos rendered at once, one process each (default: one per core; "
@@ -67,19 +70,27 @@ def run(args: argparse.Namespace) -> int:
         if args.out is not None or args.label is not None or args.seconds is not None:
             raise SemioscopeError("--dataset", "give either OUT --label ... or --dataset DIR, "
                                   "not both")
+        from semioscope.core.outputs import check_outputs
+
+        check_outputs({"--dataset": args.dataset}, folders={"--dataset"})
         if args.jobs is not None and args.jobs < 1:
             raise SemioscopeError("--jobs", f"give at least 1, not {args.jobs}")
         manifest = make_dataset(args.dataset, args.patients, args.seizures,
                                 max_seconds=args.max_seconds, seed=args.seed,
-                                progress=lambda msg: print(msg, flush=True), jobs=args.jobs)
+                                progress=lambda msg: print(msg, flush=True), jobs=args.jobs,
+                                force=args.force)
         print(f"wrote {manifest}")
         return 0
     if args.out is None or args.label is None:
         raise SemioscopeError("synth", "give OUT and --label FLE|TLE, or --dataset DIR")
-    from semioscope.core.outputs import refuse_unknown_video
+    from semioscope.core.outputs import check_outputs, refuse_unknown_video
+    from semioscope.core.synth import truth_path
 
     refuse_unknown_video(args.out, own_marker=args.out.stem + ".truth.json")
     fmt = _format_for(args.out, args.format)
+    if not args.out.exists():   # an existing one is ours (its truth file says so, above)
+        check_outputs({"OUT": args.out, "truth file": truth_path(args.out)},
+                      folders={"OUT"} if fmt == "png" else ())
     base = (SceneOptions.random(np.random.default_rng([args.seed, 7]))
             if args.random_camera else SceneOptions())
     options = SceneOptions(**{**base.to_dict(), "blanket": args.blanket, "nurse": args.nurse,

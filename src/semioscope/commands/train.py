@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.core.training.cv import run_cv
     from semioscope.core.training.export import read_cv_report, train_and_save
 
+    args.out_is_file = True
     _, config, data, _ = load_inputs(args)
     if args.cv_report is not None:
         cv = read_cv_report(args.cv_report, config, data)

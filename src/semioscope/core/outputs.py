@@ -10,9 +10,12 @@ inside an image-folder video.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from semioscope.errors import SemioscopeError
 
@@ -109,3 +112,117 @@ def _how(target: PathLike, video: Path) -> str:
     if _resolved(target) != _resolved(video):
         return ", through a hard link"
     return ""
+
+
+def check_outputs(
+    targets: Mapping[str, PathLike | None], *,
+    reads: Iterable[tuple[str, PathLike | None]] = (),
+    videos: Iterable[PathLike] = (),
+    folders: Collection[str] = (),
+    writes: Mapping[str, str] = MappingProxyType({}),
+) -> None:
+    """The one output rule, checked before any work starts (raises :class:`SemioscopeError`).
+
+    ``targets`` maps each output option (``"--out"``) to its path (None: not asked for);
+    options named in ``folders`` are folders the command writes into, the rest files.
+    ``reads`` are ``(what, path)`` of every other file or folder the command reads (classifier,
+    crop record, manifest, config, cache, project database, results); ``videos`` the source
+    videos. ``writes`` marks a file option whose target may be a previous file of the same kind
+    (``{"--out": "manifest"}`` for ``project export``). A target is refused when it is anything
+    the command reads, another of its outputs, an existing folder (for a file) or plain file
+    (for a folder), an existing recording, or an existing manifest it does not write; or when
+    its folder is missing or not writable (tried with a temporary file, removed at once).
+    """
+    given = [(flag, Path(path)) for flag, path in targets.items() if path is not None]
+    refuse_source_targets([path for _, path in given], videos)
+    read_ids: dict[tuple[int, int], tuple[str, PathLike]] = {}
+    for what, path in reads:
+        ident = None if path is None else _identity(path)
+        if ident is not None and path is not None:
+            read_ids.setdefault(ident, (what, path))
+    seen: dict[Path, str] = {}
+    seen_ids: dict[tuple[int, int], str] = {}
+    for flag, path in given:
+        ident = _identity(path)
+        if ident is not None and ident in read_ids:
+            what, source = read_ids[ident]
+            raise SemioscopeError(path, f"is the {what} {source} that this command reads; "
+                                  f"refusing to write over it, choose another {flag} path")
+        key = _resolved(path)
+        other = seen.get(key) or (seen_ids.get(ident) if ident is not None else None)
+        if other is not None:
+            raise SemioscopeError(path, f"is given both as {other} and as {flag}; each output "
+                                  "needs its own path")
+        seen[key] = flag
+        if ident is not None:
+            seen_ids[ident] = flag
+        if flag in folders:
+            _check_folder_target(path)
+        else:
+            _check_file_target(path, flag, writes.get(flag))
+
+
+def _check_file_target(path: Path, flag: str, kind: str | None) -> None:
+    if path.is_dir():
+        raise SemioscopeError(path, f"is an existing folder; {flag} names a file to write")
+    if path.exists() or path.is_symlink():
+        if not path.exists():
+            raise SemioscopeError(path, "is a dangling symlink; choose another output path")
+        if not path.is_file():
+            raise SemioscopeError(path, "is not a regular file (a device, pipe or socket); "
+                                  "choose another output path")
+        refuse_unknown_video(path)
+        if kind != "manifest" and _looks_like_manifest(path):
+            raise SemioscopeError(path, "is an existing dataset manifest; refusing to write "
+                                  "over it, choose another output path")
+    parent = _resolved(path).parent
+    if not parent.is_dir():
+        blocker = _nearest_existing(parent)
+        if blocker is not None and not blocker.is_dir():
+            raise SemioscopeError(path, f"cannot be written: {blocker} is a file, not a folder")
+        raise SemioscopeError(path, f"cannot be written: the folder {parent} does not exist")
+    _probe(parent, path)
+
+
+def _check_folder_target(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise SemioscopeError(path, "exists and is not a folder; choose a folder path")
+    where = _nearest_existing(_resolved(path))
+    if where is None or not where.is_dir():
+        raise SemioscopeError(path, f"cannot be created: {where} is a file, not a folder")
+    _probe(where, path)
+
+
+def _nearest_existing(path: Path) -> Path | None:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _probe(folder: Path, target: Path) -> None:
+    """Create and remove a temporary file in ``folder``: a run of minutes never ends in
+    "cannot write" (and root's permission bypass does not hide a read-only file system)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".probe",
+                                    dir=folder)
+    except OSError as exc:
+        raise SemioscopeError(target, f"cannot be written: {folder} is not writable "
+                              f"({exc.strerror or exc})") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    if not os.access(folder, os.W_OK):
+        raise SemioscopeError(target, f"cannot be written: {folder} is not writable")
+
+
+def _looks_like_manifest(path: Path) -> bool:
+    """A CSV whose header has a ``video`` column: a dataset someone keeps."""
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline(4096).decode("utf-8-sig", "replace")
+    except OSError:
+        return False
+    return "video" in [cell.strip().strip('"').lower() for cell in head.split(",")]

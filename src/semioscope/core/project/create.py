@@ -13,7 +13,7 @@ from pathlib import Path
 
 from semioscope.core.hashing import file_sha256
 from semioscope.core.manifest import read_manifest
-from semioscope.core.outputs import refuse_source_targets
+from semioscope.core.outputs import check_outputs
 from semioscope.core.project.store import NewVideo, ProjectStore
 from semioscope.errors import SemioscopeError, VideoError
 
@@ -69,6 +69,21 @@ def describe(video: Path, seizure_id: str, **fields: object) -> NewVideo:
                     seizure_id=seizure_id, **fields, **meta)  # type: ignore[arg-type]
 
 
+def _refuse_repeats(rows: list[dict[str, object]]) -> None:
+    """One video once: a second row for the same file (by identity) is refused up front."""
+    seen: dict[tuple[int, int], Path] = {}
+    for row in rows:
+        video = Path(str(row["video"]))
+        try:
+            st = os.stat(video)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            raise SemioscopeError(video, f"is listed twice (also as {seen[st.st_dev, st.st_ino]})"
+                                  "; each video once")
+        seen[st.st_dev, st.st_ino] = video
+
+
 def create_project(folder: str | Path, *, manifest: str | Path | None = None,
                    scan: str | Path | None = None,
                    progress: CreateProgress | None = None) -> ProjectStore:
@@ -76,7 +91,9 @@ def create_project(folder: str | Path, *, manifest: str | Path | None = None,
     if (manifest is None) == (scan is None):
         raise SemioscopeError("project create", "give either --manifest CSV or --scan FOLDER")
     rows = read_manifest_rows(Path(manifest)) if manifest is not None else scan_rows(Path(scan or ""))
-    refuse_source_targets([folder], [Path(str(row["video"])) for row in rows])
+    check_outputs({"DIR": folder}, reads=[("manifest", manifest)],
+                  videos=[Path(str(row["video"])) for row in rows], folders={"DIR"})
+    _refuse_repeats(rows)
     videos: list[NewVideo] = []
     for done, row in enumerate(rows, start=1):
         video = Path(str(row.pop("video")))

@@ -23,8 +23,15 @@ import numpy as np
 
 from semioscope.core import atomic
 from semioscope.core.cancel import CancelToken
+from semioscope.core.synth import stamp
 from semioscope.core.synth.motion import ICTAL_RANGE_S, LEAD_IN_RANGE_S
-from semioscope.core.synth.render import MAX_SECONDS, MIN_SECONDS, GroundTruth, render_seizure
+from semioscope.core.synth.render import (
+    MAX_SECONDS,
+    MIN_SECONDS,
+    GroundTruth,
+    render_seizure,
+    truth_path,
+)
 from semioscope.core.synth.scene import SceneOptions
 from semioscope.errors import SemioscopeError
 
@@ -139,12 +146,14 @@ def _rendered(folder: Path, videos: list[_Video], fmt: str, jobs: int,
 def make_dataset(folder: str | Path, patients: int, seizures: int, *,
                  max_seconds: float | None = None, seed: int = 0, fmt: str = "mkv",
                  progress: Callable[[str], None] | None = None,
-                 cancel: CancelToken | None = None, jobs: int | None = None) -> Path:
+                 cancel: CancelToken | None = None, jobs: int | None = None,
+                 force: bool = False) -> Path:
     """Write ``patients`` x ``seizures`` videos with truth files and ``manifest.csv``; returns it.
 
     Patients ``P001``.. alternate FLE, TLE (odd counts: one more FLE). Videos go to
     ``<folder>/<patient>/<patient>_s<k>.mkv``. ``jobs``: processes rendering at once (default
-    :func:`default_jobs`); the dataset is the same for any number.
+    :func:`default_jobs`); the dataset is the same for any number. A non-empty ``folder``
+    needs ``force``, and no file synth did not write is replaced (core/synth/stamp.py).
     """
     folder = Path(folder)
     _check(folder, patients, seizures, max_seconds)
@@ -154,11 +163,15 @@ def make_dataset(folder: str | Path, patients: int, seizures: int, *,
         + (" (odd count: FLE gets the extra patient)" if patients % 2 else "")
         + f", {seizures} seizures each")
     videos = _plan(patients, seizures, max_seconds, seed, fmt)
+    files = {v.rel: (v.rel.as_posix(), truth_path(v.rel).as_posix()) for v in videos}
+    stamp.check_folder(folder, [*(f for pair in files.values() for f in pair), "manifest.csv"],
+                       force=force)
     folder.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, str] | None] = [None] * len(videos)
     for finished, (i, truth) in enumerate(
             _rendered(folder, videos, fmt, default_jobs() if jobs is None else jobs, cancel), 1):
         video = videos[i]
+        stamp.record(folder, files[video.rel])
         rows[i] = {"video": video.rel.as_posix(), "patient_id": video.pid,
                    "seizure_id": f"{video.pid}-S{video.seizure:02d}", "label": video.label,
                    "onset_s": f"{truth.onset_s:.3f}", "offset_s": f"{truth.offset_s:.3f}"}
@@ -170,5 +183,6 @@ def make_dataset(folder: str | Path, patients: int, seizures: int, *,
     writer.writeheader()
     writer.writerows(row for row in rows if row is not None)
     atomic.write_text(manifest, buf.getvalue())
+    stamp.record(folder, ["manifest.csv"])
     say(f"manifest: {manifest}")
     return manifest
