@@ -54,10 +54,10 @@ def _check_args(args: argparse.Namespace) -> None:
         raise SemioscopeError("--preview", "works for one video only, not with --manifest")
     if args.frames < 1:
         raise SemioscopeError("--frames", f"need at least 1 frame, got {args.frames}")
-    if not args.seconds > 0:
-        raise SemioscopeError("--seconds", f"need a positive number of seconds, got {args.seconds}")
-    if args.threads is not None and args.threads < 1:
-        raise SemioscopeError("--threads", f"need at least 1 thread, got {args.threads}")
+    from semioscope.core.plans import check_seconds, check_threads
+
+    check_seconds(args.seconds)
+    check_threads(args.threads)
     if args.video and Path(args.out).is_dir():
         raise SemioscopeError(args.out, "is a folder; --out names the crop record file to write")
 

@@ -78,12 +78,15 @@ def _create(args: argparse.Namespace) -> int:
 
 def _crop(args: argparse.Namespace) -> int:
     from semioscope.commands.detector_choice import detector_from_args
+    from semioscope.core.plans import check_seconds, check_threads
     from semioscope.core.project import ProjectStore
     from semioscope.core.project.batch import crop_project
     from semioscope.errors import SemioscopeError
 
     if args.frames < 1:
         raise SemioscopeError("--frames", f"need at least 1 frame, got {args.frames}")
+    check_seconds(args.seconds)
+    check_threads(args.threads)
     with ProjectStore.open(args.dir, require_write=True) as store:  # before loading a model
         detector = detector_from_args(args)
 

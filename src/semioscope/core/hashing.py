@@ -18,7 +18,9 @@ def file_sha256(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
             digest.update(child.name.encode())
             digest.update(bytes.fromhex(file_sha256(child, chunk)))
         return digest.hexdigest()
-    stat = path.stat()
+    from semioscope.core.inputs import check_regular
+
+    stat = check_regular(path, "file").stat()   # a pipe or /dev/zero would never end
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key in _CACHE:
         return _CACHE[key]

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from semioscope.core.inputs import read_text
 from semioscope.errors import SemioscopeError
 
 
@@ -14,12 +15,11 @@ def read_json(path: str | os.PathLike[str], what: str) -> Any:
     """Parse ``path``; a missing, unreadable or malformed file raises :class:`SemioscopeError`
     that names the file and says it should be ``what`` (e.g. "crop record")."""
     path = Path(path)
+    text = read_text(path, what)   # a regular file only: a pipe or device would wait forever
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SemioscopeError(path, f"no such {what} file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the {what} file ({exc})") from None
+        return json.loads(text)
+    except RecursionError:
+        raise SemioscopeError(path, f"not a {what} JSON file (nested too deeply)") from None
     except json.JSONDecodeError as exc:
         raise SemioscopeError(path, f"not a {what} JSON file (line {exc.lineno}: "
                               f"{exc.msg})") from None

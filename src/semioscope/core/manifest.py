@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,12 +58,9 @@ def where(path: Path, line: int) -> str:
 
 def read_rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """``(line number, row)`` for every non-blank row; values stripped, columns checked."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such manifest") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SemioscopeError(path, f"cannot read the manifest ({exc})") from None
+    from semioscope.core.inputs import read_text
+
+    text = read_text(path, "manifest", encoding="utf-8-sig")
     reader = csv.DictReader(text.splitlines())
     header = [(h or "").strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
@@ -115,6 +113,17 @@ def _crop(raw: dict[str, str], base: Path, subject: str) -> Box | None:
         raise SemioscopeError(subject, f"crop_file {file_text}: {exc.message}") from None
 
 
+def _check_video_file(video: Path, text: str, subject: str) -> None:
+    from semioscope.core.inputs import check_regular
+
+    try:
+        check_regular(video, "video", folder_ok=True)
+    except SemioscopeError as exc:
+        raise SemioscopeError(subject, f"video {text} {exc.message}") from None
+    if not os.access(video, os.R_OK):
+        raise SemioscopeError(subject, f"video {text} cannot be read (permission denied)")
+
+
 def _row(raw: dict[str, str], base: Path, subject: str, line: int, required: Sequence[str],
          videos_must_exist: bool) -> ManifestRow:
     for name in ("video", *required):
@@ -123,7 +132,10 @@ def _row(raw: dict[str, str], base: Path, subject: str, line: int, required: Seq
     video = Path(raw["video"])
     video = video if video.is_absolute() else base / video
     if videos_must_exist and not video.exists():
-        raise SemioscopeError(subject, f"video {raw['video']} does not exist")
+        what = "is a dangling symlink" if video.is_symlink() else "does not exist"
+        raise SemioscopeError(subject, f"video {raw['video']} {what}")
+    if video.exists():
+        _check_video_file(video, raw["video"], subject)
     sid = raw.get("seizure_id") or video.stem
     if not _SAFE_ID.match(sid):
         raise SemioscopeError(subject, f"seizure_id {sid!r} cannot name a file (use letters, "
@@ -139,6 +151,14 @@ def _row(raw: dict[str, str], base: Path, subject: str, line: int, required: Seq
                        _crop(raw, base, subject), line)
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def read_manifest(path: str | Path, *, required: Sequence[str] = (),
                   videos_must_exist: bool = True) -> list[ManifestRow]:
     """Every row, checked by the rules above; ``required`` columns must be present and filled.
@@ -147,8 +167,15 @@ def read_manifest(path: str | Path, *, required: Sequence[str] = (),
     path = Path(path)
     rows: list[ManifestRow] = []
     seen: dict[str, int] = {}
+    files: dict[tuple[int, int], int] = {}
     for line, raw in read_rows(path, ("video", *required)):
         row = _row(raw, path.parent, where(path, line), line, required, videos_must_exist)
+        ident = _identity(row.video)
+        if ident is not None and ident in files:
+            raise SemioscopeError(where(path, line), f"video {row.video.name} is the same file "
+                                  f"as line {files[ident]}'s; each video once")
+        if ident is not None:
+            files[ident] = line
         if row.seizure_id in seen:
             raise SemioscopeError(where(path, line), f"seizure_id {row.seizure_id!r} repeats "
                                   f"line {seen[row.seizure_id]}")

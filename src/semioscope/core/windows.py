@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from semioscope.core.plans import check_fps, check_window_count
 from semioscope.core.video.base import NOMINAL_FPS, VideoProperties
 from semioscope.errors import SemioscopeError
 
@@ -134,6 +135,7 @@ def _timed_plan(props: VideoProperties, times: np.ndarray, onset_s: float | None
     end = max(start + 1, int(np.searchsorted(times, offset - 1e-9, side="left")))
     t0 = float(times[start])
     grid = int(math.floor((offset - t0) * NOMINAL_FPS + 1e-6))
+    check_window_count(grid // WINDOW_FRAMES, props.path)
     if grid < MIN_WINDOW_FRAMES:
         raise SemioscopeError(props.path, f"the span {t0:.2f}-{offset:.2f} s holds {grid} frames "
                               f"at 30 fps; at least {MIN_WINDOW_FRAMES} are needed for one window")
@@ -171,8 +173,7 @@ def plan_windows(
     Raises :class:`SemioscopeError` for a video or span shorter than 10 frames at 30 fps, an
     onset not before the offset, or an onset/offset outside the video.
     """
-    if props.fps <= 0 or not math.isfinite(props.fps):
-        raise SemioscopeError(props.path, f"frame rate {props.fps} is not usable; give --fps")
+    check_fps(props.fps, props.path)   # 0.001 fps would plan thousands of windows
     if props.frames < MIN_WINDOW_FRAMES:
         raise SemioscopeError(props.path, f"the video has {props.frames} frames; at least "
                               f"{MIN_WINDOW_FRAMES} are needed for one window")
@@ -183,6 +184,7 @@ def plan_windows(
     src_count = end - start
     grid = src_count if not resampled else int(math.floor(
         src_count * NOMINAL_FPS / props.fps + 1e-6))
+    check_window_count(grid // WINDOW_FRAMES, props.path)
     if grid < MIN_WINDOW_FRAMES:
         raise SemioscopeError(props.path, f"the span {start / props.fps:.2f}-{end / props.fps:.2f}"
                               f" s holds {grid} frames at 30 fps; at least {MIN_WINDOW_FRAMES} "

@@ -34,6 +34,11 @@ def random_case_code() -> str:
     return f"CASE-{token[:4]}-{token[4:]}"
 
 
+#: the most characters each typed field may have (a longer one cannot be laid out on a page)
+FIELD_LIMITS = {"patient": 120, "seizure": 120, "recording-date": 60, "reviewer": 120,
+                "comment": 4000}
+
+
 @dataclass
 class CaseInfo:
     """What the reviewer says about the case, and how the report should be made."""
@@ -51,6 +56,11 @@ class CaseInfo:
     def validate(self) -> CaseInfo:
         """Refuse a paper size we do not lay out, or a date we cannot reduce to a year."""
         self.paper = self.paper.lower()
+        for name, limit in FIELD_LIMITS.items():
+            value = getattr(self, name.replace("-", "_"))
+            if len(value) > limit:
+                raise SemioscopeError(f"--{name}", f"{len(value)} characters; at most {limit} "
+                                      "fit the report")
         if self.paper not in PAPER_SIZES:
             raise SemioscopeError("--paper", f"unknown paper size {self.paper!r}; choose a4 or "
                                   "letter")

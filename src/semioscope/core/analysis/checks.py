@@ -9,7 +9,6 @@ when a model pack is made.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,13 +62,14 @@ def check_mapping(path: Path, meta: ClassifierMeta, effective: str, warnings: li
 
 def check_request(request: AnalysisRequest) -> None:
     """Refuse impossible options and missing files, naming the option or the file."""
+    from semioscope.core.plans import check_fps, check_threads
+
     options, model = request.options, request.model
-    for value, name in ((options.batch_size, "--batch-size"), (options.first_batch, "first batch"),
-                        (options.threads, "--threads")):
+    for value, name in ((options.batch_size, "--batch-size"), (options.first_batch, "first batch")):
         if value is not None and value < 1:
             raise SemioscopeError(name, f"must be at least 1, got {value}")
-    if request.fps is not None and not (math.isfinite(request.fps) and request.fps > 0):
-        raise SemioscopeError("--fps", f"must be a positive frame rate, got {request.fps}")
+    check_threads(options.threads)
+    check_fps(request.fps)
     device, _ = parse_device(options.device)
     if model.pack is not None:
         _check_pack_request(request, device)

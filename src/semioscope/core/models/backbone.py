@@ -171,8 +171,9 @@ def load_backbone(name: str, weights: str | Path | None = None, *, allow_untrain
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.benchmark = True  # same clip shapes again and again
     if threads is not None:
-        if threads < 1:
-            raise WeightsError("--threads", f"must be at least 1, got {threads}")
+        from semioscope.core.plans import check_threads
+
+        check_threads(threads)   # torch crashes (SIGSEGV) on 100000
         torch.set_num_threads(threads)
     path = registry.find_weights(name, weights)
     started = time.monotonic()

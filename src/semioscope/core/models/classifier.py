@@ -240,12 +240,47 @@ class ClassifierMetadata:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClassifierMetadata:
+        if not isinstance(data, dict):
+            raise TypeError(f"metadata is a {type(data).__name__}, not an object")
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
+        _check_types(values)
         for key in ("class_names", "uncertain_band"):
             if key in values:
                 values[key] = tuple(values[key])
         return cls(**values)
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "backbone": str, "backbone_weights_sha256": (str, type(None)), "backbone_pretrained": bool,
+    "preprocessing_version": str, "mapping": dict, "config": dict, "training": dict,
+    "metrics": dict, "trained": bool, "demo": bool, "created": str, "software_version": str,
+}
+
+
+def _probability(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{name} {value!r} is not a probability from 0 to 1")
+    return float(value)
+
+
+def _check_types(values: dict[str, Any]) -> None:
+    """Refuse metadata a hand edit broke: a NaN threshold would call every window FLE."""
+    for key, kind in _TYPES.items():
+        if key in values and not isinstance(values[key], kind):
+            raise TypeError(f"{key} is a {type(values[key]).__name__}")
+    names = values.get("class_names", ("FLE", "TLE"))
+    if not (isinstance(names, list | tuple) and len(names) == 2
+            and all(isinstance(n, str) for n in names)):
+        raise TypeError("class_names is not two names")
+    threshold = _probability(values.get("threshold", 0.5), "threshold")
+    band = values.get("uncertain_band", (0.4, 0.6))
+    if not isinstance(band, list | tuple) or len(band) != 2:
+        raise TypeError("uncertain_band is not two numbers")
+    low, high = (_probability(b, "uncertain_band") for b in band)
+    if not low <= threshold <= high:
+        raise ValueError(f"the threshold {threshold:g} is outside the uncertain band "
+                         f"[{low:g}, {high:g}]")
 
 
 def save_classifier(path: str | Path, model: SeizureClassifier,
@@ -281,8 +316,15 @@ def read_metadata(path: str | Path) -> ClassifierMetadata:
 def _open(path: Path) -> tuple[dict[str, torch.Tensor], ClassifierMetadata]:
     from safetensors import safe_open
 
-    if not path.is_file():
+    from semioscope.core.inputs import check_regular
+    from semioscope.errors import SemioscopeError
+
+    if not path.exists():
         raise WeightsError(path, "classifier file not found")
+    try:
+        check_regular(path, "classifier")
+    except SemioscopeError as exc:
+        raise WeightsError(path, exc.message) from None
     try:
         with safe_open(str(path), framework="pt") as fh:  # type: ignore[no-untyped-call]
             header = fh.metadata() or {}
@@ -295,7 +337,7 @@ def _open(path: Path) -> tuple[dict[str, torch.Tensor], ClassifierMetadata]:
                                  f"(format {header.get('format')!r}, expected {FORMAT!r})")
     try:
         meta = ClassifierMetadata.from_dict(json.loads(header["semioscope"]))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise WeightsError(path, f"the classifier's metadata is damaged: {exc}") from None
     return tensors, meta
 

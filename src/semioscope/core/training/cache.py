@@ -47,11 +47,14 @@ class FeatureCache:
         self.index = self._read_index()
 
     def _read_index(self) -> dict[str, Any]:
-        if not self.index_path.exists():
+        from semioscope.core.inputs import read_text
+
+        if not self.index_path.exists() and not self.index_path.is_symlink():
             return {"version": CACHE_VERSION, "videos": {}, "entries": {}}
+        text = read_text(self.index_path, "feature cache index")
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            data = json.loads(text)
+        except (RecursionError, ValueError) as exc:
             raise SemioscopeError(self.index_path, f"not a feature cache index ({exc})") from None
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             raise SemioscopeError(self.index_path, "feature cache of another version; "
@@ -92,8 +95,19 @@ class FeatureCache:
         self.record(key, info, len(windows))
 
     def get(self, key: str) -> dict[str, np.ndarray]:
-        with np.load(self.entry_file(key)) as data:
-            return {name: data[name] for name in data.files}
+        """One seizure's arrays; a damaged or foreign entry file is refused naming it."""
+        import io
+
+        from semioscope.core.inputs import read_bytes
+
+        path = self.entry_file(key)
+        raw = read_bytes(path, "feature cache entry")
+        try:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+                return {name: data[name] for name in data.files}
+        except Exception as exc:   # zip, zlib, header or pickle errors: all "damaged"
+            raise SemioscopeError(path, f"damaged feature cache entry ({type(exc).__name__}); "
+                                  "delete it and run `semioscope extract` again") from None
 
 
 WINDOW_FIELDS = ("index", "start_frame", "end_frame", "start_s", "end_s", "n_frames")

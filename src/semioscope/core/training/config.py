@@ -109,11 +109,12 @@ def load_config(path: str | Path | None) -> TrainConfig:
     """The paper's defaults, overridden by the TOML file at ``path`` (if given)."""
     if path is None:
         return TrainConfig()
+    from semioscope.core.inputs import read_text
+
     path = Path(path)
+    text = read_text(path, "config", limit=2**20)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such config file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except (RecursionError, tomllib.TOMLDecodeError) as exc:
         raise SemioscopeError(path, f"not a valid TOML config ({exc})") from None
     return TrainConfig.from_dict(data, subject=str(path))

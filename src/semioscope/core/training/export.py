@@ -25,12 +25,15 @@ def read_cv_report(path: str | Path, config: TrainConfig, data: FeatureSet) -> d
     path = Path(path)
     if path.is_dir():
         path = path / "cv.json"
+    from semioscope.core.inputs import check_regular, read_text
+
+    if not path.exists() and not path.is_symlink():
+        raise SemioscopeError(path, "no such CV report (run semioscope cv first)")
+    text = read_text(check_regular(path, "CV report"), "CV report")
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
+        report = json.loads(text)
         saved, decision = report["config"], report["decision"]
-    except FileNotFoundError:
-        raise SemioscopeError(path, "no such CV report (run semioscope cv first)") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (RecursionError, ValueError, KeyError, TypeError) as exc:
         raise SemioscopeError(path, f"not a semioscope CV report ({exc})") from None
     if saved != config.to_dict():
         diff = sorted(k for k in set(saved) | set(config.to_dict())

@@ -37,9 +37,19 @@ def open_video(path: str | os.PathLike[str], fps: float | None = None, *,
     part is read. Raises :class:`VideoError` naming the file and the problem for anything we
     cannot read.
     """
+    from semioscope.core.inputs import check_regular
+    from semioscope.core.plans import check_fps
+    from semioscope.errors import SemioscopeError
+
+    check_fps(fps)   # --fps -1, nan, 0.001: refused before anything is opened
     path = Path(path)
     if not path.exists():
-        raise VideoError(path, "no such file or folder")
+        raise VideoError(path, "is a dangling symlink" if path.is_symlink()
+                         else "no such file or folder")
+    try:
+        check_regular(path, "video", folder_ok=True)   # a FIFO or device: never a wait
+    except SemioscopeError as exc:
+        raise VideoError(path, exc.message) from None
     if path.is_dir():
         from semioscope.core.video.folder_reader import ImageFolderReader
 
