@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
                 k: round(v * 1000, 3) for k, v in zip(("mean", "min", "max"), p.interval_s,
                                                      strict=True)},
             "truncated": p.truncated, "declared_s": p.declared_s,
+            "timestamps_usable": p.timestamps_usable,
         }))
         return 0
     codec = f"{p.codec}, " if p.codec else ""
@@ -45,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  variable frame rate: mean interval {mean:.1f} ms (min {low:.1f}, max "
               f"{high:.1f}); {p.missing_frames} frames missing against the "
               f"{p.nominal_fps:g} fps clock; analysis places frames by their timestamps")
+    if not p.timestamps_usable:
+        print("  TIMESTAMPS UNUSABLE: they repeat or go backwards; every frame is kept in decode "
+              f"order at {p.fps:g} fps ({p.fps_source}{'; give --fps' if p.fps_source == 'assumed' else ''})")
     if p.truncated and p.declared_s:
         print(f"  TRUNCATED: only {p.duration_s:.2f} s of the {p.declared_s:.2f} s its header "
               f"declares are present ({100 * p.duration_s / p.declared_s:.0f}%)")

@@ -26,7 +26,8 @@ class VideoProperties:
     is then its mean rate (``frames / duration_s``), ``nominal_fps`` the clock's, and frames are
     placed in time by :meth:`VideoReader.frame_times`. ``colour`` says the source was colour and
     is read as its luma. ``truncated`` says only ``duration_s`` of ``declared_s`` seconds are
-    present (opened only when the caller allowed it).
+    present (opened only when the caller allowed it). ``timestamps_usable`` False: the file's
+    timestamps repeat or go backwards, so frames are kept in decode order.
     """
 
     path: str
@@ -48,6 +49,9 @@ class VideoProperties:
     declared_s: float | None = None
     codec: str = ""
     index_method: str = ""
+    #: False when the file's timestamps repeat or go backwards: frames are then kept in decode
+    #: order, none dropped, at the given (or an assumed 30) frame rate
+    timestamps_usable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

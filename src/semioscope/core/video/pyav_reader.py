@@ -23,7 +23,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from semioscope.core.video.base import VideoProperties, VideoReader
+from semioscope.core.video.base import NOMINAL_FPS, VideoProperties, VideoReader
 from semioscope.core.video.frame_index import (
     FrameIndex,
     PacketInfo,
@@ -54,6 +54,10 @@ from semioscope.errors import VideoError
 
 #: decoding forward this many frames is cheaper than a seek (FFV1 decodes ~50 frames/s)
 FORWARD_DECODE_LIMIT = 12
+
+
+#: the most pictures a decoder reorders (H.264/HEVC decoded picture buffer)
+MAX_REORDER = 16
 
 
 class PyAVReader(VideoReader):
@@ -139,7 +143,8 @@ class PyAVReader(VideoReader):
         return packet_table(packets)
 
     def _frame_index(self) -> FrameIndex:
-        index = index_without_decoding(self._table, self._container.format.name)
+        index = (None if self._stamps_unusable() and not all(self._table.keyframe)
+                 else index_without_decoding(self._table, self._container.format.name))
         if index is not None:
             return without_leading_frames(index, self._table)
         sha = content_key(self._path)
@@ -150,9 +155,28 @@ class PyAVReader(VideoReader):
             index = decode_index(self._container, self._stream, self._table)
         except av.FFmpegError as exc:
             self.close()
+            if self._stamps_unusable():
+                raise VideoError(self._path, "its timestamps repeat or go backwards, so its "
+                                 "frames cannot be located; remux it with fresh timestamps "
+                                 "(ffmpeg -fflags +genpts -i IN -c copy OUT)") from exc
             raise VideoError(self._path, f"cannot decode ({ffmpeg_reason(exc)})") from exc
         save_cached(sha, index, len(self._table))
         return without_leading_frames(index, self._table)
+
+    def _stamps_unusable(self) -> bool:
+        """Timestamps that repeat, or (intra-only, where file order is display order) go
+        backwards: no clock can be read from them, so frames keep their decode order."""
+        pts = list(self._table.pts)
+        if len(pts) < 2 or None in pts:
+            return False
+        if len(set(pts)) != len(pts):
+            return True
+        if all(self._table.keyframe):
+            return pts != sorted(pts)  # type: ignore[type-var]
+        # B-frames reorder a few pictures (at most 16 in H.264/HEVC); a frame the stamps move
+        # further than that from its place in the file is a broken clock, not reordering
+        rank = np.argsort(np.argsort(np.asarray(pts, dtype=np.int64), kind="stable"))
+        return bool(np.max(np.abs(rank - np.arange(len(pts)))) > MAX_REORDER)
 
     def _container_rate(self) -> float | None:
         rates = stated_rates(self._stream)
@@ -166,9 +190,15 @@ class PyAVReader(VideoReader):
                     bit_depth=16 if self._out_format == "gray16le" else 8, backend="pyav",
                     pixel_format=pix_fmt, colour=pix_fmt not in GRAY16 | GRAY8,
                     codec=self._stream.codec_context.name, index_method=self._index.method)
+        usable = not self._stamps_unusable()
         if fps:
             self._times = np.arange(n, dtype=np.float64) / float(fps)
             return VideoProperties(fps=float(fps), duration_s=n / float(fps), fps_source="user",
+                                   timestamps_usable=usable, **base)  # type: ignore[arg-type]
+        if not usable:   # repeated or backwards stamps: no clock to trust, keep every frame
+            self._times = np.arange(n, dtype=np.float64) / NOMINAL_FPS
+            return VideoProperties(fps=NOMINAL_FPS, duration_s=n / NOMINAL_FPS,
+                                   fps_source="assumed", timestamps_usable=False,
                                    **base)  # type: ignore[arg-type]
         rate = self._container_rate()
         tb = self._stream.time_base or Fraction(1, int(round(rate or 30)))
