@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 PAPER_SIZES = ("a4", "letter")
 REMOVED = "[removed]"
-_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
+#: the shortest name part removed (Li, Wu, Ng are surnames); single letters (initials) are not
+MIN_SECRET = 2
 _YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 
 
@@ -91,7 +92,7 @@ class Scrubber:
 
     def __init__(self, enabled: bool, secrets_: Iterable[str] = ()) -> None:
         self.enabled = enabled
-        unique = {s.strip() for s in secrets_ if s and len(s.strip()) >= 3}
+        unique = {s.strip() for s in secrets_ if s and len(s.strip()) >= MIN_SECRET}
         self.secrets = sorted(unique, key=len, reverse=True)
 
     def __call__(self, text: Any) -> str:
@@ -102,25 +103,32 @@ class Scrubber:
             left = r"\b" if secret[0].isalnum() else ""
             right = r"\b" if secret[-1].isalnum() else ""
             text = re.sub(left + re.escape(secret) + right, REMOVED, text, flags=re.IGNORECASE)
-        # full dates (which may be the recording date or a birth date) -> year only
-        return _DATE_RE.sub(lambda m: m.group(1), text)
+        # dates (which may be the recording date or a birth date), however written -> year only
+        from semioscope.report.dates import dates_to_years
+
+        return dates_to_years(text, REMOVED)
 
 
 def identifiers(case: CaseInfo, results: Results, name_parts: bool = True) -> list[str]:
     """Every string a de-identified report must not contain.
 
-    ``name_parts`` adds each word of the patient field ("Jane Doe" -> "Jane", "Doe"): right for
-    text a person typed, too eager for our own texts (a patient called "Will" or "Patient").
+    ``name_parts`` adds each word of the patient and reviewer fields ("Jane Doe" -> "Jane",
+    "Doe"): right for text a person typed, too eager for our own texts (a patient called "Will"
+    or "Patient"); the safety and trust texts are never scrubbed at all.
     """
-    out = [case.patient, case.seizure, case.recording_date]
+    out = [case.patient, case.seizure, case.recording_date, case.reviewer]
     if name_parts:
-        out += re.split(r"[\s,;()]+", case.patient)
+        for name in (case.patient, case.reviewer):
+            out += [part.strip(".'-") for part in re.split(r"[\s,;()/]+", name)]
     path = results.video.path
     if path:
         p = PurePath(str(path))
         out += [str(path), p.name, p.stem]
         if len(p.parent.parts) > 1:
             out.append(str(p.parent))
+        if name_parts:   # folders and files are often named after the patient ("Doe_Jane")
+            out += [w for part in p.parts[-3:] for w in re.split(r"[\W_]+", part)
+                    if w.isalpha()]
     classifier = results.model.classifier_path
     if classifier:   # not patient data, but its folder may name a person
         out.append(str(classifier))

@@ -73,6 +73,7 @@ def build_content(results: Results, case: CaseInfo, now: datetime | None = None,
                   trust: Trust | None = None) -> ReportContent:
     """Assemble the report's texts; de-identified when ``case.deidentify``."""
     scrub = scrubber_for(case, results)
+    own = scrubber_for(case, results, name_parts=False)   # for our own texts
     now = now or datetime.now(UTC)
     trust = trust or assess(results)
     untrained = not trust.clinical
@@ -87,12 +88,15 @@ def build_content(results: Results, case: CaseInfo, now: datetime | None = None,
         verdict_lines=_verdict_lines(summary),
         window_rows=_window_rows(results),
         provenance_rows=_provenance_rows(results, case),
-        training_rows=_training_rows(meta, scrubber_for(case, results, name_parts=False)),
+        training_rows=_training_rows(meta, own),
         metric_rows=_metric_rows(meta),
-        warnings=[scrub(r.text) for r in trust.reasons] + [scrub(w) for w in results.warnings],
+        # the trust rule's texts are ours and say what makes a result unsafe: never redacted
+        # ("Demo Patient" must not turn "demo model" into "[removed] model"); the results'
+        # warnings may name the file, so they lose whole identifiers, never name parts
+        warnings=[r.text for r in trust.reasons] + [own(w) for w in results.warnings],
         untrained=untrained,
         watermark=trust.headline or WATERMARK,
-        trust_reasons=[scrub(r.text) for r in trust.reasons],
+        trust_reasons=[r.text for r in trust.reasons],
         running_header=" \u00b7 ".join(x for x in (
             "semioscope case report", f"{'Case' if case.deidentify else 'Patient'} {who}",
             f"Seizure {seizure}" if seizure else "") if x),
@@ -116,7 +120,8 @@ def _case_rows(results: Results, case: CaseInfo, scrub: Scrubber, now: datetime)
                 ("Recording date", case.recording_date or "not given"),
                 ("Analysis run", created.replace("T", " ") or "unknown"),
                 ("Report made", now.strftime("%Y-%m-%d %H:%M UTC"))]
-    rows.append(("Reviewer", scrub(case.reviewer) or "not given"))
+    rows.append(("Reviewer", (WITHHELD if case.reviewer.strip() else "not given")
+                 if case.deidentify else case.reviewer or "not given"))
     rows.append(("Software", f"semioscope {__version__} (analysis made with "
                  f"{results.software_version})"))
     return rows
@@ -255,7 +260,7 @@ def _metadata(case: CaseInfo, who: str, seizure: str, untrained: bool) -> dict[s
         keywords.append("untrained demo model")
     return {
         "title": title,
-        "author": case.reviewer.strip() or "semioscope",
+        "author": "semioscope" if case.deidentify else case.reviewer.strip() or "semioscope",
         "subject": "Frontal vs temporal lobe seizure scores from infrared video. " + DISCLAIMER,
         "keywords": ", ".join(keywords),
         "creator": f"semioscope {__version__}",
