@@ -58,6 +58,10 @@ def d(tmp_path: Path) -> Path:
     os.mkfifo(tmp_path / "scanfifo" / "f.mkv")
     (tmp_path / "folder").mkdir()
     (tmp_path / "plain").write_text("x")
+    (tmp_path / "other-crop.json").write_text(json.dumps(
+        {"box": {"x": 0, "y": 0, "w": 16, "h": 16}, "video": {"sha256": "0" * 64}}))
+    (tmp_path / "emptyproj").mkdir()
+    (tmp_path / "emptyproj" / "project.sqlite").write_bytes(b"")
     return tmp_path
 
 
@@ -140,6 +144,14 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], str]] = {
         "threshold"),
     "5000-character patient name": (lambda d: ["report", _results(d), "--out", f"{d}/o.pdf",
                                                "--patient", "A" * 5000], "--patient"),
+    # misleading answers
+    "crop record made for another video": (
+        lambda d: ["analyze", f"{d}/ok.npy", U, "--crop-file", f"{d}/other-crop.json", "--out",
+                   f"{d}/o.json"], "made for another video"),
+    "project status on a zero-byte database": (
+        lambda d: ["project", "status", f"{d}/emptyproj"], "empty file"),
+    "project crop on a zero-byte database": (
+        lambda d: ["project", "crop", f"{d}/emptyproj", "--detector", "truth"], "empty file"),
     # unwritable outputs, refused before the work
     "--out an existing folder": (lambda d: ["analyze", f"{d}/ok.npy", U, "--out", f"{d}/folder"],
                                  "existing folder"),
@@ -181,3 +193,15 @@ def test_fifo_refused_within_a_second(d: Path, capsys):
         assert main(argv) == 2
         assert time.monotonic() - started < 1.0
     assert "named pipe" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(300)
+def test_other_videos_crop_record_on_purpose_is_recorded(d: Path, capsys, monkeypatch):
+    from semioscope.core.results import load_results
+
+    monkeypatch.chdir(d)   # a relative video path is stored absolute: report works from anywhere
+    assert main(["analyze", "ok.npy", U, "--crop-file", "other-crop.json",
+                 "--crop-file-for-other-video", "--out", "o.json"]) == 0
+    results = load_results(d / "o.json")
+    assert any("made for another video" in r for r in results.crop.reasons)
+    assert results.video.path == str(d / "ok.npy")

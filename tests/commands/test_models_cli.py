@@ -89,14 +89,48 @@ def test_verify(tmp_path: Path, patched, capsys) -> None:
     assert "does not match the official i3d" in capsys.readouterr().err
 
 
+def _site_weights(path: Path, poison: bool = False) -> Path:
+    """A full I3D state dict, as a fine-tuning run saves it (random numbers, same shapes)."""
+    import torch
+
+    from semioscope.core.models.i3d import InceptionI3d
+
+    state = InceptionI3d().state_dict()
+    if poison:
+        first = next(k for k, v in state.items() if torch.is_floating_point(v))
+        state[first] = state[first].clone().fill_(float("nan"))
+    torch.save(state, path)
+    return path
+
+
 def test_register_own_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    weights = tmp_path / "site_i3d.pt"
-    weights.write_bytes(b"our own fine-tuned backbone")
+    weights = _site_weights(tmp_path / "site_i3d.pt")
     assert main(["models", "register", str(weights), "--name", "i3d",
                  "--note", "fine-tuned on site data"]) == 0
-    assert "registered as this site's own i3d weights" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "registered as this site's own i3d weights" in out
+    assert "all finite, loaded strictly into i3d" in out
     status, note = registry.weights_status("i3d", hashlib.sha256(weights.read_bytes()).hexdigest())
     assert status == "registered" and note is not None and note.endswith("fine-tuned on site data")
     assert main(["models", "register", str(tmp_path / "missing.pt"), "--name", "i3d",
                  "--note", "x"]) == 2
     assert "missing.pt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["not weights", "NaN tensor", "pickled code"])
+def test_register_refuses_what_does_not_load_cleanly(tmp_path: Path, capsys, kind: str) -> None:
+    import pickle
+
+    path = tmp_path / "w.pt"
+    if kind == "not weights":
+        path.write_bytes(b"our own fine-tuned backbone")
+    elif kind == "NaN tensor":
+        _site_weights(path, poison=True)
+    else:   # a pickle that would run code when unpickled: weights_only refuses it
+        path.write_bytes(pickle.dumps(print))
+    assert main(["models", "register", str(path), "--name", "i3d", "--note", "x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("semioscope: error: "), err
+    from semioscope.core.models.own_weights import registrations
+
+    assert registrations() == []

@@ -24,6 +24,9 @@ def test_report_command_writes_the_pdf(results: Results, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "results.json"
     path.write_text(json.dumps(results_to_dict(results)))
+    assert main(["report", str(path), "--out", str(tmp_path / "out" / "case.pdf")]) == 2
+    assert "does not exist" in capsys.readouterr().err   # a mistyped folder is not made up
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "case.pdf"
     code = main(["report", str(path), "--out", str(out), "--patient", PATIENT, "--seizure",
                  "S1", "--recording-date", "2024-06-17", "--reviewer", "Dr. Who",

@@ -33,7 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     crop = parser.add_mutually_exclusive_group()
     crop.add_argument("--crop", metavar="X,Y,W,H", help="crop box in source pixels")
     crop.add_argument("--crop-file", type=Path, metavar="FILE",
-                      help="crop record from `semioscope crop`")
+                      help="crop record from `semioscope crop` (refused when made for another "
+                      "video)")
+    parser.add_argument("--crop-file-for-other-video", action="store_true",
+                        help="use a crop record made for another video anyway (the results "
+                        "record it)")
     parser.add_argument("--onset", type=float, metavar="S", help="clinical onset, seconds")
     parser.add_argument("--offset", type=float, metavar="S", help="clinical offset, seconds")
     parser.add_argument("--fps", type=float, metavar="F", help="override the video's frame rate")
@@ -80,9 +84,12 @@ def _crop(args: argparse.Namespace) -> Crop | None:
     if args.crop:
         return given_crop(Box.parse(args.crop))
     if args.crop_file:
-        from semioscope.core.crop.record import read_crop_file
+        from semioscope.core.crop.record import check_record_video, read_crop_file
 
-        return replace(read_crop_file(args.crop_file), subject=str(args.crop_file))
+        crop = replace(read_crop_file(args.crop_file), subject=str(args.crop_file))
+        other = check_record_video(args.crop_file, args.video,
+                                   allow_other=getattr(args, "crop_file_for_other_video", False))
+        return replace(crop, reasons=(*crop.reasons, other)) if other else crop
     return None
 
 

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
+    before = _entries(args.cache)
     try:
         if args.engine == "ray":
             from semioscope.commands.extract_ray import run_ray
@@ -90,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
         summary = extract_features(manifest, args.cache, backbone=backbone,
                                    mapping=args.mapping, batch_size=batch_size,
                                    progress=progress)
+    except KeyboardInterrupt:   # finished videos are in the cache: say how many, not "nothing"
+        bar.close()
+        done = _entries(args.cache) - before
+        print(f"semioscope: interrupted; {done} feature file(s) completed in this run are kept "
+              f"in {args.cache} (a rerun skips them); the video in progress was not written",
+              file=sys.stderr)
+        return 130
     finally:
         bar.close()
     print(f"{summary.computed} seizure(s) extracted ({summary.windows} windows), "
@@ -98,3 +106,14 @@ def run(args: argparse.Namespace) -> int:
           f"{backbone.provenance()['runtime']}, batch "
           f"{batch_size}; cache {args.cache}")
     return 0
+
+
+def _entries(cache: Path) -> int:
+    """Complete feature files the cache's index lists (0 for a new or unreadable cache)."""
+    from semioscope.core.training.cache import FeatureCache
+    from semioscope.errors import SemioscopeError
+
+    try:
+        return len(FeatureCache(cache).index.get("entries", {}))
+    except (SemioscopeError, OSError):
+        return 0

@@ -184,14 +184,15 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _register(args: argparse.Namespace) -> int:
-    from semioscope.core.models.own_weights import register_weights, registry_path
+    from semioscope.core.models.own_weights import check_loads, register_weights, registry_path
     from semioscope.core.models.registry import weights_status
 
+    loaded = check_loads(args.name, args.file)   # before anything is recorded
     entry = register_weights(args.name, args.file, args.note)
     status, _ = weights_status(args.name, entry.sha256)
     if status == "official":
         print(f"{args.file}: this is the official {args.name} file; no need to register it")
         return 0
     print(f"{args.file}: registered as this site's own {args.name} weights (sha256 "
-          f"{entry.sha256[:16]}...) in {registry_path()}")
+          f"{entry.sha256[:16]}...) in {registry_path()}\n  checked: {loaded}")
     return 0

@@ -6,6 +6,8 @@ preprocessing, runtime, device, batch), so the trust rule (``core.trust``) can j
 
 from __future__ import annotations
 
+import os
+
 from semioscope.core.analysis.engine import Engine, EngineBackbone
 from semioscope.core.analysis.request import AnalysisRequest
 from semioscope.core.geometry import Box
@@ -20,7 +22,7 @@ __all__ = ["crop_info", "provenance", "truncated_warning", "video_info"]
 def video_info(request: AnalysisRequest, props: VideoProperties, sha256: str) -> VideoInfo:
     """The video's facts; its clock always says whether it was variable-rate or truncated."""
     return VideoInfo(
-        path=str(request.video), sha256=sha256, frames=props.frames,
+        path=os.path.abspath(request.video), sha256=sha256, frames=props.frames,  # any cwd
         fps=props.fps, fps_source=props.fps_source, width=props.width, height=props.height,
         bit_depth=props.bit_depth, duration_s=props.duration_s,
         variable_rate=props.variable_rate, truncated=props.truncated,

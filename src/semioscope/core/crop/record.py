@@ -193,3 +193,26 @@ def read_crop_file(path: str | os.PathLike[str]) -> Crop:
     if str(data.get("status", "ok")) not in STATUSES:
         raise SemioscopeError(path, f"unknown crop status {data['status']!r}")
     return from_record(data)
+
+
+def check_record_video(path: str | os.PathLike[str], video: str | os.PathLike[str], *,
+                       allow_other: bool = False) -> str | None:
+    """Refuse a crop record made for another video (its recorded SHA-256 differs) unless
+    ``allow_other``; returns the note every result made with it then carries (None: same
+    video, or a hand-written record that names none)."""
+    from semioscope.core.hashing import file_sha256
+
+    data = read_json(path, "crop record")
+    recorded = data.get("video") if isinstance(data, dict) else None
+    wanted = recorded.get("sha256") if isinstance(recorded, dict) else None
+    if not isinstance(wanted, str) or not wanted:
+        return None
+    have = file_sha256(video)
+    if have == wanted:
+        return None
+    if not allow_other:
+        raise SemioscopeError(path, f"was made for another video (SHA-256 {wanted[:12]}..., "
+                              f"this one is {have[:12]}...); pass --crop-file-for-other-video "
+                              "to use its box anyway (the results say so)")
+    return (f"crop record made for another video (SHA-256 {wanted[:12]}...), used on purpose "
+            "(--crop-file-for-other-video)")

@@ -59,10 +59,29 @@ def find_registration(name: str, sha256: str | None) -> Registration | None:
     return next((r for r in registrations() if r.name == name and r.sha256 == sha256), None)
 
 
+def check_loads(name: str, path: Path) -> str:
+    """Load ``path`` strictly into the ``name`` architecture (no pickle runs: weights only) and
+    refuse any tensor that is not finite; returns what was loaded, for the user to read."""
+    import torch
+
+    from semioscope.core.models.backbone import load_backbone
+
+    backbone = load_backbone(name, path, threads=1)
+    tensors = [*backbone.model.state_dict().items()]
+    bad = [key for key, value in tensors
+           if torch.is_floating_point(value) and not bool(torch.isfinite(value).all())]
+    if bad:
+        raise SemioscopeError(path, f"{len(bad)} tensor(s) hold NaN or infinite values "
+                              f"({bad[0]}, ...); not usable weights")
+    count = sum(int(v.numel()) for _, v in tensors)
+    return f"{len(tensors)} tensors, {count:,} numbers, all finite, loaded strictly into {name}"
+
+
 def register_weights(name: str, path: Path, note: str) -> Registration:
     """Record ``path`` as this site's own ``name`` weights (replacing an earlier entry)."""
-    if not path.is_file():
-        raise SemioscopeError(path, "no such weights file")
+    from semioscope.core.inputs import check_regular
+
+    check_regular(path, "weights")
     if not note.strip():
         raise SemioscopeError(path, "say what these weights are with --note")
     entry = Registration(name=name, sha256=file_sha256(path), note=note.strip(),

@@ -99,6 +99,9 @@ class ProjectStore:
         if not db.is_file():
             raise SemioscopeError(folder, f"not a semioscope project (no {DB_NAME}); "
                                   "make one with `semioscope project create`")
+        if db.stat().st_size == 0:   # every action says the same, and none writes into it
+            raise SemioscopeError(db, "is an empty file, not a semioscope project database; "
+                                  "restore it from a backup or make the project again")
         reason: str | None = "opened read-only" if read_only else None
         lock: ProjectLock | None = None
         if not read_only:
