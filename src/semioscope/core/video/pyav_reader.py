@@ -74,6 +74,9 @@ class PyAVReader(VideoReader):
         self._stream = streams[0]
         self._stream.thread_type = "AUTO"
         ctx = self._stream.codec_context
+        if ctx is None:   # a damaged header names a codec FFmpeg does not know
+            self._container.close()
+            raise VideoError(path, "the video stream's codec is unknown (damaged header?)")
         ctx.copy_opaque = True  # every decoded frame names the packet it came from
         pix_fmt = ctx.pix_fmt or ""
         if not pix_fmt:
