@@ -98,3 +98,30 @@ def test_bad_crop_names_the_row(dataset: Path, tmp_path: Path) -> None:
     dataset.write_text(dataset.read_text().replace('"0,0,40,32"', '"0,0,400,32"', 1))
     with pytest.raises(SemioscopeError, match="line 2.*outside"):
         extract_features(load_manifest(dataset), tmp_path / "c", backbone=FakeBackbone())
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "pickled", "fifo"])
+def test_a_damaged_entry_file_is_refused_naming_it(tmp_path: Path, damage: str) -> None:
+    import os
+
+    import numpy as np
+
+    from semioscope.core.training.cache import write_arrays
+
+    cache = FeatureCache(tmp_path / "cache")
+    path = cache.entry_file("k")
+    write_arrays(path, {"features": np.ones((4, 3), np.float32)})
+    good = path.read_bytes()
+    path.unlink()
+    if damage == "truncated":
+        path.write_bytes(good[: len(good) // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"PK\x03\x04" + os.urandom(200))
+    elif damage == "pickled":
+        with open(path, "wb") as fh:
+            np.savez(fh, features=np.array([{"a": 1}], dtype=object))
+    else:
+        os.mkfifo(path)
+    with pytest.raises(SemioscopeError, match=r"k\.npz") as info:
+        cache.get("k")
+    assert "\n" not in str(info.value)
