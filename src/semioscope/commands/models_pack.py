@@ -34,11 +34,18 @@ def add_parsers(sub: Any) -> None:
     check = sub.add_parser("verify-pack", help="check every file of a model pack against its "
                            "manifest and print the manifest's SHA-256")
     check.add_argument("pack", type=Path, help="pack folder (or its manifest.json)")
+    check.add_argument("--expect", metavar="SHA256",
+                       help="the manifest SHA-256 the research team sent: refused if it differs")
 
 
 def run_export(args: argparse.Namespace) -> int:
     from semioscope.core.export.pack import PackRequest, export_pack
+    from semioscope.core.outputs import check_outputs
     from semioscope.core.runtime.pack import ModelPack
+
+    check_outputs({"--out": args.out},
+                  reads=[("classifier", args.classifier), ("weights file", args.weights),
+                         ("detector weights", args.detector_weights)], folders={"--out"})
 
     request = PackRequest(classifier=args.classifier, out=args.out, weights=args.weights,
                           allow_untrained=args.allow_untrained, detector=args.detector,
@@ -65,17 +72,26 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from semioscope.core.runtime.pack import ModelPack
+    from semioscope.errors import WeightsError
 
     pack = ModelPack.open(args.pack)
     m = pack.manifest
-    meta = pack.classifier_metadata()
-    print(f"{pack.folder}: OK, every file matches its SHA-256 ({len(m['files'])} files)")
-    print(f"  manifest sha256 {pack.manifest_sha256}")
-    print(f"  created {m.get('created')} by semioscope {m.get('software_version')}, "
-          f"OpenVINO {m.get('converter', {}).get('openvino')}")
+    meta = pack.facts
+    expect = (args.expect or "").strip().lower()
+    if expect and expect != pack.manifest_sha256:
+        raise WeightsError(pack.folder, f"manifest sha256 {pack.manifest_sha256} is not the "
+                           f"expected {expect}: not the pack the research team sent")
+    print(f"{pack.folder}: OK, every file matches its SHA-256 and is listed "
+          f"({len(m['files'])} files)")
+    print(f"  manifest sha256 {pack.manifest_sha256}"
+          + (" (as expected)" if expect else " (compare it with the one the research team "
+             "sent, or pass --expect)"))
+    print(f"  created {m['created']} by semioscope {m['software_version']}, "
+          f"OpenVINO {m['converter'].get('openvino')}")
     print(f"  backbone {pack.backbone_name} "
-          f"({'pretrained' if m['backbone'].get('pretrained') else 'RANDOM weights'}), "
-          f"classifier {'trained' if meta.trained else 'UNTRAINED'} "
+          f"({'pretrained' if meta.get('backbone_pretrained') else 'RANDOM weights'}), "
+          f"classifier {'trained' if meta.get('trained') else 'UNTRAINED'}"
+          f"{', DEMO model' if meta.get('demo') else ''} "
           f"(sha256 {pack.classifier_sha256[:12]}...), detector "
           f"{_detector_text(m['detector']) if pack.has_detector() else 'none'}")
     if m["backbone"].get("weights_source"):

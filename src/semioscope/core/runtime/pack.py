@@ -13,9 +13,11 @@ Layout (one folder)::
     classifier.semio       the classifier file it came from (metadata; the torch path can use it)
     detector.xml / .bin    the crop detector, when exported
 
-The manifest is not signed: a hash check proves the files are the ones the manifest names, not
-who wrote the manifest. Hospitals compare the manifest's SHA-256 (``semioscope models verify-pack``
-prints it) with the one the research team reports.
+Every file of the folder must be listed, and the trust facts come from the hash-checked
+``classifier.semio``, never from editable manifest fields (core/runtime/pack_trust.py). The
+manifest is not signed: a hash check proves the files are the ones the manifest names, not who
+wrote the manifest. Hospitals compare the manifest's SHA-256 (``semioscope models verify-pack``
+prints it, ``--expect`` checks it) with the one the research team reports.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class ModelPack:
     folder: Path
     manifest: dict[str, Any]
     manifest_sha256: str
+    #: the classifier metadata read from the hash-checked classifier.semio (the trust facts)
+    facts: dict[str, Any]
 
     @classmethod
     def open(cls, path: str | Path) -> ModelPack:
@@ -57,9 +61,11 @@ class ModelPack:
         if not manifest_path.is_file():
             raise WeightsError(folder, f"not a model pack (no {MANIFEST}); make one with "
                                "`semioscope models export`")
+        from semioscope.core.inputs import read_text
+
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            manifest = json.loads(read_text(manifest_path, "pack manifest", limit=2**20))
+        except (RecursionError, ValueError) as exc:
             raise WeightsError(manifest_path, f"unreadable pack manifest: {exc}") from None
         if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
             got = manifest.get("format") if isinstance(manifest, dict) else None
@@ -67,6 +73,9 @@ class ModelPack:
         files = manifest.get("files")
         if not isinstance(files, dict) or not files:
             raise WeightsError(manifest_path, "the manifest lists no files")
+        from semioscope.core.runtime import pack_trust
+
+        pack_trust.check_schema(manifest, manifest_path)
         for name, sha in files.items():
             if Path(name).name != name:
                 raise WeightsError(manifest_path, f"file name {name!r} leaves the pack folder")
@@ -76,16 +85,9 @@ class ModelPack:
             if file_sha256(target) != sha:
                 raise WeightsError(target, "does not match the SHA-256 in the pack's manifest "
                                    "(damaged or changed): copy the pack again")
-        for key in ("backbone", "classifier"):
-            entry = manifest.get(key)
-            if not isinstance(entry, dict) or entry.get("ir") not in files:
-                raise WeightsError(manifest_path, f"the manifest has no usable {key} entry")
-        detector = manifest.get("detector")
-        if detector is not None and (not isinstance(detector, dict)
-                                     or detector.get("ir") not in files
-                                     or not isinstance(detector.get("categories"), list)):
-            raise WeightsError(manifest_path, "the manifest's detector entry is not usable")
-        return cls(folder, manifest, file_sha256(manifest_path))
+        pack_trust.check_listing(folder, manifest, manifest_path)
+        facts = pack_trust.checked_facts(folder, manifest, manifest_path)
+        return cls(folder, manifest, file_sha256(manifest_path), facts)
 
     # -- what the engine needs -------------------------------------------------------------
     @property
@@ -93,10 +95,9 @@ class ModelPack:
         return str(self.manifest["backbone"]["name"])
 
     @property
-    def classifier_file(self) -> Path | None:
-        """The ``.semio`` the classifier was exported from (in the pack), if it was copied."""
-        source = self.manifest["classifier"].get("source")
-        return None if source is None else self.folder / source
+    def classifier_file(self) -> Path:
+        """The ``.semio`` the classifier was exported from (in the pack, hash-checked)."""
+        return self.folder / str(self.manifest["classifier"]["source"])
 
     @property
     def classifier_sha256(self) -> str:
@@ -106,15 +107,16 @@ class ModelPack:
         """The classifier's metadata (a :class:`ClassifierInfo`), as the torch path reads it."""
         from semioscope.core.runtime.classifier import ClassifierInfo
 
-        return ClassifierInfo(dict(self.manifest["classifier"]["metadata"]))
+        return ClassifierInfo(dict(self.facts))   # from classifier.semio, not the manifest
 
     def backbone(self, *, threads: int | None = None) -> Any:
         from semioscope.core.runtime.backbone import OpenVINOBackbone
 
         entry = self.manifest["backbone"]
         return OpenVINOBackbone(self.folder / entry["ir"], name=entry["name"],
-                                pretrained=bool(entry["pretrained"]),
-                                weights_sha256=entry.get("weights_sha256"), threads=threads,
+                                pretrained=bool(self.facts.get("backbone_pretrained")),
+                                weights_sha256=self.facts.get("backbone_weights_sha256"),
+                                threads=threads,
                                 extend_to=entry.get("extend_to"),
                                 channels=int(entry.get("channels", 3)))
 
@@ -149,6 +151,6 @@ class ModelPack:
         return {"path": str(self.folder), "manifest_sha256": self.manifest_sha256,
                 "created": m.get("created"), "software_version": m.get("software_version"),
                 "converter": m.get("converter"),
-                "backbone_weights_sha256": m["backbone"].get("weights_sha256"),
+                "backbone_weights_sha256": self.facts.get("backbone_weights_sha256"),
                 "classifier_sha256": m["classifier"].get("sha256"),
                 "detector": (m["detector"].get("name") if self.has_detector() else None)}
