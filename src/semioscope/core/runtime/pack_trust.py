@@ -112,6 +112,12 @@ def checked_facts(folder: Path, manifest: dict[str, Any], where: Path) -> dict[s
                                     meta.get("backbone_weights_sha256")),
         "backbone.name": (manifest["backbone"]["name"], meta.get("backbone")),
     }
+    if "weights_source" in manifest["backbone"]:   # what export said the weights are
+        from semioscope.core.models.registry import official_source
+
+        claims["backbone.weights_source"] = (
+            manifest["backbone"]["weights_source"],
+            official_source(str(meta.get("backbone")), meta.get("backbone_weights_sha256")))
     for key, (claimed, checked) in claims.items():
         if claimed != checked:
             raise WeightsError(where, f"the manifest's {key} differs from what the hash-checked "
