@@ -89,3 +89,46 @@ def test_training_without_extracted_features_exits_2(
     assert main(["train", str(dataset / "manifest.csv"), "--cache", str(dataset / "none"),
                  "--out", str(dataset / "m.safetensors")]) == 2
     assert "line 2: no cached features" in capsys.readouterr().err
+
+
+def test_extract_interrupted_says_how_many_feature_files_it_completed(tmp_path: Path):
+    """Ctrl-C after the first video: the finished files are kept and counted, not denied."""
+    import json as _json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import numpy as np
+
+    from tests.interrupts import INTERRUPTED
+
+    rows = ["video,patient_id,seizure_id,label"]
+    for i in range(8):
+        frames = np.random.default_rng(i).integers(0, 60000, (180, 32, 32), dtype=np.uint16)
+        np.save(tmp_path / f"v{i}.npy", frames)
+        rows.append(f"v{i}.npy,P{i},S{i},{'FLE' if i % 2 else 'TLE'}")
+    (tmp_path / "m.csv").write_text("\n".join(rows) + "\n")
+    cache = tmp_path / "cache"
+    proc = subprocess.Popen([sys.executable, "-m", "semioscope", "extract", str(tmp_path / "m.csv"),
+                             "--cache", str(cache), "--allow-untrained", "--threads", "1",
+                             "--runtime", "torch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    index = cache / "index.json"
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if _json.loads(index.read_text()).get("entries"):
+                break
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+    assert proc.poll() is None, "extract finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in INTERRUPTED, err
+    kept = len(_json.loads(index.read_text())["entries"])
+    assert 1 <= kept < 8
+    assert f"interrupted; {kept} feature file(s) completed in this run are kept" in err, err
+    assert "no partial output was written" not in err
