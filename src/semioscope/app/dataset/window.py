@@ -39,15 +39,40 @@ from semioscope.app.dataset.commands import CropEditCommand
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
+from semioscope.app.styles import WARNING_STYLE
 from semioscope.app.video_view import VideoView
 from semioscope.core.crop import editing
+from semioscope.core.crop.detectors import UNTRAINED_WARNING
 from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, VideoRow
 
 KEYS_HEIGHT_PX = 190   # about twelve lines of the keyboard list
+DETAILS_LINES = 6      # the details under the view keep this height, whatever they say
 UNUSABLE_REASONS = ("patient out of view", "camera moved", "occluded (blanket, staff)",
                     "video corrupt", "not a seizure")
+
+def detector_warning(row: VideoRow) -> str:
+    """The CLI's warning when this video's automatic crop came from an untrained detector."""
+    if row.detector_pretrained is not False or row.detector == "truth":   # truth: test scenes
+        return ""
+    return f"{row.seizure_id}: cropped by an {UNTRAINED_WARNING}"
+
+
+def details_text(row: VideoRow) -> str:
+    """The selected video under the view; an automatic crop says so, not whose login ran it."""
+    reason = f"<br>unusable: {row.unusable_reason}" if row.unusable_reason else ""
+    reasons = ", ".join(row.reasons) or "none"
+    if row.status in ("corrected", "unusable"):
+        who = f"last edit {row.updated or '-'} by {row.user or '-'}"
+    elif row.auto_box is not None:
+        who = f"automatic crop ({row.detector or 'detector'}, {row.updated or '-'})"
+    else:
+        who = "not cropped yet"
+    return (f"<b>{row.seizure_id}</b> · patient {row.patient_id or '?'} · {row.label or '?'}"
+            f"<br>crop {row.box or 'none'} ({row.status.replace('_', ' ')}); automatic: "
+            f"{row.auto_box or 'not run'}, reasons: {reasons}{reason}<br>{who}<br>{row.path}")
+
 
 def help_text() -> str:
     """The keyboard reference beside the view, from the same table that makes the shortcuts."""
@@ -84,6 +109,11 @@ class DatasetWindow(CropEditing, QMainWindow):
         self.banner = QLabel(self.store.read_only_reason or "")
         self.banner.setStyleSheet("background: #fff3b0; padding: 4px;")
         self.banner.setVisible(self.store.read_only)
+        # the CLI's warning about an untrained detector, for as long as a crop of it is shown
+        self.detector_warning = QLabel("")
+        self.detector_warning.setWordWrap(True)
+        self.detector_warning.setStyleSheet(WARNING_STYLE)
+        self.detector_warning.hide()
         self.filter_box = QComboBox()
         self.filter_box.addItems(list(FILTERS))
         self.filter_box.currentTextChanged.connect(self.proxy.set_filter)
@@ -110,6 +140,10 @@ class DatasetWindow(CropEditing, QMainWindow):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a fixed height: a longer or shorter text must not rescale the video above it (the
+        # next handle would no longer be where it was)
+        self.details.setFixedHeight(DETAILS_LINES * self.details.fontMetrics().lineSpacing())
         keys = QLabel(help_text())
         keys.setStyleSheet("font-family: monospace; font-size: 9pt; color: #555;")
         keys_area = QScrollArea()   # the whole list is long: it scrolls instead of squeezing
@@ -136,8 +170,13 @@ class DatasetWindow(CropEditing, QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
+        layout.addWidget(self.detector_warning)
         layout.addWidget(splitter)
         self.setCentralWidget(central)
+        # made now with its full height: made on the first message, it took ~16 px from the
+        # video, which rescaled under the mouse after every drag
+        bar = self.statusBar()
+        bar.setFixedHeight(bar.sizeHint().height())
         self._build_actions()
         self.resize(1200, 700)
 
@@ -179,13 +218,11 @@ class DatasetWindow(CropEditing, QMainWindow):
         row = self.current_row()
         if row is None:
             return
-        reason = f"<br>unusable: {row.unusable_reason}" if row.unusable_reason else ""
-        reasons = ", ".join(row.reasons) or "none"
-        self.details.setText(
-            f"<b>{row.seizure_id}</b> · patient {row.patient_id or '?'} · {row.label or '?'}"
-            f"<br>crop {row.box or 'none'} ({row.status.replace('_', ' ')}); automatic: "
-            f"{row.auto_box or 'not run'}, reasons: {reasons}{reason}"
-            f"<br>last edit {row.updated or '-'} by {row.user or '-'}<br>{row.path}")
+        self.details.setText(details_text(row))
+        self.details.setToolTip(row.path)
+        warning = detector_warning(row)
+        self.detector_warning.setText(warning)
+        self.detector_warning.setVisible(bool(warning))
         self.thumbnails.request(row.id, row.path)
 
     def _thumbnail_loaded(self, video_id: int, frame: object) -> None:

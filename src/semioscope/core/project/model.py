@@ -61,6 +61,7 @@ class VideoRow:
     updated: str | None
     onset_s: float | None = None
     offset_s: float | None = None
+    detector_pretrained: bool | None = None   # from the automatic crop's record (None: none)
 
     @property
     def box(self) -> Box | None:

@@ -31,7 +31,8 @@ DB_NAME = "project.sqlite"
 _ROWS_SQL = """
 SELECT v.id, v.path, v.sha256, v.size, v.patient_id, v.seizure_id, v.label, v.frames, v.fps,
        v.width, v.height, c.status, c.auto_reasons AS reasons, c.auto_box, c.auto_status, c.manual_box,
-       c.unusable_reason, c.detector, c.weights_sha256, c.user, c.updated, s.onset_s, s.offset_s
+       c.unusable_reason, c.detector, c.weights_sha256, c.user, c.updated, s.onset_s, s.offset_s,
+       json_extract(c.auto_record, '$.detector.pretrained') AS detector_pretrained
 FROM videos v JOIN crops c ON c.video_id = v.id LEFT JOIN spans s ON s.video_id = v.id
 """
 
@@ -65,7 +66,8 @@ def is_project(folder: str | Path) -> bool:
 #: columns stored as text that a VideoRow holds parsed (every other column is taken as it is)
 _PARSED: dict[str, Callable[[Any], Any]] = {
     "reasons": lambda text: tuple(json.loads(text or "[]")),
-    "auto_box": parse_box, "manual_box": parse_box}
+    "auto_box": parse_box, "manual_box": parse_box,
+    "detector_pretrained": lambda v: None if v is None else bool(v)}
 
 
 def _video_rows(cursor: sqlite3.Cursor) -> list[VideoRow]:

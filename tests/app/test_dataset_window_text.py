@@ -1,0 +1,71 @@
+"""The project window as a clinician reads it: a steady video under the mouse, the untrained
+detector's warning, and an automatic crop that says it is automatic (issue #27, items 3 and 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from semioscope.core.crop import TruthDetector
+from semioscope.core.project import create_project
+from semioscope.core.project.batch import crop_project
+from tests.app.test_dataset_review import make
+from tests.core.project.helpers import auto_record, scene_dataset
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    with create_project(tmp_path / "proj", manifest=scene_dataset(tmp_path / "data", 2)) as store:
+        crop_project(store, TruthDetector(), frames=2)
+        record = auto_record(store, 2)
+        assert record is not None   # video 2 as an untrained Mask R-CNN would have cropped it
+        store.set_auto_record(2, {**record, "detector": {**record["detector"],
+                                                         "name": "maskrcnn", "pretrained": False}})
+    return tmp_path / "proj"
+
+
+def video_rect(window) -> tuple[int, int, int, int]:
+    g = window.frame_view.graphics
+    top_left = g.mapTo(window, g.rect().topLeft())
+    return top_left.x(), top_left.y(), g.width(), g.height()
+
+
+def test_the_video_does_not_move_when_a_status_message_comes_and_goes(qtbot, project: Path):
+    window = make(qtbot, project)
+    window.resize(1024, 700)
+    view = window.frame_view
+    qtbot.waitUntil(lambda: view.roi is not None and view.roi.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    before = video_rect(window)
+    box = window.store.row(1).box
+    view.roi.setSize(QPointF(box.w - 6, box.h - 4), finish=True)   # a handle drag ends
+    assert "(saved)" in window.statusBar().currentMessage()
+    qtbot.wait(50)
+    assert video_rect(window) == before          # the second drag finds its handle
+    window.statusBar().clearMessage()
+    qtbot.wait(50)
+    assert video_rect(window) == before
+
+
+def test_an_untrained_detectors_crop_carries_the_clis_warning(qtbot, project: Path):
+    from semioscope.core.crop.detectors import UNTRAINED_WARNING
+
+    window = make(qtbot, project)
+    window.select(1)
+    assert window.detector_warning.isHidden()        # the truth detector of the test scenes
+    window.select(2)
+    assert not window.detector_warning.isHidden()
+    assert UNTRAINED_WARNING in window.detector_warning.text()
+    assert "meaningless" in window.detector_warning.text()
+
+
+def test_an_automatic_crop_says_automatic_not_whose_login_ran_it(qtbot, project: Path):
+    window = make(qtbot, project)
+    window.select(1)
+    text = window.details.text()
+    assert "automatic crop (truth" in text and "last edit" not in text
+    assert window.store.user not in text.split("<br>")[2]
+    window.act_accept_crop()                         # a person's edit: now it is theirs
+    assert f"by {window.store.user}" in window.details.text()
