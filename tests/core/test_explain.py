@@ -198,11 +198,11 @@ def test_evidence_on_the_padding_counts_as_off_the_crop_and_off_the_patient(tmp_
     save_saliency(tmp_path / "r.saliency.npz", saliency)
     assert load_saliency(tmp_path / "r.saliency.npz").in_crop[0] == pytest.approx(placed.in_crop)
     assert saliency.on_padding(0) == pytest.approx(1 - placed.in_crop)
-    assert saliency.note(0) == (f"window 0: only {saliency.on_subject(0):.0%} of the evidence on "
+    assert saliency.note(0) == (f"window 1: only {saliency.on_subject(0):.0%} of the evidence on "
                                 f"the patient/bed, {1 - placed.in_crop:.0%} on the black padding "
                                 "around the crop")
     saliency.subject = None                                  # no patient/bed box known
-    assert saliency.note(0).startswith("window 0: most of the evidence off the crop, ")
+    assert saliency.note(0).startswith("window 1: most of the evidence off the crop, ")
     centre = np.zeros((7, 7), np.float32)
     centre[3, 3] = 1.0                                       # on the crop, and the subject
     inside = SaliencySet(crop, "Mixed_5c", "i3d", subject=crop)

@@ -169,6 +169,7 @@ class AnalysisControl:
         trust = self.trust()
         stale = trust.reasons[-1].text if trust is not None and trust.stale else ""
         self.timeline.set_results(results, None if s is None else s.lookup, stale)
+        self.evidence.set_stale(stale)
         self.verdict.show_results(results, trust)
 
     def act_export_report(self) -> None:

@@ -21,6 +21,8 @@ from semioscope.core.results import Results
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
+NOTE_STYLE = "color:#ad1457;"
+STALE_NOTE_STYLE = "color:#757575;"
 
 
 def load_for(results: Results | None, base: Path | None = None) -> SaliencySet | None:
@@ -62,7 +64,7 @@ class EvidenceOverlay(QWidget):
         self.opacity.setMaximumWidth(160)
         self.opacity.setToolTip("opacity of the heat map")
         self.note = ElidedLabel("")   # a long note must not squeeze the slider
-        self.note.setStyleSheet("color:#ad1457;")
+        self.note.setStyleSheet(NOTE_STYLE)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(self.toggle)
@@ -70,6 +72,7 @@ class EvidenceOverlay(QWidget):
         row.addWidget(self.opacity)
         row.addWidget(self.note, 1)
         self.saliency: SaliencySet | None = None
+        self.stale = ""       # why the maps no longer match the crop on screen ("": they do)
         self.lookup: Any = None
         self.frame = 0
         self.toggle.toggled.connect(lambda _on: self._update())
@@ -83,6 +86,12 @@ class EvidenceOverlay(QWidget):
         self.toggle.setText("Show evidence (heat map of the window under the cursor)"
                             if self.saliency is not None else
                             f"Show evidence ({no_maps_reason(results)})")
+        self._update()
+
+    def set_stale(self, stale: str) -> None:
+        """Results made with other inputs: their map sits where the old crop was, so it is
+        hidden and the caption says why (``stale`` is the trust rule's text, "" when fresh)."""
+        self.stale = stale
         self._update()
 
     def set_frame(self, frame: int) -> None:
@@ -103,7 +112,11 @@ class EvidenceOverlay(QWidget):
         index = self.current_window()
         if self.saliency is not None and index is not None:
             placed = self.saliency.placed(index)
-        shown = self.toggle.isChecked() and placed is not None
+        shown = self.toggle.isChecked() and placed is not None and not self.stale
         self.view.set_heatmap(placed if shown else None, self.opacity.value() / 100.0)
+        self.note.setStyleSheet(STALE_NOTE_STYLE if self.stale else NOTE_STYLE)
+        if self.stale and self.saliency is not None:
+            self.note.setText(f"heat map hidden: {self.stale}")
+            return
         self.note.setText("" if index is None or self.saliency is None else
                           self.saliency.note(index))

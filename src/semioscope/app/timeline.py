@@ -16,9 +16,10 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from semioscope.core.palette import label_colour
-from semioscope.core.results import PartialResults, Results, WindowIndex
+from semioscope.core.results import PartialResults, Results, WindowIndex, window_number
 
 STALE_COLOUR = "#4a4a4a"
+OUTSIDE_COLOUR = "#e91e63"   # evidence mostly outside the patient/bed box
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
 
 
@@ -51,7 +52,7 @@ class Timeline(pg.PlotWidget):
         self.caps = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#f5f5f5", pen=None)
         self.cursor = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen("#ffeb3b", width=2))
         # windows whose evidence lies mostly outside the patient/bed box (core/explain)
-        self.outside = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#e91e63", pen=None)
+        self.outside = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=OUTSIDE_COLOUR, pen=None)
         self._outside: set[int] = set()
         self.notice = pg.TextItem("", color="#ffcc80", anchor=(0, 0))
         self.notice.setZValue(30)
@@ -113,6 +114,7 @@ class Timeline(pg.PlotWidget):
         self._outside = {int(w["index"]) for w in section.get("windows", [])
                          if w.get("outside_subject")}
         marked = np.array([w.index in self._outside for w in windows], dtype=bool)
+        self.outside.setOpts(brush=STALE_COLOUR if self.stale_text else OUTSIDE_COLOUR)
         self.outside.setOpts(x0=(x0 + gap)[marked], x1=(x1 - gap)[marked],
                              y0=np.full(int(marked.sum()), 1.02), y1=np.full(int(marked.sum()),
                                                                               1.07))
@@ -147,7 +149,7 @@ class Timeline(pg.PlotWidget):
             self.setToolTip("")
             return
         w = self._lookup.windows[pos]
-        self.hover_text = (f"window {w.index}: {w.start_s:.1f}–{w.end_s:.1f} s\n"
+        self.hover_text = (f"window {window_number(w.index)}: {w.start_s:.1f}–{w.end_s:.1f} s\n"
                            f"P(TLE) {w.p_tle:.2f}, P(FLE) {1 - w.p_tle:.2f} → {w.label}"
                            + (f"\n({self.stale_text})" if self.stale_text else ""))
         if w.index in self._outside:

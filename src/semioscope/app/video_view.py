@@ -15,11 +15,21 @@ from semioscope.core.crop.editing import STATUS_COLOURS, clamp
 from semioscope.core.geometry import Box
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+HEAT_OPAQUE_FROM = 0.5   # evidence at or above this share of the map's peak is drawn opaque
 
 
 def badge_style(status: str) -> str:
     """The badge's style for a crop status (one palette: ``core/crop/editing.py``)."""
     return f"background:{STATUS_COLOURS[status]};color:white;padding:3px 8px;border-radius:3px;"
+
+
+def heat_lut() -> np.ndarray:
+    """Inferno with an alpha that rises with the evidence: where it is low the patient shows
+    through, even at full opacity (inferno's low end is opaque black)."""
+    lut = pg.colormap.get("inferno").getLookupTable(0.0, 1.0, 256, alpha=True)
+    ramp = np.clip(np.linspace(0.0, 1.0, 256) / HEAT_OPAQUE_FROM, 0.0, 1.0)
+    lut[:, 3] = np.round(255 * ramp).astype(lut.dtype)
+    return lut
 
 
 class VideoView(QWidget):
@@ -41,7 +51,7 @@ class VideoView(QWidget):
         self.viewbox.addItem(self.image)
         # the evidence heat map (core/explain), placed on the crop box it covers
         self.heat = pg.ImageItem(axisOrder="row-major")
-        self.heat.setLookupTable(pg.colormap.get("inferno").getLookupTable(0.0, 1.0, 256))
+        self.heat.setLookupTable(heat_lut())
         self.heat.setZValue(5)
         self.heat.hide()
         self.viewbox.addItem(self.heat)

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from semioscope import DISCLAIMER, __version__
-from semioscope.core.results import MappingInfo, Results, Summary
+from semioscope.core.results import MappingInfo, Results, Summary, window_number
 from semioscope.core.results.metrics import METRICS, cv_folds, cv_rows
 from semioscope.core.trust import UNTRAINED_HEADLINE, Trust, assess
 from semioscope.report.case import CaseInfo, Scrubber, scrubber_for, year_only
@@ -177,7 +177,7 @@ def _window_rows(results: Results) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for w in results.windows:
         from_onset = round(w.start_s - onset, 1) or 0.0   # no "-0.0 s" for a window at the onset
-        rows.append((str(w.index + 1), f"{fmt_time(w.start_s)} \u2013 {fmt_time(w.end_s)}",
+        rows.append((str(window_number(w.index)), f"{fmt_time(w.start_s)} \u2013 {fmt_time(w.end_s)}",
                      f"{from_onset:+.1f} s", f"{w.p_tle:.3f}", w.label))
     return rows
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from semioscope.core.palette import LABEL_COLOURS
-from semioscope.core.results import CropInfo, Results
+from semioscope.core.results import CropInfo, Results, window_number
 from semioscope.report.case import CaseInfo
 
 log = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ def evidence_frames(results: Results, count: int = 3) -> list[tuple[int, Any, st
         end = w.end_frame if w.end_frame is not None else round(w.end_s * fps)
         middle = min((first + end - 1) // 2, results.video.frames - 1)
         score = w.p_tle if tle else 1 - w.p_tle
-        out.append((middle, placed, f"evidence, window {w.index}: "
+        out.append((middle, placed, f"evidence, window {window_number(w.index)}: "
                     f"P({'TLE' if tle else 'FLE'}) {score:.2f}"))
         if len(out) == count:
             break

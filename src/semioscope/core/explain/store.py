@@ -20,7 +20,7 @@ from semioscope.core.atomic import write_bytes
 from semioscope.core.explain.placement import PlacedMap
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
-from semioscope.core.results import Results
+from semioscope.core.results import Results, window_number
 from semioscope.errors import SemioscopeError
 
 FORMAT = "semioscope-saliency/1"
@@ -90,7 +90,7 @@ class SaliencySet:
             return ""
         where = (f"only {share:.0%} of the evidence on the patient/bed" if share is not None
                  else "most of the evidence off the crop")
-        return (f"window {index}: {where}"
+        return (f"window {window_number(index)}: {where}"
                 + (f", {padding:.0%} on the black padding around the crop" if padding >= 0.05
                    else ""))
 

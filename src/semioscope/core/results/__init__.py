@@ -28,10 +28,11 @@ from semioscope.core.results.model import (
     Summary,
     VideoInfo,
     WindowResult,
+    window_number,
 )
 
 __all__ = [
     "LABELS", "NO_FILE", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
     "PartialResults", "Provenance", "Results", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
-    "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results",
+    "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results", "window_number",
 ]

@@ -81,6 +81,12 @@ class SpanInfo:
     end_frame: int = 0
 
 
+def window_number(index: int) -> int:
+    """A window as people count it: from 1, in the review window's tooltip and caption and in
+    every line of the PDF. The results JSON's ``index`` stays 0-based (docs/DEVELOPING.md)."""
+    return index + 1
+
+
 @dataclass(frozen=True)
 class WindowResult:
     """One 2-s window's score."""
