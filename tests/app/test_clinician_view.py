@@ -123,3 +123,49 @@ def test_the_heat_maps_high_end_is_still_drawn_opaque() -> None:
     assert np.all(np.diff(lut[:, 3].astype(int)) >= 0)
 
 
+
+
+def test_before_any_analysis_a_lasting_banner_says_it_cannot_analyse(qtbot, make_window,
+                                                                      monkeypatch) -> None:
+    from semioscope.app import dialogs as app_dialogs
+    from semioscope.app.settings import AppSettings
+
+    window = make_window(settings=AppSettings(persist=False))   # no weights fetched here
+    banner = window.analysis_banner
+    assert not banner.isHidden() and window.session is None      # before any video or run
+    assert banner.label.text().startswith("Cannot analyse: no i3d backbone weights")
+    assert "semioscope models fetch i3d" in banner.label.text()
+    window.statusBar().showMessage("a menu's status tip")        # the mouse over a menu
+    window.statusBar().clearMessage()
+    assert not banner.isHidden()
+    opened: list[str] = []
+
+    class Dialog(app_dialogs.SettingsDialog):
+        def exec(self) -> int:                   # what the person does: tick the box, OK
+            opened.append(self.focused)
+            self.allow_untrained.setChecked(True)
+            return 1
+
+    monkeypatch.setattr(app_dialogs, "SettingsDialog", Dialog)
+    banner.button.click()
+    assert opened == ["backbone_weights"]        # the button opens the field that fixes it
+    text = banner.label.text()
+    assert not banner.isHidden() and not text.startswith("Cannot analyse")
+    # the trust rule's own words, the same as the banner after an analysis
+    from semioscope import UNTRAINED_WARNING
+    from semioscope.core.trust import UNTRAINED_CLASSIFIER_WARNING
+
+    assert UNTRAINED_WARNING in text and UNTRAINED_CLASSIFIER_WARNING in text
+
+
+def test_a_missing_classifier_is_said_before_analysis_too(tmp_path) -> None:
+    from semioscope.app.readiness import readiness
+    from semioscope.app.settings import AppSettings
+
+    weights = tmp_path / "i3d.pt"
+    weights.write_bytes(b"not the official file")
+    ready = readiness(AppSettings(backbone_weights=str(weights), persist=False))
+    assert ready.text.startswith("Cannot analyse: no classifier chosen")
+    assert ready.setting == "classifier"
+    gone = readiness(AppSettings(backbone_weights=str(tmp_path / "gone.pt"), persist=False))
+    assert "does not exist" in gone.text and gone.setting == "backbone_weights"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from semioscope.app import dialogs
+from semioscope.app.readiness import readiness
 from semioscope.app.staleness import current_inputs, review_request, uses_pack
 from semioscope.app.status import show_status
 from semioscope.app.workers import EngineWarmup
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QThread
     from PySide6.QtWidgets import QStatusBar
 
+    from semioscope.app.analysis_banner import AnalysisBanner
     from semioscope.app.analysis_panel import AnalysisPanel
     from semioscope.app.evidence import EvidenceOverlay
     from semioscope.app.settings import AppSettings
@@ -44,6 +46,7 @@ class AnalysisControl:
     timeline: Timeline
     verdict: VerdictPanel
     evidence: EvidenceOverlay
+    analysis_banner: AnalysisBanner
     _warm_engine: bool
     _cropping: VideoSession | None
     _analyse_waiting: bool
@@ -187,8 +190,16 @@ class AnalysisControl:
             return
         ReportDialog(self.session.results, self, current=self.current_inputs()).exec()
 
+    def refresh_readiness(self) -> None:
+        """The banner's "cannot analyse …" / "untrained …", for the settings in force."""
+        self.analysis_banner.show_readiness(readiness(self.settings))
+
     def act_settings(self) -> None:
-        dialog = dialogs.SettingsDialog(self.settings, self)
+        self.act_settings_at("")
+
+    def act_settings_at(self, setting: str) -> None:
+        """File ▸ Settings, with ``setting`` (a field name, "" for none) focused."""
+        dialog = dialogs.SettingsDialog(self.settings, self, focus=setting)
         if dialog.exec():
             self.settings = dialog.result_settings()
             try:
@@ -196,5 +207,6 @@ class AnalysisControl:
             except OSError as exc:
                 self.show_error("Cannot save settings", str(exc))
             self._refresh_trust()   # another classifier or backbone makes results stale
+            self.refresh_readiness()
             if self._warm_engine and not self.analysis.running:
                 self._start_warmup()   # the new backbone/device, loaded before Analyse

@@ -61,7 +61,9 @@ def _path_row(edit: QLineEdit, caption: str, filters: str) -> QWidget:
 class SettingsDialog(QDialog):
     """Edit a copy of the settings; ``result_settings()`` returns it after OK."""
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None,
+                 focus: str = "") -> None:
+        """``focus``: the field to start in (an attribute name: ``backbone_weights``, ...)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
@@ -82,7 +84,8 @@ class SettingsDialog(QDialog):
         self.device.addItems(DEVICES)
         self.device.setCurrentText(settings.device)
         self.device.setToolTip("auto runs the backbone on an NVIDIA GPU when there is one")
-        self.allow_untrained = QCheckBox("allow untrained backbone (demo only, not for clinical use)")
+        self.allow_untrained = QCheckBox("allow untrained models (demonstration only, not for "
+                                         "clinical use)")
         self.allow_untrained.setChecked(settings.allow_untrained)
         form = QFormLayout()
         weights = "Weights (*.pt *.pth *.safetensors);;All files (*)"
@@ -104,6 +107,12 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        field = getattr(self, focus, None) if focus else None
+        if isinstance(field, QWidget):
+            field.setFocus()
+            self.focused = focus
+        else:
+            self.focused = ""
 
     def result_settings(self) -> AppSettings:
         s = replace(self._settings)

@@ -72,6 +72,7 @@ class MainWindow(EditingMixin, Navigation, AnalysisControl, OpenFlow, ReviewLayo
         self.undo_stack.canUndoChanged.connect(self.qactions["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.qactions["redo"].setEnabled)
         self._rebuild_recent()
+        self.refresh_readiness()
         self._update_enabled()
         self.resize(1280, 860)
 

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from semioscope import DISCLAIMER
+from semioscope.app.analysis_banner import AnalysisBanner
 from semioscope.app.analysis_panel import AnalysisPanel
 from semioscope.app.evidence import EvidenceOverlay
+from semioscope.app.styles import BANNER_STYLE, WARNING_STYLE
 from semioscope.app.timeline import Timeline
 from semioscope.app.transport import TransportBar
 from semioscope.app.verdict import VerdictPanel
@@ -26,10 +28,6 @@ if TYPE_CHECKING:
     from semioscope.core.inference.backbone_cache import BackboneCache
     from semioscope.core.results import PartialResults, Results
 
-BANNER_STYLE = ("background:#fff3cd;color:#5d4200;border:1px solid #e0b84c;"
-                "font-weight:bold;padding:4px 8px;")
-WARNING_STYLE = ("background:#ffe0b2;color:#7a2e00;border:1px solid #e65100;"
-                 "font-weight:bold;padding:4px 8px;")
 
 
 def _note(text: str, style: str) -> QLabel:
@@ -81,6 +79,7 @@ class ReviewLayout:
         def _on_analysis_partial(self, partial: PartialResults) -> None: ...
         def _on_results_changed(self) -> None: ...
         def _update_enabled(self) -> None: ...
+        def act_settings_at(self, setting: str) -> None: ...
 
     def _build_ui(self) -> None:
         self._build_widgets()
@@ -90,7 +89,10 @@ class ReviewLayout:
         split = _split(_split(left, self.verdict, (4, 1)), bottom, (5, 2), vertical=True)
         self.banner = _note(self._banner_text or "", BANNER_STYLE)
         self.video_warning = _note("", WARNING_STYLE)  # what is unusual (truncated, VFR)
-        self.setCentralWidget(_column((self.banner, 0), (self.video_warning, 0), (split, 1),
+        self.analysis_banner = AnalysisBanner()       # cannot analyse / untrained, and why
+        self.analysis_banner.fix.connect(self.act_settings_at)
+        self.setCentralWidget(_column((self.banner, 0), (self.analysis_banner, 0),
+                                      (self.video_warning, 0), (split, 1),
                                       margins=(6, 6, 6, 0)))
         self.disclaimer = QLabel(DISCLAIMER)
         self.disclaimer.setStyleSheet("color:#b71c1c;font-weight:bold;padding:0 6px;")

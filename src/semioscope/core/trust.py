@@ -17,9 +17,10 @@ from semioscope.core.results.trust import (
     Trust,
     assess,
     changes,
+    model_reasons,
     stale_text,
 )
 
 __all__ = ["DEMO_HEADLINE", "DEMO_TEXT", "SPAN_TOLERANCE_S", "STALE_HEADLINE", "TRUST_TEXTS",
            "UNTRAINED_CLASSIFIER_WARNING", "UNTRAINED_HEADLINE", "UNVERIFIED_HEADLINE", "Reason",
-           "Trust", "assess", "changes", "stale_text"]
+           "Trust", "assess", "changes", "model_reasons", "stale_text"]

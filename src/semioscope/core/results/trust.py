@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 
 from semioscope import UNTRAINED_WARNING
-from semioscope.core.results.model import Inputs, Results
+from semioscope.core.results.model import Inputs, Provenance, Results
 
 UNTRAINED_CLASSIFIER_WARNING = "untrained classifier: random weights, the scores mean nothing"
 DEMO_TEXT = "demo model: trained on synthetic seizures, not on patients"
@@ -82,8 +82,9 @@ def _short(sha: str | None) -> str:
     return "none (random)" if not sha else f"{sha[:12]}\u2026"
 
 
-def _model_reasons(results: Results) -> list[Reason]:
-    m = results.model
+def model_reasons(m: Provenance) -> list[Reason]:
+    """The reasons a result made by this model carries (the review window also asks it before
+    any analysis, with the provenance the settings would give)."""
     out: list[Reason] = []
     if not m.backbone_pretrained or m.weights_status == "random":
         out.append(Reason("untrained_backbone", UNTRAINED_WARNING))
@@ -148,7 +149,7 @@ def stale_text(changed: tuple[str, ...]) -> str:
 
 def assess(results: Results, current: Inputs | None = None) -> Trust:
     """Every reason not to read ``results`` clinically; with ``current``, staleness too."""
-    reasons = _model_reasons(results)
+    reasons = model_reasons(results.model)
     changed = () if current is None else changes(results.inputs, current)
     if changed:
         reasons.append(Reason("stale", stale_text(changed)))
