@@ -4,6 +4,7 @@ patient."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -169,3 +170,131 @@ def test_a_missing_classifier_is_said_before_analysis_too(tmp_path) -> None:
     assert ready.setting == "classifier"
     gone = readiness(AppSettings(backbone_weights=str(tmp_path / "gone.pt"), persist=False))
     assert "does not exist" in gone.text and gone.setting == "backbone_weights"
+
+
+def test_nothing_in_the_rows_under_the_video_is_cut_at_1024_by_700(qtbot, make_window, video):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from semioscope.app.elided_label import ElidedLabel
+    from tests.app.test_main_window import open_and_crop
+
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    window.resize(1024, 700)
+    qtbot.wait(100)
+    window.seek(window.session.n_frames - 1)
+    assert window.width() <= 1024
+    for row in (window.transport, window.evidence):
+        right = row.mapTo(window, row.rect().topRight()).x()
+        assert right <= window.width()
+        for widget in row.findChildren(QLabel) + row.findChildren(QAbstractButton):
+            if not widget.isVisible():
+                continue
+            if isinstance(widget, ElidedLabel):       # cut on purpose: "…", whole in tooltip
+                assert widget.shown_text() == widget.text() or widget.toolTip() == widget.text()
+                continue
+            need = widget.fontMetrics().horizontalAdvance(widget.text())
+            assert widget.width() >= need, (widget.text(), widget.width(), need)
+            edge = widget.mapTo(window, widget.rect().topRight()).x()
+            assert edge <= window.width(), widget.text()
+    assert "frame 179 / 179" in window.transport.time_label.text()
+
+
+def test_the_time_estimate_counts_down_between_the_engines_reports(qtbot) -> None:
+    from semioscope.app.analysis_panel import COUNTDOWN_MS, AnalysisPanel
+    from semioscope.app.main_window import MainWindow
+
+    window = MainWindow(warm_torch=False)               # the panel's buttons need its actions
+    qtbot.addWidget(window)
+    panel: AnalysisPanel = window.analysis
+    now = [100.0]
+    panel.clock = lambda: now[0]
+
+    class Running:                                     # a run between two window reports
+        class cancel:                                  # noqa: N801 - the worker's attribute
+            cancelled = False
+
+    panel.worker = Running()  # type: ignore[assignment]
+    panel._show_progress(1, 3, 8.0, "features")
+    assert panel.eta.text() == "about 8 s remaining"
+    assert panel._countdown.isActive() and panel._countdown.interval() == COUNTDOWN_MS
+    now[0] += 3.0
+    qtbot.wait(COUNTDOWN_MS + 200)                     # the timer's own tick, no new report
+    assert panel.eta.text() == "about 5 s remaining"
+    now[0] += 20.0
+    qtbot.wait(COUNTDOWN_MS + 200)
+    assert panel.eta.text() == "a little longer than estimated…"
+    panel.worker = None
+    panel._finish()
+    assert not panel._countdown.isActive()
+
+
+def test_verdict_speaks_to_a_clinician_and_keeps_hashes_one_click_away(qtbot) -> None:
+    from semioscope.app.verdict import VerdictPanel
+    from tests.sample_results import synthetic_results
+
+    panel = VerdictPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    trained = synthetic_results(n_windows=3)
+    results = replace(trained, model=replace(trained.model, classifier_path=None,  # none
+                                             classifier_sha256=None, classifier_trained=False))
+    panel.show_results(results)
+    shown = "\n".join(label.text() for label in panel.fields.values())
+    assert "sha256" not in shown and "?" not in panel.fields["classifier"].text()
+    assert "built-in" not in shown
+    assert panel.fields["classifier"].text() == ("none chosen: untrained, random weights "
+                                                 "(the scores mean nothing)")
+    assert not panel.details.isVisible() and "sha256" in panel.fields["weights"].toolTip()
+    panel.details_button.click()
+    assert panel.details.isVisible() and "backbone weights sha256" in panel.details.text()
+    panel.show_results(trained)
+    assert panel.fields["classifier"].text() == "demo-classifier.semio"
+    assert "c3c3c3" in panel.details.text() and "c3c3" not in panel.fields["classifier"].text()
+
+
+def test_the_reports_crop_line_does_not_contradict_itself() -> None:
+    from semioscope.core.crop.words import crop_text
+
+    line = crop_text("manual", "ok", ("no_detector_weights",))
+    assert line == "set by the reviewer (the automatic crop had: no detector weights installed)"
+    assert "status ok" not in line and "no_detector_weights" not in line
+    assert crop_text("auto", "needs_review", ("unstable",)) == (
+        "found automatically; needs review: the box moved during the video")
+    assert crop_text("full-frame", "needs_review", ("no_detector_weights",)) == (
+        "the whole frame (no crop): no detector weights installed")
+
+
+def test_the_demo_timeline_labels_its_threshold_and_draws_no_empty_band(qtbot) -> None:
+    from semioscope.core.results import Summary
+    from tests.sample_results import synthetic_results
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    results = synthetic_results(n_windows=3, onset_s=0.0)
+    demo = replace(results, summary=replace(results.summary, threshold=0.41,
+                                            uncertain_band=(0.41, 0.41)))
+    assert isinstance(demo.summary, Summary)
+    timeline.set_results(demo, window_index(demo))
+    assert not timeline.band.isVisible() and not timeline.has_band
+    label = timeline.threshold.label.format
+    assert label == "threshold 0.41 \u00b7 no uncertain band"
+    ticks = [text for value, text in timeline.getPlotItem().getAxis("left")._tickLevels[0]]
+    assert ticks == ["FLE 0", "0.41", "TLE 1"]           # no "0.5" tick beside the line
+    timeline.set_results(results, window_index(results))   # a real band: drawn, no such words
+    assert timeline.band.isVisible() and timeline.threshold.label.format == "threshold 0.50"
+
+
+def test_the_stale_notice_sits_above_the_bars_not_over_them(qtbot) -> None:
+    from tests.sample_results import synthetic_results
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    results = synthetic_results(n_windows=3, onset_s=0.0)
+    timeline.set_results(results, window_index(results), STALE)
+    title = timeline.getPlotItem().titleLabel
+    assert STALE in title.text and title.isVisible()
+    plot_area = timeline.getPlotItem().vb.sceneBoundingRect()
+    assert title.sceneBoundingRect().bottom() <= plot_area.top() + 1
+    timeline.set_results(results, window_index(results))
+    assert not timeline.getPlotItem().titleLabel.isVisible()

@@ -82,20 +82,20 @@ def test_the_toggle_says_plainly_why_there_is_no_heat_map(qtbot, tmp_path) -> No
     qtbot.addWidget(view)
     overlay = EvidenceOverlay(view)
     qtbot.addWidget(overlay)
-    assert "analyse first" in overlay.toggle.text()
+    assert "analyse first" in overlay.note.text()
     plain = replace(synthetic_results(n_windows=2, onset_s=0.0), saliency=None)
     overlay.set_results(plain, window_index(plain))
     assert not overlay.toggle.isEnabled()
-    assert "analysed without heat maps" in overlay.toggle.text()
+    assert "analysed without heat maps" in overlay.note.text()
     packed = replace(plain, model=replace(plain.model, pack={"path": "site.pack"}))
     overlay.set_results(packed, window_index(packed))
     assert not overlay.toggle.isEnabled()
-    assert "not with a model pack" in overlay.toggle.text() and "Grad-CAM" in \
-        overlay.toggle.text()
+    assert "not with a model pack" in overlay.note.text() and "Grad-CAM" in \
+        overlay.note.text()
     lost = results_with_saliency(tmp_path)
     Path(lost.saliency["file"]).unlink()
     overlay.set_results(lost, window_index(lost))
-    assert not overlay.toggle.isEnabled() and "missing" in overlay.toggle.text()
+    assert not overlay.toggle.isEnabled() and "missing" in overlay.note.text()
 
 
 def test_a_long_note_never_squeezes_the_opacity_slider(qtbot, tmp_path) -> None:

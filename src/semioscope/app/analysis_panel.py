@@ -7,15 +7,19 @@ wins), however fast the engine reports them.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from semioscope.app.throttle import Throttle
 from semioscope.app.workers import AnalysisWorker
 from semioscope.core.results import PartialResults, Results
+
+COUNTDOWN_MS = 1000
 
 
 class AnalysisPanel(QWidget):
@@ -46,6 +50,12 @@ class AnalysisPanel(QWidget):
         self._new_partial: PartialResults | None = None
         self._bars_shown = False
         self._updates = Throttle(self._show_newest, parent=self)
+        # the engine's estimate comes once a window; between two, the text counts down itself
+        self.clock: Callable[[], float] = time.monotonic
+        self._deadline: float | None = None
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_MS)
+        self._countdown.timeout.connect(self._tick)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.analyse_button)
@@ -125,10 +135,25 @@ class AnalysisPanel(QWidget):
         if stage == "converting":
             self.eta.setText("converting the model to OpenVINO once (about a minute)…")
         if stage == "features":
-            self.eta.setText("estimating time remaining…" if eta_s < 0
-                             else f"about {eta_s:.0f} s remaining")
+            self._deadline = None if eta_s < 0 else self.clock() + eta_s
+            if self._deadline is not None and not self._countdown.isActive():
+                self._countdown.start()
+            self._tick()
+
+    def _tick(self) -> None:
+        """The time left by the last estimate, counted down between the engine's reports."""
+        if self.worker is None or self.worker.cancel.cancelled:
+            return
+        if self._deadline is None:
+            self.eta.setText("estimating time remaining…")
+            return
+        left = self._deadline - self.clock()
+        self.eta.setText(f"about {left:.0f} s remaining" if left >= 0.5
+                         else "a little longer than estimated…")
 
     def _finish(self) -> None:
+        self._countdown.stop()
+        self._deadline = None
         self._updates.drop()     # the run's outcome replaces whatever was not shown yet
         self._new_progress = self._new_partial = None
         if self.worker is not None:

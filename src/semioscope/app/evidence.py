@@ -22,6 +22,8 @@ from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
 NOTE_STYLE = "color:#ad1457;"
+TOGGLE_TIP = ("Grad-CAM: the heat map of the window under the cursor, where in the crop the "
+              "network's evidence for that window's verdict lies")
 STALE_NOTE_STYLE = "color:#757575;"
 
 
@@ -54,9 +56,8 @@ class EvidenceOverlay(QWidget):
     def __init__(self, view: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
-        self.toggle = QCheckBox("Show evidence (heat map of the window under the cursor)")
-        self.toggle.setToolTip("Grad-CAM: where in the crop the network's evidence for this "
-                               "window's verdict lies")
+        self.toggle = QCheckBox("Show evidence")
+        self.toggle.setToolTip(TOGGLE_TIP)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(5, 100)
         self.opacity.setValue(55)
@@ -73,6 +74,7 @@ class EvidenceOverlay(QWidget):
         row.addWidget(self.note, 1)
         self.saliency: SaliencySet | None = None
         self.stale = ""       # why the maps no longer match the crop on screen ("": they do)
+        self.why_none = ""    # why there are no maps at all ("": there are)
         self.lookup: Any = None
         self.frame = 0
         self.toggle.toggled.connect(lambda _on: self._update())
@@ -83,9 +85,9 @@ class EvidenceOverlay(QWidget):
         self.saliency, self.lookup = load_for(results), lookup
         self.toggle.setEnabled(self.saliency is not None)
         self.opacity.setEnabled(self.saliency is not None)
-        self.toggle.setText("Show evidence (heat map of the window under the cursor)"
-                            if self.saliency is not None else
-                            f"Show evidence ({no_maps_reason(results)})")
+        self.why_none = "" if self.saliency is not None else no_maps_reason(results)
+        self.toggle.setToolTip(TOGGLE_TIP + (f"\n(off: {self.why_none})" if self.why_none
+                                             else ""))
         self._update()
 
     def set_stale(self, stale: str) -> None:
@@ -114,7 +116,10 @@ class EvidenceOverlay(QWidget):
             placed = self.saliency.placed(index)
         shown = self.toggle.isChecked() and placed is not None and not self.stale
         self.view.set_heatmap(placed if shown else None, self.opacity.value() / 100.0)
-        self.note.setStyleSheet(STALE_NOTE_STYLE if self.stale else NOTE_STYLE)
+        self.note.setStyleSheet(STALE_NOTE_STYLE if self.stale or self.why_none else NOTE_STYLE)
+        if self.why_none:
+            self.note.setText(f"no heat map: {self.why_none}")
+            return
         if self.stale and self.saliency is not None:
             self.note.setText(f"heat map hidden: {self.stale}")
             return

@@ -1,8 +1,9 @@
 """Timeline of per-window results: bars from the threshold toward TLE (up) or FLE (down).
 
-One item per kind (bars, uncertainty band, span, cursor, stale notice) is created once and
-updated in place; clicking a window asks to seek to its start, hovering shows its values. Stale
-results (made with other inputs than the ones shown) are drawn grey under a notice.
+One item per kind (bars, uncertainty band, span, cursor) is created once and updated in
+place; clicking a window asks to seek to its start, hovering shows its values. Stale results
+(made with other inputs than the ones shown) are drawn grey under a title that says why. The threshold line carries its value; an empty uncertain band is not drawn, and the
+threshold's label says there is none.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from semioscope.core.results import PartialResults, Results, WindowIndex, window
 
 STALE_COLOUR = "#4a4a4a"
 OUTSIDE_COLOUR = "#e91e63"   # evidence mostly outside the patient/bed box
+BAND_MIN_WIDTH = 1e-6   # a narrower uncertain band can hold no window
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
 
 
@@ -46,7 +48,11 @@ class Timeline(pg.PlotWidget):
                                         pen=pg.mkPen(255, 255, 255, 110, width=1))
         self.band = pg.LinearRegionItem((0.4, 0.6), orientation="horizontal", movable=False,
                                         brush=pg.mkBrush(158, 158, 158, 45), pen=pg.mkPen(None))
-        self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1))
+        # labelled at its right end, its value also the axis tick (no "0.5" tick beside it)
+        self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1),
+                                         label="threshold",
+                                         labelOpts={"position": 0.99, "color": "#dddddd",
+                                                    "anchors": [(1, 1), (1, 1)]})
         self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brushes=[], pen=None)
         # a light cap at each window's value: visible even when P(TLE) sits on the threshold
         self.caps = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#f5f5f5", pen=None)
@@ -54,12 +60,11 @@ class Timeline(pg.PlotWidget):
         # windows whose evidence lies mostly outside the patient/bed box (core/explain)
         self.outside = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=OUTSIDE_COLOUR, pen=None)
         self._outside: set[int] = set()
-        self.notice = pg.TextItem("", color="#ffcc80", anchor=(0, 0))
-        self.notice.setZValue(30)
         for item in (self.span, self.band, self.threshold, self.bars, self.caps, self.cursor,
-                     self.outside, self.notice):
+                     self.outside):
             plot.addItem(item)
         self.stale_text = ""
+        self.has_band = False
         self.span.setZValue(-20)
         self.band.setZValue(-10)
         self.cursor.setZValue(20)
@@ -97,16 +102,22 @@ class Timeline(pg.PlotWidget):
         self.stale_text = stale if results is not None else ""
         brushes = [pg.mkBrush(STALE_COLOUR if self.stale_text else label_colour(w.label))
                    for w in windows]
-        self.notice.setText(self.stale_text)
-        self.notice.setPos(0.0, 1.07)
-        self.notice.setVisible(bool(self.stale_text))
-        threshold = 0.5
+        # above the plot, not over it: drawn inside, it covered the first bar
+        self.getPlotItem().setTitle(self.stale_text or None, color="#ffcc80", size="10pt")
+        threshold, band = 0.5, (0.5, 0.5)
         if results is not None:
             rule = results.summary if isinstance(results, Results) else results
-            threshold = rule.threshold
-            self.band.setRegion(rule.uncertain_band)
-        self.band.setVisible(results is not None)
+            threshold, band = rule.threshold, rule.uncertain_band
+            self.band.setRegion(band)
+        # a band no window can fall in (the demo model's [0.41, 0.41]) is not drawn: it says so
+        self.has_band = results is not None and band[1] - band[0] > BAND_MIN_WIDTH
+        self.band.setVisible(self.has_band)
         self.threshold.setValue(threshold)
+        self.threshold.label.setFormat(
+            f"threshold {threshold:.2f}" + ("" if self.has_band or results is None
+                                            else " \u00b7 no uncertain band"))
+        self.getPlotItem().getAxis("left").setTicks(
+            [[(0.0, "FLE 0"), (threshold, f"{threshold:.2f}"), (1.0, "TLE 1")]])
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
         self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)

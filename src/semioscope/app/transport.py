@@ -1,10 +1,21 @@
-"""Transport bar: play/step buttons, speed, scrub slider, time and frame, display window."""
+"""Transport bar: play/step buttons, speed, scrub slider, time and frame, display window (in a
+drop-down, so the row fits 1024 px)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
 
 
 def format_time(seconds: float) -> str:
@@ -26,6 +37,9 @@ class TransportBar(QWidget):
         self.slider.valueChanged.connect(self.seek)
         self.time_label = QLabel("--:--.-- / --:--.--  frame – / –")
         self.time_label.setStyleSheet("font-family:monospace;")
+        # never cut: wide enough for an hour-long video's time and frame counter
+        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance(
+            "00:00.00 / 00:00.00  frame 000000 / 000000") + 8)
         self.speed_label = QLabel("1×")
         self.black = self._level_slider(0)
         self.white = self._level_slider(255)
@@ -44,21 +58,36 @@ class TransportBar(QWidget):
         buttons.addSpacing(12)
         buttons.addWidget(self.time_label)
         buttons.addStretch(1)
-        buttons.addWidget(QLabel("display  black"))
-        buttons.addWidget(self.black)
-        buttons.addWidget(QLabel("white"))
-        buttons.addWidget(self.white)
+        buttons.addWidget(self._display_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider)
         layout.addLayout(buttons)
 
+    def _display_button(self) -> QToolButton:
+        """The display window's sliders in a drop-down: beside the time in one row they were
+        cut at 1024 px (the time and frame counter with them)."""
+        panel = QWidget()
+        form = QFormLayout(panel)
+        form.addRow("black", self.black)
+        form.addRow("white", self.white)
+        action = QWidgetAction(self)
+        action.setDefaultWidget(panel)
+        menu = QMenu(self)
+        menu.addAction(action)
+        self.display_button = QToolButton()
+        self.display_button.setText("Display ▾")
+        self.display_button.setToolTip("Brightness/contrast of the picture (display only, not "
+                                       "analysed; Ctrl+0 resets)")
+        self.display_button.setMenu(menu)
+        self.display_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        return self.display_button
+
     def _level_slider(self, value: int) -> QSlider:
         slider = QSlider(Qt.Orientation.Horizontal)
         slider.setRange(0, 255)
         slider.setValue(value)
-        slider.setFixedWidth(90)
-        slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        slider.setFixedWidth(160)
         slider.setToolTip("Display window (brightness/contrast) — display only, not analysed")
         slider.valueChanged.connect(lambda _v: self.levels.emit(self.black.value(),
                                                                 self.white.value()))

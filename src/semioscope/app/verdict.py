@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from semioscope.core.results import Results
+from semioscope.core.results import Provenance, Results
 from semioscope.core.results.metrics import cv_folds, cv_lines
 from semioscope.core.trust import Trust, assess
 
@@ -31,6 +31,29 @@ def _validation_text(meta: dict[str, Any]) -> str:
         return "none recorded"
     folds = cv_folds(meta)
     return "\n".join(lines) + (f"\n({folds}-fold CV by patient)" if folds else "")
+
+
+def classifier_text(m: Provenance) -> str:
+    """The classifier as a clinician needs it: which one, and whether it learnt anything."""
+    if not m.classifier_trained:
+        what = "none chosen" if not m.classifier_path else Path(m.classifier_path).name
+        return f"{what}: untrained, random weights (the scores mean nothing)"
+    name = Path(m.classifier_path).name if m.classifier_path else "from the model pack"
+    return name + (" (demo: trained on synthetic seizures)" if m.classifier_demo else "")
+
+
+def details_text(m: Provenance) -> str:
+    """Hashes, files and notes of the model, for the details expander and tooltips."""
+    lines = [f"backbone weights sha256: {m.weights_sha256 or 'none (random)'}"]
+    if m.weights_note:
+        lines.append(f"weights note: {m.weights_note}")
+    lines.append(f"classifier file: {m.classifier_path or 'none'}")
+    if m.classifier_sha256:
+        lines.append(f"classifier sha256: {m.classifier_sha256}")
+    if m.classifier_backbone_sha256 and m.classifier_backbone_sha256 != m.weights_sha256:
+        lines.append(f"classifier trained on backbone weights {m.classifier_backbone_sha256}")
+    lines.append(f"preprocessing {m.preprocessing_version}")
+    return "\n".join(lines)
 
 
 class VerdictPanel(QFrame):
@@ -59,13 +82,33 @@ class VerdictPanel(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
             form.addRow(key.capitalize() + ":", label)
+        # hashes, the classifier's file and the weights' note: for whoever checks the model,
+        # one click away (and in the model lines' tooltips), not in the clinician's reading
+        self.details_button = QToolButton()
+        self.details_button.setText("Model details")
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setStyleSheet("color:#616161;font-size:9pt;")
+        self.details.hide()
+        self.details_button.toggled.connect(self._show_details)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.stale)
         layout.addWidget(self.verdict)
         layout.addLayout(form)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.details)
         layout.addStretch(1)
         self.show_results(None)
+
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown
+                                         else Qt.ArrowType.RightArrow)
 
     @property
     def is_stale(self) -> bool:
@@ -80,6 +123,9 @@ class VerdictPanel(QFrame):
             self.verdict.setStyleSheet(VERDICT_STYLE)
             for label in self.fields.values():
                 label.setText("—")
+                label.setToolTip("")
+            self.details.setText("")
+            self.details_button.setEnabled(False)
             return
         trust = trust or assess(results)
         model_reasons = trust.model_reasons
@@ -99,15 +145,13 @@ class VerdictPanel(QFrame):
         self.fields["span"].setText(f"{span.onset_s:.1f}–{span.offset_s:.1f} s")
         pre = "pretrained" if m.backbone_pretrained else "UNTRAINED"
         self.fields["backbone"].setText(f"{m.backbone} ({pre})")
-        status = WEIGHTS_NAMES.get(m.weights_status, m.weights_status)
-        self.fields["weights"].setText(
-            (f"{status}, sha256 {m.weights_sha256[:16]}" if m.weights_sha256 else status)
-            + (f"\n{m.weights_note}" if m.weights_note else ""))
+        self.fields["weights"].setText(WEIGHTS_NAMES.get(m.weights_status, m.weights_status))
         self.fields["computed"].setText(m.computed_by())     # runtime, device, batch
-        trained = "" if m.classifier_trained else " (untrained)"
-        demo = " (demo)" if m.classifier_demo else ""
-        self.fields["classifier"].setText(
-            f"{Path(m.classifier_path).name if m.classifier_path else 'built-in'}{trained}"
-            f"{demo}, sha256 {(m.classifier_sha256 or '?')[:12]}")
+        self.fields["classifier"].setText(classifier_text(m))
         self.fields["validation"].setText(_validation_text(m.classifier_metadata))
         self.fields["warnings"].setText("\n".join(results.warnings) or "none")
+        details = details_text(m)
+        self.details.setText(details)
+        self.details_button.setEnabled(True)
+        for key in ("backbone", "weights", "classifier"):
+            self.fields[key].setToolTip(details)

@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from semioscope import DISCLAIMER, __version__
+from semioscope.core.crop.words import crop_text
 from semioscope.core.results import MappingInfo, Results, Summary, window_number
 from semioscope.core.results.metrics import METRICS, cv_folds, cv_rows
 from semioscope.core.trust import UNTRAINED_HEADLINE, Trust, assess
@@ -146,9 +147,8 @@ def _video_rows(results: Results, case: CaseInfo) -> Rows:
     rows.append(("Clinical span", f"onset {fmt_time(span.onset_s)} to offset "
                  f"{fmt_time(span.offset_s)} into the video "
                  f"({span.offset_s - span.onset_s:.1f} s)"))
-    reasons = ", ".join(crop.reasons) or "none"
-    rows.append(("Crop box", f"x {crop.x}, y {crop.y}, w {crop.w}, h {crop.h} px; "
-                 f"{crop.source}, status {crop.status} (reasons: {reasons})"))
+    rows.append(("Crop box", f"{crop_text(crop.source, crop.status, crop.reasons)}; "
+                 f"x {crop.x}, y {crop.y}, {crop.w} \u00d7 {crop.h} px"))
     return rows
 
 
