@@ -85,8 +85,8 @@ def playback(video: Path, speed: float, seconds: float) -> tuple[float, int, int
         time.sleep(0.002)
     assert window.view.roi is not None and window.view.roi.isVisible(), "crop box not shown"
     shown: list[int] = []
-    assert window.frames is not None
-    window.frames.frameReady.connect(
+    assert window.navigation.frames is not None
+    window.navigation.frames.frameReady.connect(
         lambda i, _f: shown.append(i) if window.view.shown_frame == i else None)
     window.player.set_speed(speed)
     start = time.perf_counter()
@@ -154,7 +154,7 @@ def first_bar(video: Path) -> dict[str, float]:
     _spin(app, lambda: window.session is not None and window.session.crop is not None, 60)
     said: list[str] = []
     t0 = time.perf_counter()
-    window.backbones.warm_up(window.backbones.get(**window.backbone_args(), notice=said.append))
+    window.backbones.warm_up(window.backbones.get(**window.analysis_control.backbone_args(), notice=said.append))
     warm = time.perf_counter() - t0
     gaps = TickGaps()
     gaps.start()                       # the machine's own jitter, nothing running

@@ -211,7 +211,7 @@ def _analysed(qtbot, make_window, video, monkeypatch):
 def test_a_crop_edit_greys_the_results_and_undo_restores_them(qtbot, make_window, video,
                                                             monkeypatch):
     window, session = _analysed(qtbot, make_window, video, monkeypatch)
-    window.drag_crop(Box(10, 10, 50, 40))
+    window.editing.drag_crop(Box(10, 10, 50, 40))
     assert window.timeline.stale_text == "made with an earlier crop \u2014 Analyse again"
     assert window.verdict.is_stale and "earlier crop" in window.verdict.stale.text()
     assert window.verdict.verdict.text().endswith("(stale)")
@@ -223,7 +223,7 @@ def test_a_span_edit_makes_them_stale_and_reopening_shows_the_same(qtbot, make_w
                                                                    monkeypatch):
     window, session = _analysed(qtbot, make_window, video, monkeypatch)
     session.set_frame(30)
-    window.act_set_onset()
+    window.editing.act_set_onset()
     assert window.timeline.stale_text.startswith("made with an earlier span")
     again = make_window()
     open_and_crop(qtbot, again, video)
@@ -236,15 +236,14 @@ def test_a_span_edit_makes_them_stale_and_reopening_shows_the_same(qtbot, make_w
 def test_another_classifier_makes_them_stale_and_export_is_refused(qtbot, make_window, video,
                                                                    monkeypatch, dialogs,
                                                                    tmp_path):
-    from semioscope.app.settings import AppSettings
 
     window, session = _analysed(qtbot, make_window, video, monkeypatch)
     other = tmp_path / "other.semio"
     other.write_bytes(b"another classifier file")
-    window.settings = AppSettings(classifier_path=str(other))
-    window._refresh_trust()
+    window.settings.classifier_path = str(other)    # the one settings object every part reads
+    window.analysis_control.refresh_trust()
     assert window.timeline.stale_text == "made with an earlier classifier \u2014 Analyse again"
-    window.act_export_report()          # refused before the dialog opens
+    window.analysis_control.act_export_report()          # refused before the dialog opens
     assert dialogs.errors and dialogs.errors[-1][0] == "Export report"
     assert "stale" in dialogs.errors[-1][1] and "earlier classifier" in dialogs.errors[-1][1]
 
@@ -259,16 +258,16 @@ def _analyse_again(qtbot, window, session) -> None:
 def test_clearing_a_correction_or_the_span_makes_them_stale_like_changing_it(
         qtbot, make_window, video, monkeypatch):
     window, session = _analysed(qtbot, make_window, video, monkeypatch)
-    window.drag_crop(Box(10, 10, 50, 40))
+    window.editing.drag_crop(Box(10, 10, 50, 40))
     _analyse_again(qtbot, window, session)            # made with the person's box
-    window.act_reset_crop()                            # back to the automatic box
+    window.editing.act_reset_crop()                            # back to the automatic box
     assert session.crop.origin == "automatic"
     assert window.timeline.stale_text == "made with an earlier crop \u2014 Analyse again"
     _analyse_again(qtbot, window, session)
     session.set_frame(30)
-    window.act_set_onset()
+    window.editing.act_set_onset()
     _analyse_again(qtbot, window, session)            # made with a span from 1 s
-    window.act_reset_span()                            # the whole video again
+    window.editing.act_reset_span()                            # the whole video again
     assert window.timeline.stale_text == "made with an earlier span \u2014 Analyse again"
 
 
@@ -287,8 +286,8 @@ def test_removing_the_classifier_or_the_weights_makes_them_stale(
     session = open_and_crop(qtbot, window, video)
     _analyse_again(qtbot, window, session)
     assert getattr(session.results.model, recorded) is not None
-    window.settings = AppSettings()     # File > Settings: the field cleared (none fetched)
-    window._refresh_trust()
+    setattr(window.settings, setting, "")   # File > Settings: the field cleared (none fetched)
+    window.analysis_control.refresh_trust()
     assert window.timeline.stale_text == f"made with an earlier {name} \u2014 Analyse again"
     assert window.verdict.is_stale
 
@@ -306,9 +305,9 @@ def _cropping_slowly(qtbot, make_window, video):
         return FixedDetector()
 
     window = make_window(detector=None)
-    window._detector_factory = slow_detector
+    window.opening.detector_factory = slow_detector
     assert window.open_video(video)
-    wait_until(qtbot, lambda: window._cropping is window.session)
+    wait_until(qtbot, lambda: window.opening.cropping is window.session)
     return window, release
 
 
@@ -339,5 +338,5 @@ def test_cancel_drops_an_analyse_waiting_for_the_crop(qtbot, make_window, video,
     window.qactions["analyse"].trigger()
     window.qactions["cancel"].trigger()
     release.set()
-    wait_until(qtbot, lambda: window.session.crop is not None and window._cropping is None)
+    wait_until(qtbot, lambda: window.session.crop is not None and window.opening.cropping is None)
     assert fake.requests == [] and not window.analysis.running

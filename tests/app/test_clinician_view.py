@@ -62,7 +62,7 @@ def test_the_window_hides_its_evidence_after_a_crop_edit(qtbot, make_window, vid
 
     window, _session = _analysed(qtbot, make_window, video, monkeypatch)
     assert window.evidence.stale == ""
-    window.act_nudge_crop(0, 0, -1, 0)         # Alt+Left: one pixel narrower
+    window.editing.act_nudge_crop(0, 0, -1, 0)         # Alt+Left: one pixel narrower
     assert window.evidence.stale == STALE
     window.qactions["undo"].trigger()
     assert window.evidence.stale == ""
@@ -182,7 +182,7 @@ def test_nothing_in_the_rows_under_the_video_is_cut_at_1024_by_700(qtbot, make_w
     open_and_crop(qtbot, window, video)
     window.resize(1024, 700)
     qtbot.wait(100)
-    window.seek(window.session.n_frames - 1)
+    window.navigation.seek(window.session.n_frames - 1)
     assert window.width() <= 1024
     for row in (window.transport, window.evidence):
         right = row.mapTo(window, row.rect().topRight()).x()

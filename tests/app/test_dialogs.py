@@ -44,4 +44,4 @@ def test_drop_opens_video_and_recent_menu_lists_it(qtbot, make_window, video):
     assert window.video_path == video
     wait_until(qtbot, lambda: window.session.crop is not None)
     assert AppSettings.load().recent[0] == str(video.resolve())
-    assert [a.text() for a in window._recent_menu.actions()] == [str(video.resolve())]
+    assert [a.text() for a in window.opening.recent_menu.actions()] == [str(video.resolve())]

@@ -27,7 +27,7 @@ def test_real_analysis_from_the_window(qtbot, make_window, video, tmp_path, dial
     # the session's engine: loaded and warmed once in the background, then reused by Analyse
     with qtbot.waitSignal(window.statusBar().messageChanged, timeout=60000,
                           check_params_cb=lambda text: "engine ready" in text):
-        window._start_warmup()
+        window.analysis_control.start_warmup()
     warmed = window.backbones.loaded
     assert warmed is not None and window.backbones.loads == 1
     partial_counts: list[int] = []
@@ -84,7 +84,7 @@ def test_a_real_run_cancelled_half_way_leaves_the_results_it_had(qtbot, make_win
     window.qactions["analyse"].trigger()
     wait_until(qtbot, lambda: window.analysis.bar.maximum() == 6
                and window.analysis.bar.value() >= 1, timeout=55)
-    window.seek(200)                                             # the GUI still works
+    window.navigation.seek(200)                                             # the GUI still works
     wait_until(qtbot, lambda: window.view.shown_frame == 200, timeout=10)
     assert window.analysis.running
     window.qactions["cancel"].trigger()

@@ -90,7 +90,7 @@ def test_frame_keys_span_and_timeline(qtbot, make_window, video):
     assert session.frame == 178
     assert session.span == (31 / 30, 179 / 30)
     assert window.timeline.span.getRegion() == (31 / 30, 179 / 30)
-    assert window.build_request().span.onset_s == 31 / 30
+    assert window.analysis_control.build_request().span.onset_s == 31 / 30
     window.qactions["undo"].trigger()
     assert session.span == (31 / 30, 6.0)
     assert load_state(file_sha256(video)).span == (31 / 30, 6.0)
@@ -101,7 +101,7 @@ def test_timeline_bars_click_seeks_and_hover(qtbot, make_window, video):
     session = open_and_crop(qtbot, window, video)
     assert not window.qactions["export_report"].isEnabled()
     bars = window.timeline.bars
-    session.set_results(results_for(window.build_request(), [0.1, 0.5, 0.95]))
+    session.set_results(results_for(window.analysis_control.build_request(), [0.1, 0.5, 0.95]))
     assert window.timeline.bar_count == 3
     assert window.timeline.bars is bars                  # updated in place
     assert window.qactions["export_report"].isEnabled()
@@ -135,16 +135,16 @@ def test_no_detector_weights_means_full_frame(qtbot, make_window, video):
     session = open_and_crop(qtbot, window, video)
     assert session.crop.box == Box(0, 0, WIDTH, HEIGHT)
     assert window.view.badge.text() == NO_WEIGHTS_TEXT
-    assert window.build_request().crop_box is None
-    assert window.build_request().crop_source == "full-frame"
+    assert window.analysis_control.build_request().crop_box is None
+    assert window.analysis_control.build_request().crop_source == "full-frame"
 
 
 def test_reopen_restores_crop_span_and_results(qtbot, make_window, video, tmp_path):
     window = make_window()
     session = open_and_crop(qtbot, window, video)
-    window.drag_crop(Box(3, 4, 60, 50))
+    window.editing.drag_crop(Box(3, 4, 60, 50))
     session.set_span(1.0, 5.0)
-    session.set_results(results_for(window.build_request(), [0.3, 0.7]))
+    session.set_results(results_for(window.analysis_control.build_request(), [0.3, 0.7]))
     copy = tmp_path / "renamed.mkv"
     copy.write_bytes(video.read_bytes())                 # same content, another name
     other = write_video(tmp_path / "other.mkv", 2.0)

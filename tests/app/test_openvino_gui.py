@@ -20,7 +20,7 @@ def test_the_window_warms_and_analyses_on_openvino_with_saliency(
     window.statusBar().messageChanged.connect(said.append)
     with qtbot.waitSignal(window.statusBar().messageChanged, timeout=60000,
                           check_params_cb=lambda text: "engine ready" in text):
-        window._start_warmup()
+        window.analysis_control.start_warmup()
     warmed = window.backbones.loaded
     assert isinstance(warmed, OpenVINOBackbone) and warmed.has_maps
     assert any("converting i3d to OpenVINO" in text for text in said)   # said, not silent

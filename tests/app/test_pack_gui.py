@@ -36,15 +36,15 @@ ready = time.monotonic() - started
 window.qactions["analyse"].trigger()
 # pressed before the automatic crop is there, Analyse waits for it and then starts by itself
 assert spin(lambda: window.session.results is not None
-            or not (window.analysis.running or window._analyse_waiting), 300)
+            or not (window.analysis.running or window.analysis_control.waiting), 300)
 results = window.session.results
 print(json.dumps({{"torch": "torch" in sys.modules, "ready_s": ready,
                    "runtime": results.model.runtime if results else None,
                    "pack": results.model.pack if results else None,
                    "bars": window.timeline.bar_count,
                    "evidence": [window.evidence.toggle.isEnabled(),
-                                window.evidence.toggle.text()],
-                   "changed": list(window.trust().changed) if results else None}}))
+                                window.evidence.note.text()],
+                   "changed": list(window.analysis_control.trust().changed) if results else None}}))
 window.close()
 """
 

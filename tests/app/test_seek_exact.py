@@ -50,10 +50,10 @@ def test_truncated_recording_opens_with_a_warning_and_asks_before_analysing(
     monkeypatch.setattr(QMessageBox, "question", staticmethod(answer_no))
     # Analyse pressed before the (full-frame) crop is there would wait for it instead of asking
     wait_until(qtbot, lambda: window.session.crop is not None)
-    window.act_analyse()
+    window.analysis_control.act_analyse()
     assert asked and "Analyse only the present part" in asked[0]
     assert not window.analysis.running
-    assert window.build_request().allow_truncated
+    assert window.analysis_control.build_request().allow_truncated
     assert dialogs.errors == []
     window.open_video(good)
     assert not window.video_warning.isVisible()

@@ -33,7 +33,7 @@ def results_for(request, p: list[float]) -> Results:
     """Made-up scores, but the inputs recorded are the request's (as the real engine does):
     video, mapping, crop, span, and the classifier and backbone weights files (none: None).
 
-    ``request`` is an AnalysisRequest, e.g. ``window.build_request()``.
+    ``request`` is an AnalysisRequest, e.g. ``window.analysis_control.build_request()``.
     """
     from semioscope.core.hashing import file_sha256
     from semioscope.core.video import mapping_for, open_video

@@ -106,9 +106,12 @@ def specs_for(window: str) -> tuple[ActionSpec, ...]:
 
 
 def install_actions(window: QMainWindow, specs: tuple[ActionSpec, ...] = specs_for(REVIEW),
+                    handlers: Callable[[str], object] | None = None,
                     ) -> tuple[dict[str, QAction], dict[str, QMenu]]:
-    """Create menus and actions on ``window``, each triggering ``window.act_<key>`` (a nudge
-    calls ``window.act_nudge_crop(dx, dy, dw, dh)``)."""
+    """Create menus and actions on ``window``, each triggering ``act_<key>`` (a nudge calls
+    ``act_nudge_crop(dx, dy, dw, dh)``) as ``handlers(name)`` finds it (default: the window's
+    own methods; the review window's parts hold theirs)."""
+    find = handlers or (lambda name: getattr(window, name))
     actions: dict[str, QAction] = {}
     menus: dict[str, QMenu] = {}
     for spec in specs:
@@ -119,19 +122,19 @@ def install_actions(window: QMainWindow, specs: tuple[ActionSpec, ...] = specs_f
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setStatusTip(spec.help)
-        action.triggered.connect(_handler(window, spec))
+        action.triggered.connect(_handler(find, spec))
         menu.addAction(action)
         window.addAction(action)
         actions[spec.key] = action
     return actions, menus
 
 
-def _handler(window: QMainWindow, spec: ActionSpec) -> Callable[[], object]:
+def _handler(find: Callable[[str], object], spec: ActionSpec) -> Callable[..., object]:
+    """The slot of ``spec``, looked up when the action fires (a part may be made later)."""
     if spec.nudge is None:
-        handler: Callable[[], object] = getattr(window, f"act_{spec.key}")
-        return handler
-    nudge = window.act_nudge_crop
-    return lambda *_: nudge(*spec.nudge)
+        return lambda *_: find(f"act_{spec.key}")()  # type: ignore[operator]
+    nudge = spec.nudge
+    return lambda *_: find("act_nudge_crop")(*nudge)  # type: ignore[operator]
 
 
 def shortcut_rows(specs: tuple[ActionSpec, ...] = specs_for(REVIEW)) -> list[tuple[str, str, str]]:

@@ -19,7 +19,8 @@ from semioscope.errors import SemioscopeError
 
 
 class CropEditing:
-    """Mixed into a QMainWindow that has an ``undo_stack``."""
+    """The crop keys on whatever has an ``undo_stack`` (the dataset window, the review window's
+    editing part); each supplies the three methods below."""
 
     undo_stack: QUndoStack
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 from semioscope import DISCLAIMER, __version__
 from semioscope.app.actions import ActionSpec, shortcut_rows, specs_for
 from semioscope.app.settings import BACKBONES, DEVICES, AppSettings
+
+#: where a part of a window sends an error for the person: (title, message)
+ErrorSink = Callable[[str, str], None]
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:

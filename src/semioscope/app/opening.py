@@ -1,38 +1,31 @@
 """Opening a video in the review window: read it (errors as a dialog, the previous video kept),
 start a session, hash it off the GUI thread, restore its stored state or find its crop.
 
-Mixed into the review window. The hash names the per-video state, so the automatic crop starts
-only once the hash is known and no crop is stored; every late reply checks that its session is
-still the open one.
+A part of the review window that owns the open session and the recent-files menu. The hash
+names the per-video state, so the automatic crop starts only once the hash is known and no crop
+is stored; every late reply checks that its session is still the open one. The other parts
+follow through its signals: ``opened(session, path)``, ``closing()``, ``identified(session)``
+(the hash is known), ``cropFailed(session, message)`` and ``cropEnded(session)``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from semioscope.app.frames import FrameServer
+from semioscope.app import dialogs
+from semioscope.app.dialogs import ErrorSink
+from semioscope.app.settings import AppSettings
 from semioscope.app.state import VideoSession
 from semioscope.app.video_facts import read_video_facts_responsively
+from semioscope.app.worker_pool import WorkerPool
 from semioscope.app.workers import CropWorker, DetectorFactory, HashWorker, default_detector_factory
 from semioscope.core.crop import sidecar
 from semioscope.errors import SemioscopeError
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QThread
-    from PySide6.QtGui import QAction, QUndoStack
-    from PySide6.QtWidgets import QLabel, QMenu
-
-    from semioscope.app.analysis_panel import AnalysisPanel
-    from semioscope.app.playback import Player
-    from semioscope.app.settings import AppSettings
-    from semioscope.app.timeline import Timeline
-    from semioscope.app.transport import TransportBar
-    from semioscope.app.verdict import VerdictPanel
-    from semioscope.app.video_view import VideoView
 
 VIDEO_FILTER = "Videos (*.mkv *.mp4 *.avi *.mov *.npy);;All files (*)"
 
@@ -52,41 +45,38 @@ def unusual_video_text(props: Any) -> str:
     return "\n".join(lines)
 
 
-class OpenFlow:
-    """File ▸ Open, Open recent, drag and drop, and what follows an open."""
+class Opening(QObject):
+    """File ▸ Open, Open recent, drag and drop, and what follows an open: owns ``session``."""
 
-    session: VideoSession | None
-    video_path: Path | None
-    frames: FrameServer | None
-    settings: AppSettings
-    qactions: dict[str, QAction]
-    menus: dict[str, QMenu]
-    undo_stack: QUndoStack
-    player: Player
-    view: VideoView
-    transport: TransportBar
-    timeline: Timeline
-    verdict: VerdictPanel
-    analysis: AnalysisPanel
-    video_warning: QLabel
-    _detector_factory: DetectorFactory | None
-    _cropping: VideoSession | None
-    _analyse_waiting: bool
+    opened = Signal(object, object)        # (VideoSession, Path)
+    closing = Signal()
+    identified = Signal(object)            # VideoSession: its hash (and stored state) known
+    cropStarted = Signal(object)           # VideoSession: the detector looks for the patient
+    cropFailed = Signal(object, str)       # (VideoSession, message), before the full frame
+    cropEnded = Signal(object)             # VideoSession: the detector's thread is done
 
-    if TYPE_CHECKING:   # supplied by the window (stubs at run time would hide Qt's own)
-        def setWindowTitle(self, title: str) -> None: ...  # noqa: N802 - Qt API
-        def show_error(self, title: str, message: str) -> None: ...
-        def _run_worker(self, worker: QThread) -> None: ...
-        def _update_enabled(self) -> None: ...
-        def _refresh_trust(self) -> None: ...
-        def _on_frame_changed(self, frame: int) -> None: ...
-        def _on_frame_ready(self, index: int, image: Any) -> None: ...
-        def _on_crop_changed(self) -> None: ...
-        def _on_results_changed(self) -> None: ...
-        def _on_crop_ended(self, session: VideoSession) -> None: ...
+    def __init__(self, window: QWidget, settings: AppSettings, workers: WorkerPool,
+                 file_menu: QMenu, before: QAction,
+                 detector_factory: DetectorFactory | None = None,
+                 show_error: ErrorSink | None = None) -> None:
+        """``window``: where dialogs and the title go; the recent menu sits in ``file_menu``
+        above ``before``."""
+        super().__init__(window)
+        self.window = window
+        # every error dialog through the window's (the self-test collects them there)
+        self.show_error: ErrorSink = show_error or (lambda t, m: dialogs.show_error(window, t, m))
+        self.settings = settings
+        self.workers = workers
+        self.detector_factory = detector_factory
+        self.session: VideoSession | None = None
+        self.video_path: Path | None = None
+        self.cropping: VideoSession | None = None   # the session whose auto-crop runs
+        self._file_menu, self._before = file_menu, before
+        self.recent_menu: QMenu | None = None
+        self.rebuild_recent()
 
     def act_open(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open video", "", VIDEO_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open video", "", VIDEO_FILTER)
         if name:
             self.open_video(name)
 
@@ -94,90 +84,63 @@ class OpenFlow:
         """Open a video; any problem becomes an error dialog and the previous video stays open."""
         path = Path(path)
         try:
-            facts = read_video_facts_responsively(path, self)
+            facts = read_video_facts_responsively(path, self.window)
         except SemioscopeError as exc:
             self.show_error("Cannot open video", str(exc))
             return False
         except Exception as exc:  # noqa: BLE001 - a decoder bug must not close the window
-            self.show_error("Cannot open video", f"{path.name}: {type(exc).__name__}: {exc}")
+            self.show_error("Cannot open video",
+                               f"{path.name}: {type(exc).__name__}: {exc}")
             return False
-        self._close_session()
-        props, mapping = facts.properties, facts.mapping
-        session = VideoSession(props, mapping, facts.times)
+        self.close_session()
+        session = VideoSession(facts.properties, facts.mapping, facts.times)
         self.session, self.video_path = session, path
-        self.setWindowTitle(f"semioscope — {path.name}")
-        warning = unusual_video_text(props)
-        self.video_warning.setText(warning)
-        self.video_warning.setVisible(bool(warning))
-        self._connect_session(session)
-        self.view.set_geometry(props.width, props.height)
-        self.view.set_crop(None, ("identifying video…", "not_cropped"))
-        self.transport.set_video(props.frames)
-        self.timeline.set_video(props.duration_s, props.fps, props.frames)
-        self.timeline.set_span(*session.span)
-        self.verdict.show_results(None)
-        self.analysis.show_results(None)
-        self.frames = FrameServer(path, mapping, props.frames)
-        self.frames.frameReady.connect(self._on_frame_ready)
-        self.frames.failed.connect(lambda m: self.show_error("Cannot decode video", m))
-        self.frames.start()
-        self.player.attach(session)
-        self._on_frame_changed(0)
+        self.window.setWindowTitle(f"semioscope — {path.name}")
+        self.opened.emit(session, path)
         hasher = HashWorker(path)
         hasher.done.connect(lambda sha, s=session: self._on_hashed(s, sha))
         hasher.failed.connect(lambda m: self.show_error("Cannot read video", m))
-        self._run_worker(hasher)
+        self.workers.run(hasher)
         self.settings.add_recent(path)
-        self._rebuild_recent()
-        self._update_enabled()
+        self.rebuild_recent()
         return True
 
-    def _connect_session(self, session: VideoSession) -> None:
-        session.frameChanged.connect(self._on_frame_changed)
-        session.cropChanged.connect(self._on_crop_changed)
-        session.spanChanged.connect(lambda: self.timeline.set_span(*session.span))
-        session.resultsChanged.connect(self._on_results_changed)
-        for signal in (session.cropChanged, session.spanChanged):
-            signal.connect(self._refresh_trust)
-
-    def _close_session(self) -> None:
-        self.player.attach(None) if hasattr(self, "player") else None
-        if self.analysis.running:
-            self.analysis.cancel()
-        self._analyse_waiting = False
-        self._cropping = None
-        if self.frames is not None:
-            self.frames.stop()
-            self.frames = None
-        self.undo_stack.clear()
+    def close_session(self) -> None:
+        """The parts let go of the open session (a run for it is cancelled)."""
+        if self.session is not None:
+            self.closing.emit()
+        self.cropping = None
         self.session = None
+
+    def auto_crop_running(self) -> bool:
+        return (self.session is not None and self.session.crop is None
+                and self.cropping is self.session)
 
     def _on_hashed(self, session: VideoSession, sha256: str) -> None:
         if session is not self.session:
             return
         stored = session.identify(sha256)
-        self._refresh_trust()    # the hash is known now: the video input can be compared
+        self.identified.emit(session)    # the hash is known now: the video input can be compared
         if stored.crop is None:
             self._start_crop(session)
-        self._update_enabled()
 
     def _start_crop(self, session: VideoSession) -> None:
         assert self.video_path is not None and session.sha256 is not None
         from semioscope.core.runtime.pack import is_pack
 
         classifier = self.settings.classifier_path
-        factory = self._detector_factory or default_detector_factory(
+        factory = self.detector_factory or default_detector_factory(
             self.settings.detector_weights,
             classifier if classifier and is_pack(classifier) else None,  # the pack's detector
             allow_untrained=self.settings.allow_untrained)
-        self.view.set_crop(None, ("finding the patient and bed…", "not_cropped"))
         worker = CropWorker(self.video_path, session.sha256, session.mapping, factory)
         worker.done.connect(lambda rec, s=session: self._on_crop_found(s, rec))
         worker.no_detector.connect(lambda s=session: self._full_frame(s, "no_detector_weights"))
         worker.failed.connect(lambda m, s=session: self._on_crop_failed(s, m))
         worker.finished.connect(lambda s=session: self._on_crop_ended(s))
-        self._cropping = session
-        self._run_worker(worker)
+        self.cropping = session
+        self.cropStarted.emit(session)
+        self.workers.run(worker)
 
     def _on_crop_found(self, session: VideoSession, record: dict[str, Any]) -> None:
         if session is self.session and session.crop is None:
@@ -189,31 +152,33 @@ class OpenFlow:
             session.set_crop(sidecar.full_frame(p.width, p.height, reason))
 
     def _on_crop_failed(self, session: VideoSession, message: str) -> None:
-        if session is self.session and self._analyse_waiting:   # not on a box nobody chose
-            self._analyse_waiting = False
-            self.analysis.show_waiting("automatic crop failed: set the box, then Analyse")
-            self._update_enabled()
+        if session is self.session:
+            self.cropFailed.emit(session, message)   # a waiting Analyse stops first
         self._full_frame(session, "detector_failed")
-        self.show_error("Automatic crop failed", message + "\nThe full frame is used; drag the "
-                        "box to set the crop.")
+        self.show_error("Automatic crop failed", message + "\nThe full frame "
+                           "is used; drag the box to set the crop.")
 
-    def _rebuild_recent(self) -> None:
-        file_menu = self.menus["&File"]
-        old = getattr(self, "_recent_menu", None)
-        if old is not None:
-            file_menu.removeAction(old.menuAction())
-        menu = self._recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.insertMenu(self.qactions["export_report"], menu)
+    def _on_crop_ended(self, session: VideoSession) -> None:
+        """The detector's thread is done (its result, if any, was delivered before)."""
+        if self.cropping is session:
+            self.cropping = None
+            self.cropEnded.emit(session)
+
+    def rebuild_recent(self) -> None:
+        if self.recent_menu is not None:
+            self._file_menu.removeAction(self.recent_menu.menuAction())
+        menu = self.recent_menu = QMenu("Open &recent", self._file_menu)
+        self._file_menu.insertMenu(self._before, menu)
         for path in self.settings.recent:
             action = menu.addAction(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_video(p))
         menu.setEnabled(bool(self.settings.recent))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+    def drag_enter(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+    def drop(self, event: QDropEvent) -> None:
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             event.acceptProposedAction()

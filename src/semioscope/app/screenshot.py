@@ -102,10 +102,10 @@ def make_screenshot(out: Path, seconds: float) -> Path:
     _wait(app, lambda: window.session is not None and window.session.crop is not None, 30)
     session = window.session
     session.set_frame(60)
-    window.act_set_onset()
+    window.editing.act_set_onset()
     session.set_frame(session.frame_of(seconds - 2.0))
-    window.act_set_offset()
-    window.act_analyse()
+    window.editing.act_set_offset()
+    window.analysis_control.act_analyse()
     _wait(app, lambda: not window.analysis.running, 600)
     if session.results is None:
         raise SystemExit("screenshot: the analysis did not produce results")

@@ -1,0 +1,30 @@
+"""The review window's running threads: kept referenced until they end, stopped on close.
+
+A running QThread must not be destroyed, so every part hands its workers here rather than
+keeping its own list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread
+
+from semioscope.app.workers import CropWorker
+
+
+class WorkerPool(QObject):
+    """``run(worker)`` starts it and holds it until its ``finished``; ``shutdown`` waits."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.running: set[QThread] = set()
+
+    def run(self, worker: QThread) -> None:
+        self.running.add(worker)
+        worker.finished.connect(lambda w=worker: self.running.discard(w))
+        worker.start()
+
+    def shutdown(self, wait_ms: int = 30000) -> None:
+        for worker in list(self.running):
+            if isinstance(worker, CropWorker):
+                worker.cancel.cancel()
+            worker.wait(wait_ms)
