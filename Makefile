@@ -48,6 +48,8 @@ docs-pictures: weights
 	$(BIN)/semioscope demo --no-gui
 	$(BIN)/python -m semioscope.pictures.review docs/screenshot-review.png
 	$(BIN)/python -m semioscope.pictures.review --evidence docs/screenshot-evidence.png
+	# every window and report page at 1600x1000 and 1024x700, to look at (issue #27)
+	$(BIN)/python bench/gui_pictures.py docs/pictures
 	$(BIN)/python -m semioscope.pictures.report_pages docs
 
 bench: weights

@@ -128,9 +128,9 @@ def project_pictures(layout: Any, out: Path) -> None:
 
 
 def report_pages(layout: Any, out: Path) -> None:
-    from semioscope.report import sample
+    from semioscope.pictures import report_pages as pages
 
-    if sample.main([str(out), "--demo", str(layout.root)]) != 0:
+    if pages.main([str(out), "--demo", str(layout.root)]) != 0:
         raise SystemExit("gui_pictures: the report pages were not made (pdftoppm missing?)")
 
 

@@ -7,8 +7,8 @@ with :meth:`add_lane`), panels beside the verdict in :attr:`side` (:meth:`add_si
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from semioscope.app.evidence import EvidenceOverlay
 from semioscope.app.state import VideoSession
@@ -42,8 +42,16 @@ class ResultsView(QObject):
         self.evidence = EvidenceOverlay(view)
         # where lanes above the score bars go (top to bottom), the bars last
         self.lanes, self._lanes = _stack(self.timeline)
-        # where panels beside the verdict go, the verdict first
-        self.side, self._side = _stack(self.verdict)
+        # where panels beside the verdict go, the verdict first; it scrolls rather than cut
+        # its lines at 1024 x 700 (seen: the validation line cut under the trust banner)
+        column, self._side = _stack(self.verdict)
+        self._side.addStretch(1)
+        self.side = QScrollArea()
+        self.side.setWidget(column)
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setMinimumWidth(self.verdict.minimumWidth() + 16)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def add_lane(self, widget: QWidget) -> None:
         """A lane over the score bars (sharing their time axis is the lane's own business)."""
@@ -51,7 +59,7 @@ class ResultsView(QObject):
 
     def add_side_panel(self, widget: QWidget) -> None:
         """A panel under the verdict, beside the video."""
-        self._side.addWidget(widget)
+        self._side.insertWidget(self._side.count() - 1, widget)
 
     def attach(self, session: VideoSession | None) -> None:
         """Show ``session``'s video (its span, no results yet); None: nothing open."""

@@ -52,7 +52,9 @@ class Timeline(pg.PlotWidget):
         self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1),
                                          label="threshold",
                                          labelOpts={"position": 0.99, "color": "#dddddd",
+                                                    "fill": (27, 27, 27, 220),
                                                     "anchors": [(1, 1), (1, 1)]})
+        self.threshold.setZValue(15)   # over the bars: its label was hidden behind them
         self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brushes=[], pen=None)
         # a light cap at each window's value: visible even when P(TLE) sits on the threshold
         self.caps = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush="#f5f5f5", pen=None)

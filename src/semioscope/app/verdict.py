@@ -62,7 +62,7 @@ class VerdictPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(260)   # with its scroll bar it still fits 1024 px
         self.banner = QLabel("")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.setWordWrap(True)
