@@ -95,7 +95,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("analyse", "&Analysis", "&Analyse span", ("Ctrl+Return",),
                "Score FLE vs TLE per 2-s window in the clinical span"),
     ActionSpec("cancel", "&Analysis", "&Cancel analysis", ("Escape",), "Stop the running analysis"),
-    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "This list", BOTH),
+    ActionSpec("evidence", "&Analysis", "Show &evidence", ("H",),
+               "Heat map of the window under the cursor on or off"),
+    ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",),
+               "List every keyboard shortcut", BOTH),
     ActionSpec("about", "&Help", "&About semioscope", (), "Version and intended use", BOTH),
 )
 
@@ -135,6 +138,16 @@ def _handler(find: Callable[[str], object], spec: ActionSpec) -> Callable[..., o
         return lambda *_: find(f"act_{spec.key}")()  # type: ignore[operator]
     nudge = spec.nudge
     return lambda *_: find("act_nudge_crop")(*nudge)  # type: ignore[operator]
+
+
+def shortcuts_markdown(specs: tuple[ActionSpec, ...] = specs_for(REVIEW)) -> str:
+    """The README's table of keys, made from the same rows (tests/app/test_keyboard.py checks
+    the README holds exactly this)."""
+    lines = ["| Keys | Action | What it does |", "|---|---|---|"]
+    for spec in specs:
+        keys = ", ".join(spec.shortcuts) or "—"
+        lines.append(f"| {keys} | {spec.text.replace('&', '').replace('…', '')} | {spec.help} |")
+    return "\n".join(lines)
 
 
 def shortcut_rows(specs: tuple[ActionSpec, ...] = specs_for(REVIEW)) -> list[tuple[str, str, str]]:

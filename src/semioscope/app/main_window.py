@@ -98,7 +98,8 @@ class ReviewWindow(QMainWindow):
         self.analysis_control = AnalysisControl(self, self.settings, self.qactions, self.opening,
                                                 self.results, self.workers, status, warm_torch,
                                                 errors)
-        self.parts = [self.opening, self.navigation, self.editing, self.analysis_control, self]
+        self.parts = [self.opening, self.navigation, self.editing, self.analysis_control,
+                      self.results, self]
         for spec in specs_for(REVIEW):      # every key has its part, known now, not on a press
             self._handler("act_nudge_crop" if spec.nudge else f"act_{spec.key}")
         self._wire()

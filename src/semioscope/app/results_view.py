@@ -61,6 +61,11 @@ class ResultsView(QObject):
         """A panel under the verdict, beside the video."""
         self._side.insertWidget(self._side.count() - 1, widget)
 
+    def act_evidence(self) -> None:
+        """The evidence key: the heat map on or off (when the results have maps)."""
+        if self.evidence.toggle.isEnabled():
+            self.evidence.toggle.toggle()
+
     def attach(self, session: VideoSession | None) -> None:
         """Show ``session``'s video (its span, no results yet); None: nothing open."""
         self.session = session
