@@ -75,3 +75,12 @@ def test_the_evidence_key_turns_the_heat_map_on_and_off(qtbot, tmp_path) -> None
     assert part.evidence.toggle.isChecked() and view.heat.isVisible()
     part.act_evidence()
     assert not view.heat.isVisible()
+
+
+def test_enter_on_a_box_already_accepted_says_so(qtbot, make_window, video) -> None:
+    window = make_window()
+    session = open_and_crop(qtbot, window, video)
+    window.editing.act_accept_crop()
+    assert session.crop.status == "corrected"
+    window.editing.act_accept_crop()
+    assert "nothing to change" in window.statusBar().currentMessage()

@@ -48,8 +48,10 @@ class CropEditing:
         except SemioscopeError as exc:
             self.crop_refused(str(exc))
             return
-        if after != crop:
-            self.push_crop(crop, after, text, merge)
+        if after == crop:   # Enter on a box already accepted, a nudge at the frame's edge
+            self.crop_refused(f"{text}: nothing to change (the box stays as it is)")
+            return
+        self.push_crop(crop, after, text, merge)
 
     def drag_crop(self, box: Box) -> None:
         """A drag or resize of the box with the mouse ended: that box becomes the correction."""
