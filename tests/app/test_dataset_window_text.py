@@ -69,3 +69,16 @@ def test_an_automatic_crop_says_automatic_not_whose_login_ran_it(qtbot, project:
     assert window.store.user not in text.split("<br>")[2]
     window.act_accept_crop()                         # a person's edit: now it is theirs
     assert f"by {window.store.user}" in window.details.text()
+
+
+def test_the_tables_last_edit_column_says_automatic_for_a_detectors_crop(qtbot, project: Path):
+    from semioscope.app.dataset.table import COLUMNS
+
+    window = make(qtbot, project)
+    column = COLUMNS.index("Last edit")
+    cell = window.model.data(window.model.index(0, column))
+    assert cell.endswith(" automatic") and window.store.user not in cell
+    window.select(1)
+    window.act_accept_crop()
+    cell = window.model.data(window.model.index(0, column))
+    assert cell.endswith(f" {window.store.user}")

@@ -39,7 +39,9 @@ def _cells(row: VideoRow) -> tuple[str, ...]:
     reasons = ", ".join(row.reasons)
     if row.status == "unusable":
         reasons = f"unusable: {row.unusable_reason}" + (f" ({reasons})" if reasons else "")
-    edit = f"{row.updated[:19].replace('T', ' ')} {row.user}" if row.updated else ""
+    # an automatic crop was made by the detector, not by whoever's login ran it
+    who = row.user if row.status in ("corrected", "unusable") else "automatic"
+    edit = f"{row.updated[:19].replace('T', ' ')} {who}" if row.updated else ""
     return (row.seizure_id, row.patient_id, row.label, row.status.replace("_", " "), reasons,
             str(row.box) if row.box else "", edit, row.name)
 
