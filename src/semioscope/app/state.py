@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from semioscope.core.crop import sidecar
 from semioscope.core.crop.editing import Crop
 from semioscope.core.results import Results, WindowIndex
+from semioscope.core.semiology.events import SemiologyEvent, chronological
 from semioscope.core.video.base import VideoProperties
 from semioscope.core.video.mapping import IntensityMapping
 from semioscope.core.video_state import VideoState, load_state, save_state
@@ -24,6 +25,7 @@ class VideoSession(QObject):
     cropChanged = Signal()
     spanChanged = Signal()
     resultsChanged = Signal()
+    eventsChanged = Signal()
 
     def __init__(self, properties: VideoProperties, mapping: IntensityMapping,
                  times: np.ndarray | None = None) -> None:
@@ -38,6 +40,7 @@ class VideoSession(QObject):
         self._span: tuple[float, float] = (0.0, properties.duration_s)
         self._results: Results | None = None
         self.lookup: WindowIndex | None = None
+        self._events: tuple[SemiologyEvent, ...] = ()
 
     # -- facts -------------------------------------------------------------------------------
     @property
@@ -117,6 +120,16 @@ class VideoSession(QObject):
         self.resultsChanged.emit()
         self.persist()
 
+    @property
+    def events(self) -> tuple[SemiologyEvent, ...]:
+        """The semiology events, in order; never part of the analysis inputs."""
+        return self._events
+
+    def set_events(self, events: tuple[SemiologyEvent, ...]) -> None:
+        self._events = chronological(events)
+        self.eventsChanged.emit()
+        self.persist()
+
     # -- persistence -------------------------------------------------------------------------
     def identify(self, sha256: str) -> VideoState:
         """Attach the content hash and restore what was saved for this video."""
@@ -132,6 +145,9 @@ class VideoSession(QObject):
             self._results = stored.results
             self.lookup = self._window_index(stored.results)
             self.resultsChanged.emit()
+        if stored.events:
+            self._events = stored.events
+            self.eventsChanged.emit()
         return stored
 
     def persist(self) -> None:
@@ -140,4 +156,4 @@ class VideoSession(QObject):
             return
         save_state(VideoState(
             self.sha256, crop=None if self._crop is None else sidecar.to_sidecar(self._crop),
-            span=self._span, results=self._results))
+            span=self._span, results=self._results, events=self._events))

@@ -1,4 +1,5 @@
-"""Per-video review state (crop, clinical span, last results) kept in the user's data folder.
+"""Per-video review state (crop, clinical span, last results, semiology events) kept in the user's
+data folder.
 
 The state lives in ``data_dir()/videos/<sha256>.json``, keyed by the video's content hash, so it
 follows the video when it is renamed or moved and never touches the folder of the source video.
@@ -18,6 +19,7 @@ from typing import Any
 from semioscope.core.atomic import write_json
 from semioscope.core.paths import data_dir
 from semioscope.core.results import Results, results_from_dict, results_to_dict
+from semioscope.core.semiology.events import SemiologyEvent, events_from_list, events_to_list
 from semioscope.errors import SemioscopeError
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class VideoState:
     span: tuple[float, float] | None = None     # (onset_s, offset_s)
     results: Results | None = None              # last results
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the reviewer's semiology events (core/semiology); not an analysis input, never stale-making
+    events: tuple[SemiologyEvent, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +49,7 @@ class VideoState:
                                                     "offset_s": self.span[1]},
             "results": None if self.results is None else results_to_dict(self.results),
             "extra": self.extra,
+            "semiology": events_to_list(self.events),
         }
 
     @classmethod
@@ -58,7 +63,13 @@ class VideoState:
                 results = results_from_dict(data["results"], "saved results")
             except SemioscopeError as exc:
                 log.warning("ignoring the saved results: %s", exc)
+        events: tuple[SemiologyEvent, ...] = ()
+        try:
+            events = events_from_list(data.get("semiology"))
+        except (SemioscopeError, KeyError, TypeError, ValueError) as exc:
+            log.warning("ignoring the saved semiology events: %s", exc)
         return cls(
+            events=events,
             sha256=str(data["sha256"]),
             crop=data.get("crop"),
             span=None if not span else (float(span["onset_s"]), float(span["offset_s"])),

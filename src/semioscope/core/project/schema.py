@@ -27,7 +27,7 @@ from pathlib import Path
 from semioscope.core.crop.editing import STATUSES
 from semioscope.errors import SemioscopeError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: the crop model's statuses (the frozen CHECK constraints below list the same words)
 CROP_STATUSES = STATUSES
 
@@ -120,8 +120,27 @@ V2_TO_V3 = """
 DROP TABLE results;
 """
 
+#: v3 -> v4: semiology events (IF NOT EXISTS: a test may rewind a new project's version)
+V3_TO_V4 = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL UNIQUE,
+    video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE RESTRICT,
+    onset_s REAL NOT NULL CHECK (onset_s >= 0),
+    duration_s REAL CHECK (duration_s IS NULL OR duration_s > 0),
+    term TEXT NOT NULL,
+    laterality TEXT NOT NULL DEFAULT '',
+    body_part TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL DEFAULT '',
+    user TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_video ON events (video_id);
+"""
+
 #: version -> script that brings a database at that version to the next one
-MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3}
+MIGRATIONS: dict[int, str] = {1: V1_TO_V2, 2: V2_TO_V3, 3: V3_TO_V4}
 
 
 def configure(conn: sqlite3.Connection, *, read_only: bool = False) -> None:
