@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "cv": "cv",
     "search": "search",
     "project": "project",
+    "events": "events",
     "demo": "demo",
 }
 
