@@ -255,21 +255,21 @@ def _agree(args: argparse.Namespace) -> int:
         if not common:
             raise SemioscopeError(args.b, "no seizure in common with A")
         pairs = [(k, a[k], b[k]) for k in common]
-    report = []
+    report: list[dict[str, Any]] = []
     for key, ea, eb in pairs:
         if not ea and not eb:
             continue
         result = agreement(ea, eb, tolerance_s=args.tolerance)
-        report.append({"seizure": key, "kappa": result.kappa, "f1": result.f1,
+        report.append({"seizure": key, "kappa": _round(result.kappa), "f1": _round(result.f1),
                        "bins": result.bins, "terms": [
                            {"term": t.term, "a": t.n_a, "b": t.n_b, "matched": t.matched,
-                            "precision": t.precision, "recall": t.recall, "f1": t.f1,
-                            "kappa": t.kappa} for t in result.terms]})
+                            "precision": _round(t.precision), "recall": _round(t.recall),
+                            "f1": _round(t.f1), "kappa": _round(t.kappa)} for t in result.terms]})
     if args.json:
         print(json.dumps({"tolerance_s": args.tolerance, "seizures": report}, indent=1))
         return 0
 
-    def f(x: float | None) -> str:
+    def f(x: Any) -> str:
         return "  -  " if x is None else f"{x:5.2f}"
     for r in report:
         print(f"{r['seizure']}: F1 {f(r['f1'])}  kappa {f(r['kappa'])} over {r['bins']} 1-s bins "
@@ -279,3 +279,8 @@ def _agree(args: argparse.Namespace) -> int:
             print(f"  {t['term']:32} {t['a']:3d} {t['b']:3d} {f(t['precision'])} "
                   f"{f(t['recall'])} {f(t['f1'])} {f(t['kappa'])}")
     return 0
+
+
+def _round(x: float | None) -> float | None:
+    """Six decimals: enough to read, and no -4e-16 for a kappa of 0."""
+    return None if x is None else round(x, 6) + 0.0

@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="recording date, e.g. 2025-03-14")
     parser.add_argument("--reviewer", default="", metavar="NAME", help="who reviewed the case")
     parser.add_argument("--comment", default="", metavar="TEXT", help="free-text comment")
+    parser.add_argument("--events", type=Path, metavar="FILE.tsv",
+                        help="semiology events (a BIDS events.tsv) for the Semiology section; "
+                             "default: the events marked on this video in the review window")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
                     recording_date=args.recording_date, reviewer=args.reviewer,
                     comment=args.comment, deidentify=args.deidentify,
                     keep_frames=args.keep_frames, paper=args.paper)
-    report = write_report(results, args.out, case, subject=args.results)
+    report = write_report(results, args.out, case, subject=args.results,
+                          events=_events(args, results))
     trust = assess(results)
     if trust.headline:   # the same reasons the PDF's watermark and first page give
         print(f"semioscope: warning: {trust.headline}: "
@@ -57,3 +61,15 @@ def run(args: argparse.Namespace) -> int:
     extra = f", case code {case.case_code}" if args.deidentify else ""
     print(f"wrote {args.out} ({report.pages} pages{extra})")
     return 0
+
+
+def _events(args: argparse.Namespace, results: object) -> tuple[object, ...]:
+    """The events for the report: the file given, else the video's saved review state."""
+    from semioscope.core.semiology import load_vocabulary
+    from semioscope.core.semiology.tsv import read_events_tsv
+    from semioscope.core.video_state import load_state
+
+    if args.events is not None:
+        return read_events_tsv(args.events, load_vocabulary())
+    sha = getattr(getattr(results, "video", None), "sha256", None)
+    return load_state(sha).events if isinstance(sha, str) and len(sha) == 64 else ()

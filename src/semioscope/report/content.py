@@ -47,6 +47,9 @@ class ReportContent:
     keyframe_note: str = ""
     extra_warnings: list[str] = field(default_factory=list)
     trust_reasons: list[str] = field(default_factory=list)
+    #: the reviewer's semiology events in order (report/semiology.py), reviewers withheld when
+    #: de-identified
+    semiology_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
 
 def fmt_time(seconds: float) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from semioscope.core.atomic import write_bytes
 from semioscope.core.results import Inputs, Results
+from semioscope.core.semiology.events import SemiologyEvent
 from semioscope.core.trust import assess
 from semioscope.errors import SemioscopeError
 from semioscope.report.case import CaseInfo
@@ -31,13 +32,16 @@ class Report:
 
 def make_report(results: Results, case: CaseInfo, *,
                 subject: str | os.PathLike[str] = "results",
-                now: datetime | None = None, current: Inputs | None = None) -> Report:
-    """Lay out the PDF; stale ``results`` (against ``current``) raise SemioscopeError."""
+                now: datetime | None = None, current: Inputs | None = None,
+                events: tuple[SemiologyEvent, ...] = ()) -> Report:
+    """Lay out the PDF; stale ``results`` (against ``current``) raise SemioscopeError.
+    ``events``: the reviewer's semiology events (a "Semiology" section and the plot's lane)."""
     from pypdf import PdfReader
 
     from semioscope.report.content import build_content
     from semioscope.report.pdf import Pictures, render_pdf
     from semioscope.report.plots import keyframes, timeline_png
+    from semioscope.report.semiology import sequence_rows
 
     trust = assess(results, current)
     if trust.stale:
@@ -46,8 +50,10 @@ def make_report(results: Results, case: CaseInfo, *,
     case.validate()
     now = now or datetime.now(UTC)
     content = build_content(results, case, now, trust)
+    content.semiology_rows = sequence_rows(events, results.span.onset_s,
+                                           deidentify=case.deidentify)
     frames = keyframes(results, case)
-    pictures = Pictures(timeline_png(results), frames.png, frames.note)
+    pictures = Pictures(timeline_png(results, events=events), frames.png, frames.note)
     pdf = render_pdf(content, pictures, case.paper,
                      report_year=now.year if case.deidentify else None)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
@@ -57,7 +63,8 @@ def make_report(results: Results, case: CaseInfo, *,
 
 def write_report(results: Results, out: str | os.PathLike[str], case: CaseInfo, *,
                  subject: str | os.PathLike[str] = "results",
-                 current: Inputs | None = None) -> Report:
+                 current: Inputs | None = None,
+                 events: tuple[SemiologyEvent, ...] = ()) -> Report:
     """Make the report and write it to ``out`` atomically (a failed run leaves no file)."""
     out = Path(out)
     if out.suffix.lower() != ".pdf":
@@ -67,6 +74,6 @@ def write_report(results: Results, out: str | os.PathLike[str], case: CaseInfo, 
     from semioscope.core.outputs import refuse_source_targets
 
     refuse_source_targets([out], [results.video.path], what="analysed video")
-    report = make_report(results, case, subject=subject, current=current)
+    report = make_report(results, case, subject=subject, current=current, events=events)
     write_bytes(out, report.pdf)
     return report

@@ -175,6 +175,28 @@ def _windows_table(content: ReportContent, width: float, st: dict[str, Paragraph
     return table
 
 
+def _semiology(content: ReportContent, width: float, st: dict[str, ParagraphStyle]
+               ) -> list[Any]:
+    """The reviewer's events in the order they happened (nothing when none were marked)."""
+    if not content.semiology_rows:
+        return []
+    from semioscope.report.semiology import HEAD
+
+    fractions = (0.2, 0.36, 0.12, 0.14, 0.18)
+    rows = [[r[0], _p(r[1], st["base"]), *r[2:]] for r in content.semiology_rows]  # long terms wrap
+    table = LongTable([list(HEAD), *rows],
+                      colWidths=[f * width for f in fractions], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), BOLD, 8),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [_p("Semiology", st["h2"]),
+            _p("Signs the reviewer marked on the video, in order, from the clinical onset "
+               "(terms of the HED-SCORE library schema; marked on the plot above).", st["small"]),
+            table]
+
+
 def _metrics_table(content: ReportContent, width: float) -> Table:
     data = [["Level", "F1 (macro)", "Balanced accuracy", "ROC AUC"], *content.metric_rows]
     table = Table(data, colWidths=[0.25 * width] * 4, hAlign="LEFT")
@@ -205,6 +227,7 @@ def _story(content: ReportContent, pictures: Pictures, width: float, dry: bool) 
                             _Verdict(content, width, st)]),
               KeepTogether([_p("Scores over time", st["h2"]),
                             _Picture(pictures.timeline, width, dry)]),
+              *_semiology(content, width, st),
               _p("Video", st["h2"]), _key_values(content.video_rows, width, st)]
     story.append(CondPageBreak(70 * mm))
     story.append(_p("Keyframes across the clinical span", st["h2"]))

@@ -17,7 +17,9 @@ import numpy as np
 
 from semioscope.core.palette import LABEL_COLOURS
 from semioscope.core.results import CropInfo, Results, window_number
+from semioscope.core.semiology.events import SemiologyEvent
 from semioscope.report.case import CaseInfo
+from semioscope.report.semiology import draw_lane
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,21 @@ def _png(fig: Any, dpi: int = 200) -> bytes:
     return buf.getvalue()
 
 
-def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9) -> bytes:
-    """P(TLE) per 2-s window against time from onset, with threshold, band and mean."""
+def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9,
+                 events: tuple[SemiologyEvent, ...] = ()) -> bytes:
+    """P(TLE) per 2-s window against time from onset, with threshold, band and mean; the
+    reviewer's semiology events, when there are any, on a lane above with their onsets dotted."""
     summary, windows = results.summary, results.windows
     onset = results.span.onset_s
-    fig = _figure(width_in, height_in)
-    ax = fig.add_axes((0.085, 0.34, 0.845, 0.62))
+    fig = _figure(width_in, height_in + (0.6 if events else 0.0))
+    if events:
+        ax = fig.add_axes((0.085, 0.3, 0.845, 0.5))
+        lane = fig.add_axes((0.085, 0.82, 0.845, 0.16), sharex=ax)
+        draw_lane(lane, events, onset)
+        for e in events:
+            ax.axvline(e.onset_s - onset, color="#b15928", ls=":", lw=0.7, zorder=1)
+    else:
+        ax = fig.add_axes((0.085, 0.34, 0.845, 0.62))
     lo, hi = summary.uncertain_band
     ax.axhspan(lo, hi, color="#d9d9d9", alpha=0.7, lw=0, label=f"uncertain band [{lo:g}, {hi:g}]")
     ax.axhline(summary.threshold, color="black", ls="--", lw=1,
@@ -77,6 +88,9 @@ def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9
         ax.axhline(summary.p_tle_mean, color="#6a3d9a", ls=":", lw=1.5,
                    label=f"mean P(TLE) {summary.p_tle_mean:.2f}")
         ax.set_xlim(min(starts.min(), 0.0) - 0.5, ends.max() + 0.5)
+        if events:  # events outside the analysed windows still show
+            ax.set_xlim(min(ax.get_xlim()[0], min(e.onset_s for e in events) - onset - 0.5),
+                        max(ax.get_xlim()[1], max(e.end_s for e in events) - onset + 0.5))
     else:
         ax.text(0.5, 0.5, "no analysis windows", ha="center", va="center",
                 transform=ax.transAxes, color="#555555")
