@@ -85,7 +85,7 @@ def build(schema_path: Path) -> dict[str, Any]:
                       "description": (entry.description or "").strip(),
                       "parent": term_name(parent),
                       "root": next(r for r in ROOTS if r in parts)})
-    terms.sort(key=lambda t: t["long_tag"])
+    terms.sort(key=lambda t: (ROOTS.index(t["root"]), t["long_tag"]))  # ictal signs first
     laterality = [{"name": name, "hed": list(tags), "description": text}
                   for name, tags, text in LATERALITY]
     for item in laterality:

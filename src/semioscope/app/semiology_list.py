@@ -1,0 +1,99 @@
+"""The sequence list beside the verdict: the signs in the order they happened.
+
+Columns: time from the clinical onset, term, side, body part, who marked it. A click (or Enter)
+asks to seek to the event; Delete asks to delete the selected one. It mirrors the session's events.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from semioscope.app.semiology_lane import tooltip
+from semioscope.core.semiology.events import (
+    SemiologyEvent,
+    chronological,
+    format_since,
+    since_onset,
+)
+
+HEADERS = ("From onset", "Sign", "Side", "Body part", "Reviewer")
+
+
+class SemiologyList(QTableWidget):
+    seekRequested = Signal(float)
+    deleteRequested = Signal(str)
+    selectionChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(HEADERS), parent)
+        self.setHorizontalHeaderLabels(HEADERS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setMinimumWidth(260)
+        self.events: tuple[SemiologyEvent, ...] = ()
+        self.cellClicked.connect(lambda row, _col: self._seek(row))
+        self.itemSelectionChanged.connect(self._selected)
+        self._syncing = False
+
+    def set_events(self, events: tuple[SemiologyEvent, ...], clinical_onset_s: float | None,
+                   selected: str | None = None) -> None:
+        self._syncing = True
+        self.events = chronological(events)
+        self.setRowCount(len(self.events))
+        for row, e in enumerate(self.events):
+            when = format_since(since_onset(e, clinical_onset_s))
+            if not e.is_point:
+                when += f" ({e.duration_s:.1f} s)"
+            cells = (when, e.term.replace("-", " "), e.laterality, e.body_part, e.reviewer)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tooltip(e))
+                self.setItem(row, col, item)
+        self.select(selected)
+        self._syncing = False
+
+    def select(self, event_id: str | None) -> None:
+        rows = [i for i, e in enumerate(self.events) if e.id == event_id]
+        if rows:
+            self.selectRow(rows[0])
+        else:
+            self.clearSelection()
+
+    @property
+    def selected_id(self) -> str | None:
+        rows = {i.row() for i in self.selectedIndexes()}
+        return self.events[min(rows)].id if rows else None
+
+    def rows_text(self) -> list[tuple[str, ...]]:
+        return [tuple(self.item(r, c).text() for c in range(self.columnCount()))
+                for r in range(self.rowCount())]
+
+    def _seek(self, row: int) -> None:
+        if 0 <= row < len(self.events):
+            self.seekRequested.emit(self.events[row].onset_s)
+
+    def _selected(self) -> None:
+        if not self._syncing and self.selected_id is not None:
+            self.selectionChanged.emit(self.selected_id)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_id:
+            self.deleteRequested.emit(self.selected_id)
+            return
+        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._seek(self.currentRow())
+            return
+        super().keyPressEvent(ev)

@@ -1,0 +1,124 @@
+"""Marking semiology by keyboard: keys at the playhead -> the event in the lane and the sequence
+list -> undo -> redo -> a new session of the same video shows it (saved with the review state).
+Real widgets, real session, real undo stack; the picker is driven by key presses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from semioscope.app.semiology_edit import SemiologyEditor
+from semioscope.app.semiology_lane import SemiologyLane
+from semioscope.app.semiology_list import SemiologyList
+from semioscope.app.state import VideoSession
+from semioscope.core.semiology.usage import load_usage
+from semioscope.core.video import KINECT
+from semioscope.core.video_state import load_state
+from tests.app.test_state import fake_results, props
+
+SHA = "5e" * 32
+
+
+def _editor(qtbot, session: VideoSession) -> tuple[SemiologyEditor, QUndoStack, list[float]]:
+    host = QWidget()
+    qtbot.addWidget(host)
+    lane, sequence = SemiologyLane(host), SemiologyList(host)
+    stack = QUndoStack(host)
+    seeks: list[float] = []
+    editor = SemiologyEditor(session, stack, lane, sequence, seek_seconds=seeks.append,
+                             parent_widget=host, reviewer="ann")
+    host.show()
+    return editor, stack, seeks
+
+
+def _pick(qtbot, editor: SemiologyEditor, typed: str, *keys: tuple[object, object]) -> None:
+    with qtbot.waitSignal(editor.pickerOpened):
+        editor.mark_key()
+    picker = editor.picker
+    assert picker is not None
+    qtbot.keyClicks(picker.filter, typed)
+    for key, modifier in keys:
+        qtbot.keyClick(picker.filter, key, modifier)
+
+
+def test_keys_lane_list_undo_redo_reopen(qtbot):
+    session = VideoSession(props(frames=300), KINECT)       # 10 s at 30 fps
+    session.identify(SHA)
+    session.set_span(2.0, 9.0)
+    session.set_results(fake_results([0.2, 0.5, 0.9]))
+    results = session.results
+    editor, stack, seeks = _editor(qtbot, session)
+
+    session.set_frame(90)                                   # 3.0 s: a point event
+    _pick(qtbot, editor, "versi", (Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier),
+          (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    session.set_frame(120)                                  # 4.0 s: start an interval
+    _pick(qtbot, editor, "hypermot", (Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier),
+          (Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier))
+    assert editor.open_interval is not None
+    session.set_frame(195)                                  # 6.5 s: E again ends it
+    editor.mark_key()
+    assert editor.open_interval is None
+
+    events = session.events
+    assert [(e.onset_s, e.duration_s, e.term, e.laterality, e.reviewer) for e in events] == [
+        (3.0, None, "versive", "left", "ann"), (4.0, 2.5, "hypermotor", "bilateral", "ann")]
+    assert editor.lane.labels == ["versive L", "hypermot… B"]
+    assert editor.sequence.rows_text() == [("+1.0 s", "versive", "left", "", "ann"),
+                                           ("+2.0 s (2.5 s)", "hypermotor", "bilateral", "",
+                                            "ann")]
+    assert session.results == results                       # scores untouched
+    assert load_usage() == {"versive": 1, "hypermotor": 1}
+
+    stack.undo()                                            # the interval's end
+    assert session.events[1].is_point
+    stack.undo()                                            # the hypermotor mark
+    assert [e.term for e in session.events] == ["versive"]
+    assert editor.sequence.rowCount() == 1 and editor.lane.labels == ["versive L"]
+    stack.redo()
+    stack.redo()
+    assert session.events == events
+    assert load_state(SHA).events == events                 # saved at once
+
+    again = VideoSession(props(frames=300), KINECT)
+    again.identify(SHA)
+    editor2, _, seeks = _editor(qtbot, again)
+    assert editor2.sequence.rows_text()[1][1] == "hypermotor"
+    assert again.results == results
+
+    editor2.sequence.cellClicked.emit(1, 0)                 # click in the list seeks
+    assert seeks == [4.0]
+
+
+def test_delete_and_move_are_undoable(qtbot):
+    session = VideoSession(props(frames=300), KINECT)
+    session.identify(SHA)
+    editor, stack, _ = _editor(qtbot, session)
+    session.set_frame(60)
+    _pick(qtbot, editor, "clonic", (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    event = session.events[0]
+    assert event.term == "clonic"                            # the first match of "clonic"
+    editor.lane.moveRequested.emit(event.id, 5.5)           # what a drag asks for on release
+    assert session.events[0].onset_s == 5.5
+    editor.sequence.selectRow(0)
+    qtbot.keyClick(editor.sequence, Qt.Key.Key_Delete)
+    assert session.events == ()
+    stack.undo()
+    assert session.events[0].onset_s == 5.5
+    stack.undo()
+    assert session.events == (event,)
+
+
+def test_picker_lists_the_most_used_first_and_escape_cancels(qtbot):
+    session = VideoSession(props(), KINECT)
+    session.identify(SHA)
+    editor, stack, _ = _editor(qtbot, session)
+    for _ in range(2):
+        _pick(qtbot, editor, "oroal", (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    with qtbot.waitSignal(editor.pickerOpened):
+        editor.mark_key()
+    assert editor.picker is not None
+    assert editor.picker.current_term == "oroalimentary"    # most used, first without typing
+    qtbot.keyClick(editor.picker.filter, Qt.Key.Key_Escape)
+    assert len(session.events) == 2 and stack.count() == 2
