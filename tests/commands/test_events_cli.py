@@ -191,3 +191,29 @@ def test_a_single_video_round_trip(tmp_path: Path):
     assert sidecar["VideoCodec"] == "ffv1" and sidecar["Width"] == 128
     listed = json.loads(semioscope("events", "list", str(video), "--json").stdout)
     assert [e["term"] for e in listed[0]["events"]] == ["versive", "hypermotor", "dystonic"]
+
+
+def test_events_marked_on_a_project_video_go_into_the_project(project: Path, tmp_path: Path):
+    """The review window saves events with the video's review state; importing the video puts
+    them into the project (found by its hash), with audit rows."""
+    from semioscope.core.hashing import file_sha256
+    from semioscope.core.semiology import SemiologyEvent
+    from semioscope.core.video_state import VideoState, save_state
+
+    copy = tmp_path / "proj"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("*.lock"))
+    video = project.parent / "data" / "sz2.mkv"
+    marked = (SemiologyEvent(onset_s=0.4, term="gelastic", reviewer="cy"),)
+    env = {"SEMIOSCOPE_DATA_DIR": str(tmp_path / "ud")}
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        save_state(VideoState(file_sha256(video), events=marked))
+        out = semioscope("events", "import", str(video), "--into", str(copy))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("S3: 1 events")
+    with ProjectStore.open(copy, read_only=True) as store:
+        row = next(r for r in store.rows() if r.seizure_id == "S3")
+        from semioscope.core.project.events import read_events
+        assert [(e.term, e.reviewer) for e in read_events(store, row.id)] == [("gelastic", "cy")]
+        assert store.audit("events")[-1].new is not None

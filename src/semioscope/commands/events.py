@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="VIDEO|PROJECT")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("import", help="add events from a BIDS events.tsv or a BORIS export")
-    p.add_argument("file", metavar="FILE.tsv")
+    p = sub.add_parser("import", help="add events from a BIDS events.tsv, a BORIS export, or "
+                       "a video's review state (the events marked on it in the review window)")
+    p.add_argument("file", metavar="FILE.tsv", help="events.tsv, BORIS export, or a video")
     p.add_argument("--into", required=True, metavar="VIDEO|PROJECT")
     p.add_argument("--seizure", metavar="ID", help="the project's seizure (default: the one "
                    "named by the file's _video.json, as `events export` writes it)")
@@ -61,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
 def _is_project(path: str) -> bool:
     from semioscope.core.project import is_project
     return is_project(path)
+
+
+def _is_video(path: Path) -> bool:
+    from semioscope.core.outputs import VIDEO_SUFFIXES
+    return path.suffix.lower() in VIDEO_SUFFIXES
 
 
 def _video_sha(path: str) -> str:
@@ -129,6 +135,9 @@ def _read_file(args: argparse.Namespace) -> tuple[Any, ...]:
     if not path.is_file():
         raise SemioscopeError(path, "no such file")
     reviewer = args.reviewer or current_user()
+    if _is_video(path):   # the events marked on it in the review window
+        from semioscope.core.video_state import load_state
+        return load_state(_video_sha(str(path))).events
     if is_boris(path):
         if not args.terms:
             raise SemioscopeError(path, "is a BORIS export: give --terms MAP.csv (behavior,term)")
@@ -156,10 +165,16 @@ def _import(args: argparse.Namespace) -> int:
         from semioscope.core.project.events import read_events, write_events
 
         seizure = args.seizure or seizure_id_of(Path(args.file))
-        if not seizure:
+        sha = _video_sha(args.file) if _is_video(Path(args.file)) and not seizure else None
+        if not seizure and not sha:
             raise SemioscopeError(args.file, "which seizure? give --seizure ID")
         with ProjectStore.open(args.into, require_write=True) as store:
-            row = next((r for r in store.rows() if r.seizure_id == seizure), None)
+            row = next((r for r in store.rows()
+                        if r.seizure_id == seizure or (sha and r.sha256 == sha)), None)
+            if row is None and sha:
+                raise SemioscopeError(args.into, f"{Path(args.file).name} is not one of the "
+                                      "project's videos: give --seizure ID")
+            seizure = row.seizure_id if row is not None else seizure
             if row is None:
                 raise SemioscopeError(args.into, f"no seizure {seizure!r} in the project")
             old = read_events(store, row.id)
