@@ -23,6 +23,18 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Session-wide user folders before any fixture runs: module- and session-scoped fixtures are
+    made before the per-test isolation below, and would otherwise find the real cache (where
+    `make weights` put the pretrained I3D) and silently get different weights on each machine."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="semioscope-test-userdirs-"))
+    os.environ["SEMIOSCOPE_CACHE_DIR"] = str(base / "cache")
+    os.environ["SEMIOSCOPE_DATA_DIR"] = str(base / "data")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Never touch the real user cache or data folders from a test."""

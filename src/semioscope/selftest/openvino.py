@@ -82,6 +82,8 @@ def _detector(ov: Any) -> Any:
 
 def make_selftest_pack(folder: Path) -> Path:
     """Write the tiny pack into ``folder`` (created) and return it."""
+    from datetime import UTC, datetime
+
     from semioscope import __version__
     from semioscope.core.atomic import write_json
     from semioscope.core.hashing import file_sha256
@@ -98,13 +100,21 @@ def make_selftest_pack(folder: Path) -> Path:
             "preprocessing_version": PREPROCESSING_VERSION, "mapping": {},
             "class_names": ["FLE", "TLE"], "threshold": 0.5, "uncertain_band": [0.4, 0.6],
             "trained": False, "training": {"note": "self-test stand-in, not a model"}}
+    # the trust facts are read from a hash-checked classifier file, as for every pack
+    import json
+
+    from safetensors.numpy import save_file
+
+    semio = folder / "classifier.semio"
+    save_file({"selftest": np.zeros(1, np.float32)}, str(semio),
+              metadata={"semioscope": json.dumps(meta)})
     manifest = {
-        "format": PACK_FORMAT, "created": None, "software_version": __version__,
+        "format": PACK_FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"), "software_version": __version__,
         "converter": {"openvino": str(ov.__version__).split("-")[0], "torch": None},
         "preprocessing_version": PREPROCESSING_VERSION,
         "backbone": {"name": "i3d", "ir": "i3d.xml", "pretrained": False,
                      "weights_sha256": None, "extend_to": None, "channels": 1},
-        "classifier": {"ir": "classifier.xml", "source": None, "sha256": "self-test",
+        "classifier": {"ir": "classifier.xml", "source": semio.name, "sha256": file_sha256(semio),
                        "steps": 7, "metadata": meta},
         "detector": {"name": "self-test", "ir": "detector.xml", "pretrained": False,
                      "weights_sha256": None, "warnings": [], "min_size": 64, "max_size": 64,

@@ -138,8 +138,9 @@ class PyAVReader(VideoReader):
                                  f"corrupt container ({ffmpeg_reason(exc)})") from exc
         damage = watch.damage()
         if damage is not None:     # data lost mid-file: its frames would silently be skipped
+            message = damage.message(self._stream)   # before close: a closed stream has no rate
             self.close()
-            raise VideoError(self._path, damage.message(self._stream))
+            raise VideoError(self._path, message)
         while packets and packets[-1].corrupt:   # a frame cut in half at the end of a file
             packets.pop()
             self._cut_inside_frame = True
