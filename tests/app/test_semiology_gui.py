@@ -66,8 +66,7 @@ def test_keys_lane_list_undo_redo_reopen(qtbot):
         (3.0, None, "versive", "left", "ann"), (4.0, 2.5, "hypermotor", "bilateral", "ann")]
     assert editor.lane.labels == ["versive L", "hypermot… B"]
     assert editor.sequence.rows_text() == [("+1.0 s", "versive", "left", "", "ann"),
-                                           ("+2.0 s (2.5 s)", "hypermotor", "bilateral", "",
-                                            "ann")]
+                                           ("+2.0 s", "hypermotor", "bilateral", "", "ann")]
     assert session.results == results                       # scores untouched
     assert load_usage() == {"versive": 1, "hypermotor": 1}
 
@@ -122,3 +121,14 @@ def test_picker_lists_the_most_used_first_and_escape_cancels(qtbot):
     assert editor.picker.current_term == "oroalimentary"    # most used, first without typing
     qtbot.keyClick(editor.picker.filter, Qt.Key.Key_Escape)
     assert len(session.events) == 2 and stack.count() == 2
+
+
+def test_overlapping_signs_take_the_lane_s_other_row():
+    from semioscope.app.semiology_lane import rows
+    from semioscope.core.semiology import SemiologyEvent
+
+    a = SemiologyEvent(onset_s=1.0, duration_s=5.0, term="oroalimentary")
+    b = SemiologyEvent(onset_s=3.0, duration_s=1.0, term="dystonic")     # inside a
+    c = SemiologyEvent(onset_s=6.0, term="versive")                      # after a ends
+    d = SemiologyEvent(onset_s=6.5, term="vocalization")                 # label room of c
+    assert [rows((a, b, c, d))[e.id] for e in (a, b, c, d)] == [0, 1, 0, 1]

@@ -21,6 +21,20 @@ SIDE_MARK = {"left": "L", "right": "R", "bilateral": "B", "axial": "ax", "genera
 COLOUR = "#ffb74d"
 SELECTED = "#ffffff"
 GRAB_PX = 6   # how near (pixels) a click must be to an event's start to grab it
+ROW_Y = (0.6, 0.12)    # two rows: an event overlapping the one before goes to the other row
+LABEL_S = 1.6          # seconds a label needs (at the usual zoom) before the next may start
+
+
+def rows(events: tuple[SemiologyEvent, ...]) -> dict[str, int]:
+    """Each event's row: the first row free at its onset (labels counted as taking room)."""
+    free_at = [float("-inf")] * len(ROW_Y)
+    out: dict[str, int] = {}
+    for e in chronological(events):
+        row = next((r for r, t in enumerate(free_at) if t <= e.onset_s),
+                   min(range(len(ROW_Y)), key=lambda r: free_at[r]))
+        free_at[row] = max(e.end_s, e.onset_s + LABEL_S)
+        out[e.id] = row
+    return out
 
 
 def abbreviate(term: str, width: int = 9) -> str:
@@ -54,7 +68,7 @@ class SemiologyLane(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="#1b1b1b")
-        self.setFixedHeight(46)
+        self.setFixedHeight(58)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         plot = self.getPlotItem()
         plot.setMenuEnabled(False)
@@ -64,7 +78,8 @@ class SemiologyLane(pg.PlotWidget):
         plot.getAxis("left").setWidth(60)
         plot.getAxis("left").setTicks([[(0.5, "signs")]])
         plot.setYRange(0.0, 1.0, padding=0.0)
-        self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=COLOUR, pen=None)
+        self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=COLOUR,
+                                    pen=pg.mkPen("#1b1b1b", width=2))  # abutting bars apart
         self.points = pg.ScatterPlotItem(symbol="t", size=10, brush=COLOUR, pen=None)
         for item in (self.bars, self.points):
             plot.addItem(item)
@@ -87,25 +102,27 @@ class SemiologyLane(pg.PlotWidget):
 
     def _redraw(self) -> None:
         plot = self.getPlotItem()
+        row = rows(self.events)
         spans = [e for e in self.events if not e.is_point]
         self.bars.setOpts(x0=[e.onset_s for e in spans], x1=[e.end_s for e in spans],
-                          y0=[0.15] * len(spans), y1=[0.45] * len(spans),
+                          y0=[ROW_Y[row[e.id]] - 0.07 for e in spans],
+                          y1=[ROW_Y[row[e.id]] + 0.07 for e in spans],
                           brushes=[pg.mkBrush(SELECTED if e.id == self.selected else COLOUR)
                                    for e in spans])
         points = [e for e in self.events if e.is_point]
-        self.points.setData(x=[e.onset_s for e in points], y=[0.3] * len(points),
+        self.points.setData(x=[e.onset_s for e in points], y=[ROW_Y[row[e.id]] for e in points],
                             brush=[pg.mkBrush(SELECTED if e.id == self.selected else COLOUR)
                                    for e in points])
         for text in self._texts[len(self.events):]:
             plot.removeItem(text)
         del self._texts[len(self.events):]
         while len(self._texts) < len(self.events):
-            text = pg.TextItem("", color="#ffe0b2", anchor=(0, 1))
+            text = pg.TextItem("", color="#ffe0b2", anchor=(0, 0.5))
             plot.addItem(text)
             self._texts.append(text)
         for text, event in zip(self._texts, self.events, strict=True):
             text.setText(label(event))
-            text.setPos(event.onset_s, 1.02)
+            text.setPos(event.onset_s, ROW_Y[row[event.id]] + 0.22)
 
     @property
     def labels(self) -> list[str]:

@@ -24,7 +24,10 @@ from semioscope.core.semiology.events import (
     since_onset,
 )
 
-HEADERS = ("From onset", "Sign", "Side", "Body part", "Reviewer")
+HEADERS = ("Onset", "Sign", "Side", "Part", "By")
+#: the headers' full meaning (their tooltips)
+HEADER_TIPS = ("time from the clinical onset", "the HED-SCORE term", "laterality",
+               "body part", "who marked it")
 
 
 class SemiologyList(QTableWidget):
@@ -35,14 +38,21 @@ class SemiologyList(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
         self.setHorizontalHeaderLabels(HEADERS)
+        for col, tip in enumerate(HEADER_TIPS):
+            header_item = self.horizontalHeaderItem(col)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(330)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrap(False)
         self.events: tuple[SemiologyEvent, ...] = ()
         self.cellClicked.connect(lambda row, _col: self._seek(row))
         self.itemSelectionChanged.connect(self._selected)
@@ -54,9 +64,7 @@ class SemiologyList(QTableWidget):
         self.events = chronological(events)
         self.setRowCount(len(self.events))
         for row, e in enumerate(self.events):
-            when = format_since(since_onset(e, clinical_onset_s))
-            if not e.is_point:
-                when += f" ({e.duration_s:.1f} s)"
+            when = format_since(since_onset(e, clinical_onset_s))   # duration: the lane
             cells = (when, e.term.replace("-", " "), e.laterality, e.body_part, e.reviewer)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
