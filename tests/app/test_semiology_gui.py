@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from semioscope.app.semiology_edit import SemiologyEditor
 from semioscope.app.semiology_lane import SemiologyLane
@@ -24,6 +24,9 @@ def _editor(qtbot, session: VideoSession) -> tuple[SemiologyEditor, QUndoStack, 
     host = QWidget()
     qtbot.addWidget(host)
     lane, sequence = SemiologyLane(host), SemiologyList(host)
+    layout = QVBoxLayout(host)
+    layout.addWidget(lane)
+    layout.addWidget(sequence)
     stack = QUndoStack(host)
     seeks: list[float] = []
     editor = SemiologyEditor(session, stack, lane, sequence, seek_seconds=seeks.append,
@@ -132,3 +135,43 @@ def test_overlapping_signs_take_the_lane_s_other_row():
     c = SemiologyEvent(onset_s=6.0, term="versive")                      # after a ends
     d = SemiologyEvent(onset_s=6.5, term="vocalization")                 # label room of c
     assert [rows((a, b, c, d))[e.id] for e in (a, b, c, d)] == [0, 1, 0, 1]
+
+
+def test_mouse_on_the_lane_click_seeks_drag_moves_hover_tells(qtbot):
+    from PySide6.QtCore import QPoint, QPointF
+
+    from semioscope.core.semiology import SemiologyEvent
+
+    session = VideoSession(props(frames=300), KINECT)
+    session.identify(SHA)
+    editor, stack, seeks = _editor(qtbot, session)
+    lane = editor.lane
+    host = lane.parentWidget()
+    assert host is not None
+    host.resize(640, 300)
+    lane.getPlotItem().setXRange(0.0, 10.0, padding=0)
+    sign = SemiologyEvent(onset_s=2.0, duration_s=2.0, term="manual", laterality="right",
+                          body_part="hand", note="picking", reviewer="ann")
+    session.set_events((sign,))
+    qtbot.wait(50)
+    port = lane.viewport()          # where the mouse events of a graphics view arrive
+
+    def at(seconds: float) -> QPoint:
+        scene = lane.getPlotItem().vb.mapViewToScene(QPointF(seconds, 0.6))
+        return lane.mapFromScene(scene)
+
+    qtbot.mouseMove(port, at(3.0))
+    assert "manual" in lane.hover_text and "marked by ann" in lane.hover_text
+    qtbot.mouseClick(port, Qt.MouseButton.LeftButton, pos=at(3.0))
+    assert seeks == [2.0] and lane.selected == sign.id
+    assert editor.sequence.selected_id == sign.id           # the list follows the lane
+    qtbot.mousePress(port, Qt.MouseButton.LeftButton, pos=at(3.0))
+    qtbot.mouseMove(port, at(4.0))
+    qtbot.mouseRelease(port, Qt.MouseButton.LeftButton, pos=at(5.0))
+    moved = session.events[0]
+    assert abs(moved.onset_s - 4.0) < 0.05 and moved.duration_s == 2.0
+    qtbot.keyClick(lane, Qt.Key.Key_Delete)
+    assert session.events == ()
+    stack.undo()
+    stack.undo()
+    assert session.events == (sign,)

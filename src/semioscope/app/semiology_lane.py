@@ -88,7 +88,7 @@ class SemiologyLane(pg.PlotWidget):
         self.selected: str | None = None
         self._drag: tuple[str, float] | None = None   # event id, x where the drag began
         self.hover_text = ""
-        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)   # hover tooltips without a button down
 
     def link_to(self, timeline: pg.PlotWidget) -> None:
         """Share the timeline's time axis (and its left axis width, so times line up)."""
