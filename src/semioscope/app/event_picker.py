@@ -63,6 +63,7 @@ class EventPicker(QDialog):
         self.filter.setPlaceholderText("type a sign: clonic, versive, automatisms…")
         self.list = QListWidget()
         self.list.setMinimumHeight(220)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # Up/Down from the filter; Tab skips it
         self.side = QComboBox()
         self.side.addItems(["", *vocabulary.laterality])
         self.part = QComboBox()
@@ -87,6 +88,9 @@ class EventPicker(QDialog):
         for box in (self.filter, self.note, self.side, self.part, self.list):
             box.installEventFilter(self)       # Enter, Shift+Enter, Alt+side from any field
         self._refill("")
+        for first, second in ((self.filter, self.side), (self.side, self.part),
+                              (self.part, self.note)):
+            self.setTabOrder(first, second)
         self.filter.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API

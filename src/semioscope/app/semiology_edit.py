@@ -77,8 +77,17 @@ class SemiologyEditor(QObject):
         self.picker = EventPicker(self.vocabulary, load_usage(), f"{at:.1f} s",
                                   self.parent_widget)
         self.picker.accepted.connect(lambda picker=self.picker, at=at: self._picked(picker, at))
+        self.picker.finished.connect(self._give_back_focus)
         self.picker.open()
         self.pickerOpened.emit(self.picker)
+
+    def _give_back_focus(self) -> None:
+        """The keys go to the window again (the picker closed; some window managers, and none
+        at all, leave the focus nowhere)."""
+        if self.parent_widget is not None:
+            window = self.parent_widget.window()
+            window.activateWindow()
+            window.setFocus()
 
     def _picked(self, picker: EventPicker, at: float) -> None:
         if picker.picked is not None:
