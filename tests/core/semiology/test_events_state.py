@@ -95,3 +95,17 @@ def test_a_v3_project_gains_the_events_table(tmp_path: Path):
         write_events(store, 1, _events()[:1])
         assert len(read_events(store, 1)) == 1
     assert (tmp_path / "p" / "project.v3.backup.sqlite").is_file()
+
+
+def test_per_seizure_agreement_when_two_reviewers_marked_it(tmp_path: Path):
+    from semioscope.core.project.events import reviewer_agreement
+
+    with fake_project(tmp_path / "p", 2) as store:
+        write_events(store, 1, (SemiologyEvent(onset_s=1.0, term="versive", reviewer="bo"),
+                                SemiologyEvent(onset_s=2.5, term="versive", reviewer="al"),
+                                SemiologyEvent(onset_s=8.0, term="tonic", reviewer="al")))
+        write_events(store, 2, _events())                    # one reviewer only
+        a, b, result = reviewer_agreement(store, 1)
+        assert (a, b) == ("al", "bo")
+        assert {t.term: t.matched for t in result.terms} == {"tonic": 0, "versive": 1}
+        assert reviewer_agreement(store, 2) is None

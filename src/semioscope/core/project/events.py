@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from semioscope.core.project.store import ProjectStore, now
+from semioscope.core.semiology.agreement import DEFAULT_TOLERANCE_S, Agreement, agreement
 from semioscope.core.semiology.events import SemiologyEvent, chronological
 
 _COLUMNS = ("onset_s", "duration_s", "term", "laterality", "body_part", "note", "reviewer")
@@ -73,3 +74,17 @@ def write_events(store: ProjectStore, video_id: int,
 def all_events(store: ProjectStore) -> dict[int, tuple[SemiologyEvent, ...]]:
     """Every video's events (videos without any included, empty)."""
     return {row.id: read_events(store, row.id) for row in store.rows()}
+
+
+def reviewer_agreement(store: ProjectStore, video_id: int, *,
+                       tolerance_s: float = DEFAULT_TOLERANCE_S
+                       ) -> tuple[str, str, Agreement] | None:
+    """When two (or more) reviewers marked this seizure: the first two by name and how far the
+    second agrees with the first (what a project view shows per seizure); else None."""
+    events = read_events(store, video_id)
+    names = sorted({e.reviewer for e in events if e.reviewer})
+    if len(names) < 2:
+        return None
+    a, b = names[:2]
+    return a, b, agreement(tuple(e for e in events if e.reviewer == a),
+                           tuple(e for e in events if e.reviewer == b), tolerance_s=tolerance_s)
