@@ -175,3 +175,77 @@ def test_mouse_on_the_lane_click_seeks_drag_moves_hover_tells(qtbot):
     stack.undo()
     stack.undo()
     assert session.events == (sign,)
+
+
+def test_in_the_review_window_keys_undo_redo_reopen_never_stale(qtbot, make_window, video,
+                                                                 monkeypatch):
+    """The whole path in the real window, analysed: E at the playhead -> type-ahead and Alt+side
+    -> Enter marks a point; Shift+Enter starts an interval and E later ends it -> the lane above
+    the bars and the list beside the verdict -> Ctrl+Z / Ctrl+Y on the window's stack -> a NEW
+    window on the video shows the signs; the results are never stale on the way."""
+    from tests.app.conftest import wait_until
+    from tests.app.test_analysis_gui import _analysed
+
+    window, session = _analysed(qtbot, make_window, video, monkeypatch)
+    results, part = session.results, window.semiology
+    assert part.lane.parentWidget() is not None and part.panel.isVisible()
+    steps = window.undo_stack.count()
+
+    def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier):
+        qtbot.keyClick(window, key, modifier)
+
+    def pick(typed: str, side: Qt.Key, enter: Qt.KeyboardModifier) -> None:
+        press(Qt.Key.Key_E)
+        wait_until(qtbot, lambda: part.editor is not None and part.editor.picker is not None
+                   and part.editor.picker.isVisible())
+        picker = part.editor.picker
+        qtbot.keyClicks(picker.filter, typed)                  # type-ahead
+        qtbot.keyClick(picker.filter, side, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(picker.filter, Qt.Key.Key_Return, enter)
+        assert not picker.isVisible()
+
+    window.setFocus()
+    press(Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)          # 1 s
+    pick("versi", Qt.Key.Key_L, Qt.KeyboardModifier.NoModifier)         # point at 1 s
+    press(Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)          # 2 s
+    pick("hypermot", Qt.Key.Key_B, Qt.KeyboardModifier.ShiftModifier)   # interval from 2 s
+    for _ in range(2):
+        press(Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)      # 4 s
+    press(Qt.Key.Key_E)                                                 # ends it
+    marked = [(e.onset_s, e.duration_s, e.term, e.laterality) for e in session.events]
+    assert marked == [(1.0, None, "versive", "left"), (2.0, 2.0, "hypermotor", "bilateral")]
+    assert part.lane.labels == ["versive L", "hypermot… B"]
+    assert [row[:3] for row in part.sequence.rows_text()] == [
+        ("+1.0 s", "versive", "left"), ("+2.0 s", "hypermotor", "bilateral")]
+    assert window.undo_stack.count() == steps + 3                       # mark, mark, end
+
+    def not_stale() -> None:
+        assert window.session.results == results
+        assert not window.timeline.stale_text and not window.verdict.is_stale
+        assert window.qactions["export_report"].isEnabled()
+
+    not_stale()
+    press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)            # the end undone
+    assert session.events[1].duration_s is None
+    press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)            # the interval undone
+    assert [e.term for e in session.events] == ["versive"] and part.sequence.rowCount() == 1
+    assert part.lane.labels == ["versive L"]
+    not_stale()
+    press(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    press(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert [(e.onset_s, e.duration_s) for e in session.events] == [(1.0, None), (2.0, 2.0)]
+    assert part.sequence.rowCount() == 2
+    not_stale()
+    part.sequence.seekRequested.emit(2.0)                               # a click in the list
+    assert session.frame == 60
+    saved = session.events
+    window.close()
+
+    again = make_window()
+    assert again.open_video(video)
+    wait_until(qtbot, lambda: again.semiology.sequence.rowCount() == 2)
+    assert again.session.events == saved
+    assert again.semiology.lane.labels == ["versive L", "hypermot… B"]
+    wait_until(qtbot, lambda: again.session.results is not None)
+    assert again.session.results == results
+    assert not again.timeline.stale_text and not again.verdict.is_stale

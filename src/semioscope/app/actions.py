@@ -79,6 +79,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Run the automatic crop on every video not cropped yet", (DATASET,), edits=True),
     ActionSpec("set_onset", "&Edit", "Set &onset here", ("I",), "Clinical onset = current frame"),
     ActionSpec("set_offset", "&Edit", "Set o&ffset here", ("O",), "Clinical offset = current frame"),
+    ActionSpec("mark_sign", "&Edit", "Mark a &sign at the playhead…", ("E",),
+               "Semiology: pick a HED-SCORE term (Enter: point; Shift+Enter: interval, E again "
+               "ends it)"),
     ActionSpec("reset_span", "&Edit", "Span = whole video", ("Ctrl+Shift+R",),
                "Analyse the whole video"),
     ActionSpec("play", "&Playback", "&Play / pause", ("Space",), "Start or stop playback"),

@@ -6,6 +6,7 @@ Each job is a part with its own state and signals, made and wired here:
   editing (app/editing.py)            crop and span edits through the undo stack
   analysis (app/analysis_control.py)  Analyse/Cancel with its panel and banner, trust, report
   results (app/results_view.py)       timeline, verdict and evidence overlay
+  semiology (app/semiology_part.py)   signs marked at the playhead: a lane and a sequence list
 Widgets only mirror the :class:`VideoSession`; decoding, hashing, cropping and analysis run in
 QThreads (app/worker_pool.py). torch is never imported here: analysis and the crop detector
 import it in their threads, and a warm-up thread imports it once the window is shown.
@@ -31,6 +32,7 @@ from semioscope.app.editing import ReviewEditing
 from semioscope.app.navigation import Navigation
 from semioscope.app.opening import VIDEO_FILTER, Opening, unusual_video_text
 from semioscope.app.results_view import ResultsView
+from semioscope.app.semiology_part import SemiologyPart
 from semioscope.app.settings import AppSettings
 from semioscope.app.state import VideoSession
 from semioscope.app.styles import BANNER_STYLE, WARNING_STYLE
@@ -98,8 +100,10 @@ class ReviewWindow(QMainWindow):
         self.analysis_control = AnalysisControl(self, self.settings, self.qactions, self.opening,
                                                 self.results, self.workers, status, warm_torch,
                                                 errors)
+        self.semiology = SemiologyPart(self.results.timeline, self.editing.undo_stack, self,
+                                       self)
         self.parts = [self.opening, self.navigation, self.editing, self.analysis_control,
-                      self.results, self]
+                      self.results, self.semiology, self]
         for spec in specs_for(REVIEW):      # every key has its part, known now, not on a press
             self._handler("act_nudge_crop" if spec.nudge else f"act_{spec.key}")
         self._wire()
@@ -135,6 +139,10 @@ class ReviewWindow(QMainWindow):
         nav.frameShown.connect(results.follow)
         nav.decodeFailed.connect(lambda m: self.show_error("Cannot decode video", m))
         results.seekRequested.connect(nav.seek)
+        self.semiology.seekRequested.connect(nav.seek)
+        self.semiology.marking.connect(nav.player.pause)
+        results.add_lane(self.semiology.lane)
+        results.add_side_panel(self.semiology.panel)
         analysis.stateChanged.connect(self._update_enabled)
         analysis.settingsChanged.connect(self._update_enabled)
         self.undo_stack.canUndoChanged.connect(self.qactions["undo"].setEnabled)
@@ -163,12 +171,14 @@ class ReviewWindow(QMainWindow):
         self.results.attach(session)
         self.analysis_control.attach(session)
         self.navigation.attach(session, path)
+        self.semiology.attach(session)
         self._update_enabled()
 
     def _on_closing(self) -> None:
         self.navigation.detach()
         self.editing.attach(None)
         self.results.attach(None)
+        self.semiology.detach()
 
     def _update_enabled(self) -> None:
         analysis = self.analysis_control

@@ -54,9 +54,11 @@ class ReportWorker(QThread):
     def run(self) -> None:
         from semioscope.errors import SemioscopeError
         from semioscope.report import write_report
+        from semioscope.report.semiology import saved_events
 
         try:
-            report = write_report(self.results, self.out, self.case, current=self.current)
+            report = write_report(self.results, self.out, self.case, current=self.current,
+                                  events=saved_events(self.results))
         except SemioscopeError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never crashes the GUI

@@ -67,9 +67,8 @@ def _events(args: argparse.Namespace, results: object) -> tuple[object, ...]:
     """The events for the report: the file given, else the video's saved review state."""
     from semioscope.core.semiology import load_vocabulary
     from semioscope.core.semiology.tsv import read_events_tsv
-    from semioscope.core.video_state import load_state
+    from semioscope.report.semiology import saved_events
 
     if args.events is not None:
         return read_events_tsv(args.events, load_vocabulary())
-    sha = getattr(getattr(results, "video", None), "sha256", None)
-    return load_state(sha).events if isinstance(sha, str) and len(sha) == 64 else ()
+    return saved_events(results)

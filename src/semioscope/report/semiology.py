@@ -59,3 +59,12 @@ def draw_lane(ax: Any, events: tuple[SemiologyEvent, ...], onset_s: float) -> No
                 color="#6a3d00", va="bottom", clip_on=True)
     ax.text(-0.01, 0.5, "signs", transform=ax.transAxes, ha="right", va="center", fontsize=7.5,
             color="#6a3d00")
+
+
+def saved_events(results: Any) -> tuple[SemiologyEvent, ...]:
+    """The events marked on the analysed video (its review state, by content hash): what the
+    report command and the review window's report both show."""
+    from semioscope.core.video_state import load_state
+
+    sha = getattr(getattr(results, "video", None), "sha256", None)
+    return load_state(sha).events if isinstance(sha, str) and len(sha) == 64 else ()
