@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from semioscope.core.crop import TruthDetector
 from semioscope.core.project import create_project
@@ -82,3 +82,31 @@ def test_the_tables_last_edit_column_says_automatic_for_a_detectors_crop(qtbot, 
     window.act_accept_crop()
     cell = window.model.data(window.model.index(0, column))
     assert cell.endswith(f" {window.store.user}")
+
+
+def test_a_seizure_two_reviewers_marked_shows_their_agreement(qtbot, project: Path):
+    """#29 item 6: the project window says, per seizure, how far two reviewers' semiology agrees
+    (a table column with the per-term counts in its tooltip, and a line in the details)."""
+    from semioscope.app.dataset.table import COLUMNS
+    from semioscope.core.project import ProjectStore
+    from semioscope.core.project.events import write_events
+    from semioscope.core.semiology import SemiologyEvent
+
+    with ProjectStore.open(project) as store:
+        write_events(store, 1, (SemiologyEvent(onset_s=0.2, term="versive", reviewer="al"),
+                                SemiologyEvent(onset_s=0.9, term="tonic", reviewer="al"),
+                                SemiologyEvent(onset_s=0.5, term="versive", reviewer="bo")))
+        write_events(store, 2, (SemiologyEvent(onset_s=0.3, term="clonic", reviewer="al"),))
+    window = make(qtbot, project)
+    column = COLUMNS.index("Agreement")
+    first, second = (window.model.index(i, column) for i in (0, 1))
+    # versive matched (0.3 s apart, within 2 s), tonic only by al: F1 = 2 * 1 / (2 + 1)
+    assert window.model.data(first).startswith("F1 0.67 · κ ") and "(al, bo)" in (
+        window.model.data(first))
+    tip = window.model.data(first, Qt.ItemDataRole.ToolTipRole)
+    assert "versive: al 1, bo 1, matched 1" in tip and "tonic: al 1, bo 0, matched 0" in tip
+    assert window.model.data(second) == ""               # one reviewer: nothing to compare
+    window.select(1)
+    assert "semiology: bo agrees with al: F1 0.67 over 2 terms" in window.details.text()
+    window.select(2)
+    assert "semiology:" not in window.details.text()

@@ -18,12 +18,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from semioscope.app.dataset import agreement
 from semioscope.core.crop.editing import STATUS_COLOURS
 from semioscope.core.project import VideoRow
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Seizure", "Patient", "Label", "Crop status", "Reasons", "Box", "Last edit", "Video")
+COLUMNS = ("Seizure", "Patient", "Label", "Crop status", "Reasons", "Box", "Last edit", "Agreement",
+           "Video")
 STATUS_COLUMN = 3
+AGREEMENT_COLUMN = COLUMNS.index("Agreement")   # two reviewers' semiology of the seizure
 #: filter name -> statuses shown (None: all)
 FILTERS: dict[str, tuple[str, ...] | None] = {
     "All videos": None,
@@ -35,7 +38,7 @@ FILTERS: dict[str, tuple[str, ...] | None] = {
 }
 
 
-def _cells(row: VideoRow) -> tuple[str, ...]:
+def _cells(row: VideoRow, agreed: agreement.Found | None = None) -> tuple[str, ...]:
     reasons = ", ".join(row.reasons)
     if row.status == "unusable":
         reasons = f"unusable: {row.unusable_reason}" + (f" ({reasons})" if reasons else "")
@@ -43,14 +46,17 @@ def _cells(row: VideoRow) -> tuple[str, ...]:
     who = row.user if row.status in ("corrected", "unusable") else "automatic"
     edit = f"{row.updated[:19].replace('T', ' ')} {who}" if row.updated else ""
     return (row.seizure_id, row.patient_id, row.label, row.status.replace("_", " "), reasons,
-            str(row.box) if row.box else "", edit, row.name)
+            str(row.box) if row.box else "", edit, agreement.cell(agreed), row.name)
 
 
 class DatasetModel(QAbstractTableModel):
     """Every video of the project, one per line."""
 
-    def __init__(self, rows: list[VideoRow] | None = None) -> None:
+    def __init__(self, rows: list[VideoRow] | None = None,
+                 agreements: dict[int, agreement.Found] | None = None) -> None:
+        """``agreements``: video id -> two reviewers' agreement on its semiology."""
         super().__init__()
+        self.agreements = dict(agreements or {})
         self._rows: list[VideoRow] = []
         self._cells: list[tuple[str, ...]] = []
         self._by_id: dict[int, int] = {}
@@ -59,7 +65,7 @@ class DatasetModel(QAbstractTableModel):
     def set_rows(self, rows: list[VideoRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._cells = [_cells(r) for r in self._rows]
+        self._cells = [_cells(r, self.agreements.get(r.id)) for r in self._rows]
         self._by_id = {r.id: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
@@ -69,7 +75,7 @@ class DatasetModel(QAbstractTableModel):
         if i is None:
             return
         self._rows[i] = row
-        self._cells[i] = _cells(row)
+        self._cells[i] = _cells(row, self.agreements.get(row.id))
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def video(self, i: int) -> VideoRow:
@@ -87,6 +93,8 @@ class DatasetModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == AGREEMENT_COLUMN:
+            return agreement.tooltip(self.agreements.get(self._rows[index.row()].id))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from semioscope.app import dialogs
 from semioscope.app.actions import DATASET, install_actions, shortcut_rows, specs_for
 from semioscope.app.crop_editing import CropEditing
+from semioscope.app.dataset import agreement
 from semioscope.app.dataset.commands import CropEditCommand
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
@@ -59,8 +60,9 @@ def detector_warning(row: VideoRow) -> str:
     return f"{row.seizure_id}: cropped by an {UNTRAINED_WARNING}"
 
 
-def details_text(row: VideoRow) -> str:
-    """The selected video under the view; an automatic crop says so, not whose login ran it."""
+def details_text(row: VideoRow, agreed: agreement.Found | None = None) -> str:
+    """The selected video under the view; an automatic crop says so, not whose login ran it;
+    when two reviewers marked its semiology, how far they agree."""
     reason = f"<br>unusable: {row.unusable_reason}" if row.unusable_reason else ""
     reasons = ", ".join(row.reasons) or "none"
     if row.status in ("corrected", "unusable"):
@@ -69,6 +71,8 @@ def details_text(row: VideoRow) -> str:
         who = f"automatic crop ({row.detector or 'detector'}, {row.updated or '-'})"
     else:
         who = "not cropped yet"
+    if agreed is not None:
+        who += f"<br>{agreement.details_line(agreed)}"
     return (f"<b>{row.seizure_id}</b> · patient {row.patient_id or '?'} · {row.label or '?'}"
             f"<br>crop {row.box or 'none'} ({row.status.replace('_', ' ')}); automatic: "
             f"{row.auto_box or 'not run'}, reasons: {reasons}{reason}<br>{who}<br>{row.path}")
@@ -88,7 +92,7 @@ class DatasetWindow(CropEditing, QMainWindow):
         super().__init__()
         self.store = ProjectStore.open(project_dir)
         self.setWindowTitle(f"semioscope: project {Path(project_dir).name}")
-        self.model = DatasetModel(self.store.rows())
+        self.model = DatasetModel(self.store.rows(), agreement.load_agreements(self.store))
         self.proxy = DatasetFilter(self.model)
         self.undo_stack = QUndoStack(self)
         self.current_id: int | None = None
@@ -218,7 +222,7 @@ class DatasetWindow(CropEditing, QMainWindow):
         row = self.current_row()
         if row is None:
             return
-        self.details.setText(details_text(row))
+        self.details.setText(details_text(row, self.model.agreements.get(row.id)))
         self.details.setToolTip(row.path)
         warning = detector_warning(row)
         self.detector_warning.setText(warning)
