@@ -249,3 +249,47 @@ def test_in_the_review_window_keys_undo_redo_reopen_never_stale(qtbot, make_wind
     wait_until(qtbot, lambda: again.session.results is not None)
     assert again.session.results == results
     assert not again.timeline.stale_text and not again.verdict.is_stale
+
+
+def test_the_sequence_list_is_in_view_and_nothing_beside_the_video_is_cut(qtbot, make_window,
+                                                                           video):
+    """Seen under Xvfb: the list's title widened the column beside the video (its text cut on
+    the right), and under a wrapped verdict the list was below the fold. At both sizes a person
+    meets: the verdict's area is no wider than its view, and three rows of the list show."""
+    from tests.app.test_main_window import open_and_crop
+
+    window = make_window()
+    open_and_crop(qtbot, window, video)
+    area, sequence = window.results.verdict_area, window.semiology.sequence
+    three_rows = (sequence.horizontalHeader().height()
+                  + 3 * sequence.verticalHeader().defaultSectionSize())
+    for size in ((1600, 1000), (1024, 700)):
+        window.resize(*size)
+        qtbot.wait(100)
+        assert area.widget().width() <= area.viewport().width(), size
+        assert window.semiology.panel.width() <= area.width(), size
+        assert sequence.visibleRegion().boundingRect().height() >= three_rows, size
+
+
+def test_no_sign_before_the_video_s_hash_is_known(qtbot):
+    """Events are saved under the hash: E before it is known says why and opens nothing; once
+    the video is identified it opens the picker."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from semioscope.app.semiology_part import SemiologyPart
+    from semioscope.app.timeline import Timeline
+
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    part = SemiologyPart(Timeline(), QUndoStack(host), host, host.statusBar(), host)
+    session = VideoSession(props(frames=300), KINECT)
+    part.attach(session)
+    part.act_mark_sign()
+    assert part.editor is not None and part.editor.picker is None
+    assert "hash" in host.statusBar().currentMessage()
+    session.identify(SHA)
+    part.act_mark_sign()
+    picker = part.editor.picker
+    assert picker is not None and picker.isVisible()
+    part.detach()                                   # closing the video closes its picker
+    assert not picker.isVisible() and part.editor is None and part.lane.labels == []

@@ -101,7 +101,7 @@ class ReviewWindow(QMainWindow):
                                                 self.results, self.workers, status, warm_torch,
                                                 errors)
         self.semiology = SemiologyPart(self.results.timeline, self.editing.undo_stack, self,
-                                       self)
+                                       status, self)
         self.parts = [self.opening, self.navigation, self.editing, self.analysis_control,
                       self.results, self.semiology, self]
         for spec in specs_for(REVIEW):      # every key has its part, known now, not on a press

@@ -2,13 +2,15 @@
 evidence overlay under it, drawn from one session's results and the trust rule's word on them.
 
 A part of the review window. Lanes over the timeline's score bars go in :attr:`lanes` (added
-with :meth:`add_lane`), panels beside the verdict in :attr:`side` (:meth:`add_side_panel`).
+with :meth:`add_lane`), panels under the verdict in :attr:`side` (:meth:`add_side_panel`): a
+vertical splitter, the verdict scrolling in its own area above them, so a panel stays in view
+however long the verdict's lines are.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from semioscope.app.evidence import EvidenceOverlay
 from semioscope.app.state import VideoSession
@@ -42,24 +44,32 @@ class ResultsView(QObject):
         self.evidence = EvidenceOverlay(view)
         # where lanes above the score bars go (top to bottom), the bars last
         self.lanes, self._lanes = _stack(self.timeline)
-        # where panels beside the verdict go, the verdict first; it scrolls rather than cut
-        # its lines at 1024 x 700 (seen: the validation line cut under the trust banner)
-        column, self._side = _stack(self.verdict)
-        self._side.addStretch(1)
-        self.side = QScrollArea()
-        self.side.setWidget(column)
-        self.side.setWidgetResizable(True)
-        self.side.setFrameShape(QFrame.Shape.NoFrame)
-        self.side.setMinimumWidth(self.verdict.minimumWidth() + 16)
-        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the verdict scrolls rather than cut its lines at 1024 x 700 (seen: the validation
+        # line cut under the trust banner)
+        column, layout = _stack(self.verdict)
+        layout.addStretch(1)
+        self.verdict_area = QScrollArea()
+        self.verdict_area.setWidget(column)
+        self.verdict_area.setWidgetResizable(True)
+        self.verdict_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.verdict_area.setMinimumWidth(self.verdict.minimumWidth() + 16)
+        self.verdict_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # where panels beside the video go, under the verdict; they do not scroll away with it
+        # (seen at 1600 x 1000: a list under the wrapped verdict was below the fold)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setChildrenCollapsible(False)
+        self.side.addWidget(self.verdict_area)
+        self.side.setStretchFactor(0, 2)
 
     def add_lane(self, widget: QWidget) -> None:
         """A lane over the score bars (sharing their time axis is the lane's own business)."""
         self._lanes.insertWidget(self._lanes.count() - 1, widget)
 
     def add_side_panel(self, widget: QWidget) -> None:
-        """A panel under the verdict, beside the video."""
-        self._side.insertWidget(self._side.count() - 1, widget)
+        """A panel under the verdict, beside the video; when the window grows or shrinks the
+        verdict's area changes twice as much as the panel (the person can move the divide)."""
+        self.side.addWidget(widget)
+        self.side.setStretchFactor(self.side.count() - 1, 1)
 
     def act_evidence(self) -> None:
         """The evidence key: the heat map on or off (when the results have maps)."""

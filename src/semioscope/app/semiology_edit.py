@@ -51,8 +51,8 @@ class SemiologyEditor(QObject):
         lane.moveRequested.connect(self.move)
         lane.deleteRequested.connect(self.delete)
         sequence.deleteRequested.connect(self.delete)
-        lane.selectionChanged.connect(sequence.select)
-        sequence.selectionChanged.connect(lane.select)
+        lane.signSelected.connect(sequence.select)
+        sequence.signSelected.connect(lane.select)
         self.refresh()
 
     @property

@@ -64,7 +64,7 @@ class SemiologyLane(pg.PlotWidget):
     seekRequested = Signal(float)          # seconds
     moveRequested = Signal(str, float)     # event id, new onset (s)
     deleteRequested = Signal(str)
-    selectionChanged = Signal(str)
+    signSelected = Signal(str)   # event id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="#1b1b1b")
@@ -144,7 +144,7 @@ class SemiologyLane(pg.PlotWidget):
         self.selected = event_id
         self._redraw()
         if event_id is not None:
-            self.selectionChanged.emit(event_id)
+            self.signSelected.emit(event_id)
 
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt API
         if ev.button() != Qt.MouseButton.LeftButton:

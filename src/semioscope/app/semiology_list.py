@@ -6,7 +6,7 @@ asks to seek to the event; Delete asks to delete the selected one. It mirrors th
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,10 +30,15 @@ HEADER_TIPS = ("time from the clinical onset", "the HED-SCORE term", "laterality
                "body part", "who marked it")
 
 
+WIDE_PX = 340     # the width asked for, when the window has room
+ROWS_SHOWN = 5    # rows asked for; at least MIN_ROWS stay visible (the side column scrolls)
+MIN_ROWS = 3
+
+
 class SemiologyList(QTableWidget):
     seekRequested = Signal(float)
     deleteRequested = Signal(str)
-    selectionChanged = Signal(str)
+    signSelected = Signal(str)   # event id (not Qt's selectionChanged slot of the view)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
@@ -50,13 +55,23 @@ class SemiologyList(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.setMinimumWidth(330)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Side") + 12)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrap(False)
         self.events: tuple[SemiologyEvent, ...] = ()
         self.cellClicked.connect(lambda row, _col: self._seek(row))
         self.itemSelectionChanged.connect(self._selected)
         self._syncing = False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """Wide enough for the usual terms when there is room; it takes less (never more than
+        the verdict's width: the column beside the video would be cut) when there is not."""
+        row = self.verticalHeader().defaultSectionSize()
+        return QSize(WIDE_PX, self.horizontalHeader().height() + ROWS_SHOWN * row + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        row = self.verticalHeader().defaultSectionSize()
+        return QSize(0, self.horizontalHeader().sizeHint().height() + MIN_ROWS * row + 4)
 
     def set_events(self, events: tuple[SemiologyEvent, ...], clinical_onset_s: float | None,
                    selected: str | None = None) -> None:
@@ -86,8 +101,11 @@ class SemiologyList(QTableWidget):
         return self.events[min(rows)].id if rows else None
 
     def rows_text(self) -> list[tuple[str, ...]]:
-        return [tuple(self.item(r, c).text() for c in range(self.columnCount()))
-                for r in range(self.rowCount())]
+        def text(r: int, c: int) -> str:
+            item = self.item(r, c)
+            return "" if item is None else item.text()
+
+        return [tuple(text(r, c) for c in range(self.columnCount())) for r in range(self.rowCount())]
 
     def _seek(self, row: int) -> None:
         if 0 <= row < len(self.events):
@@ -95,7 +113,7 @@ class SemiologyList(QTableWidget):
 
     def _selected(self) -> None:
         if not self._syncing and self.selected_id is not None:
-            self.selectionChanged.emit(self.selected_id)
+            self.signSelected.emit(self.selected_id)
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt API
         if ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_id:

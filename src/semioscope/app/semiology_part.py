@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStatusBar, QVBoxLayout, QWidget
 
 from semioscope.app.semiology_edit import SemiologyEditor
 from semioscope.app.semiology_lane import SemiologyLane
@@ -33,18 +33,20 @@ class SemiologyPart(QObject):
     marking = Signal()
 
     def __init__(self, timeline: Timeline, undo_stack: QUndoStack, host: QWidget,
-                 parent: QObject | None = None) -> None:
+                 status: QStatusBar, parent: QObject | None = None) -> None:
         """``host``: the window the picker opens over and gives the keys back to."""
         super().__init__(parent)
-        self.undo_stack, self.host = undo_stack, host
+        self.undo_stack, self.host, self.status = undo_stack, host, status
         self.lane = SemiologyLane()
         self.lane.link_to(timeline)
         self.sequence = SemiologyList()
         self.panel = QWidget()
         layout = QVBoxLayout(self.panel)
         layout.setContentsMargins(0, 4, 0, 0)
-        title = QLabel("Semiology  (E: mark a sign at the playhead)")
-        title.setStyleSheet("font-weight:bold;")
+        # wrapped: an unwrapped label is as wide as its text and would widen (and cut) the
+        # column beside the video (seen at 1600 x 1000 under Xvfb)
+        title = QLabel("<b>Semiology</b> · E marks a sign at the playhead")
+        title.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(self.sequence, 1)
         self.editor: SemiologyEditor | None = None
@@ -71,7 +73,7 @@ class SemiologyPart(QObject):
             for signal in (session.eventsChanged, session.spanChanged):
                 signal.disconnect(editor.refresh)
             for widget in (self.lane, self.sequence):
-                for name in ("seekRequested", "deleteRequested", "selectionChanged"):
+                for name in ("seekRequested", "deleteRequested", "signSelected"):
                     getattr(widget, name).disconnect()
             self.lane.moveRequested.disconnect()
             if editor.picker is not None and editor.picker.isVisible():
@@ -87,6 +89,13 @@ class SemiologyPart(QObject):
 
     def act_mark_sign(self) -> None:
         """E: open the picker at the playhead, or end the interval waiting for its end."""
-        if self.editor is not None:
-            self.marking.emit()
-            self.editor.mark_key()
+        if self.editor is None:
+            return
+        if self.editor.session.sha256 is None:
+            # events are saved under the video's hash: a sign marked before it is known would
+            # be kept only until the stored state arrives
+            self.status.showMessage("Still reading the video (its hash): mark signs in a "
+                                    "moment, once they can be saved with it", 5000)
+            return
+        self.marking.emit()
+        self.editor.mark_key()
