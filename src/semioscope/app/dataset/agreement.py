@@ -31,10 +31,11 @@ def load_agreements(store: ProjectStore) -> dict[int, Found]:
 
 
 def cell(found: Found | None) -> str:
+    """Short, so the Video column stays in view; who the two are: tooltip and details."""
     if found is None:
         return ""
-    a, b, result = found
-    return f"F1 {_num(result.f1)} · κ {_num(result.kappa)} ({a}, {b})"
+    result = found[2]
+    return f"F1 {_num(result.f1)} κ {_num(result.kappa)}"
 
 
 def tooltip(found: Found | None) -> str:
