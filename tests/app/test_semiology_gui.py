@@ -254,21 +254,33 @@ def test_in_the_review_window_keys_undo_redo_reopen_never_stale(qtbot, make_wind
 def test_the_sequence_list_is_in_view_and_nothing_beside_the_video_is_cut(qtbot, make_window,
                                                                            video):
     """Seen under Xvfb: the list's title widened the column beside the video (its text cut on
-    the right), and under a wrapped verdict the list was below the fold. At both sizes a person
-    meets: the verdict's area is no wider than its view, and three rows of the list show."""
+    the right), under a wrapped verdict the list was below the fold, and a list taking half the
+    column hid a stale verdict's headline at 1024 x 700. Now at both sizes a person meets: the
+    verdict's area is no wider than its view; with no sign the list takes no room; with signs at
+    least two rows show and the verdict keeps 70 % of the column."""
+    from semioscope.app.results_view import PANEL_SHARE
+    from semioscope.core.semiology import SemiologyEvent
     from tests.app.test_main_window import open_and_crop
 
     window = make_window()
-    open_and_crop(qtbot, window, video)
+    session = open_and_crop(qtbot, window, video)
     area, sequence = window.results.verdict_area, window.semiology.sequence
-    three_rows = (sequence.horizontalHeader().height()
-                  + 3 * sequence.verticalHeader().defaultSectionSize())
-    for size in ((1600, 1000), (1024, 700)):
-        window.resize(*size)
-        qtbot.wait(100)
-        assert area.widget().width() <= area.viewport().width(), size
-        assert window.semiology.panel.width() <= area.width(), size
-        assert sequence.visibleRegion().boundingRect().height() >= three_rows, size
+    two_rows = (sequence.horizontalHeader().height()
+                + 2 * sequence.verticalHeader().defaultSectionSize())
+    for signs in (0, 5):
+        session.set_events(tuple(SemiologyEvent(onset_s=float(i), term="versive")
+                                 for i in range(signs)))
+        for size in ((1600, 1000), (1024, 700)):
+            window.resize(*size)
+            qtbot.wait(100)
+            side = window.results.side.height()
+            assert area.widget().width() <= area.viewport().width(), size
+            assert window.semiology.panel.width() <= area.width(), size
+            shown = sequence.visibleRegion().boundingRect().height() if signs else 0
+            assert sequence.isVisible() == bool(signs)
+            assert shown >= (two_rows if signs else 0), (signs, size)
+            assert area.height() >= (1 - PANEL_SHARE) * side - 8, (signs, size)
+    assert window.semiology.panel.height() > 3 * two_rows / 2     # 1600 x 1000: more rows
 
 
 def test_no_sign_before_the_video_s_hash_is_known(qtbot):

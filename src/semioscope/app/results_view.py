@@ -4,12 +4,14 @@ evidence overlay under it, drawn from one session's results and the trust rule's
 A part of the review window. Lanes over the timeline's score bars go in :attr:`lanes` (added
 with :meth:`add_lane`), panels under the verdict in :attr:`side` (:meth:`add_side_panel`): a
 vertical splitter, the verdict scrolling in its own area above them, so a panel stays in view
-however long the verdict's lines are.
+however long the verdict's lines are. The verdict comes first: panels get the height they ask
+for up to :data:`PANEL_SHARE` of the column (at 1024 x 700 the stale verdict's headline stays in
+view under the trust banner).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from semioscope.app.evidence import EvidenceOverlay
@@ -19,6 +21,8 @@ from semioscope.app.verdict import VerdictPanel
 from semioscope.app.video_view import VideoView
 from semioscope.core.results import PartialResults
 from semioscope.core.trust import Trust
+
+PANEL_SHARE = 0.3   # most of the side column that the panels under the verdict may take
 
 
 def _stack(*widgets: QWidget) -> tuple[QWidget, QVBoxLayout]:
@@ -59,17 +63,35 @@ class ResultsView(QObject):
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.setChildrenCollapsible(False)
         self.side.addWidget(self.verdict_area)
-        self.side.setStretchFactor(0, 2)
+        self.side.setStretchFactor(0, 1)
+        self.side.installEventFilter(self)
+        self._panels: list[QWidget] = []
 
     def add_lane(self, widget: QWidget) -> None:
         """A lane over the score bars (sharing their time axis is the lane's own business)."""
         self._lanes.insertWidget(self._lanes.count() - 1, widget)
 
     def add_side_panel(self, widget: QWidget) -> None:
-        """A panel under the verdict, beside the video; when the window grows or shrinks the
-        verdict's area changes twice as much as the panel (the person can move the divide)."""
+        """A panel under the verdict, beside the video, at the height it asks for (its size hint,
+        at most :data:`PANEL_SHARE` of the column, asked again when its layout changes or the
+        column is resized); the person can move the divide in between."""
         self.side.addWidget(widget)
-        self.side.setStretchFactor(self.side.count() - 1, 1)
+        self.side.setStretchFactor(self.side.count() - 1, 0)
+        self._panels.append(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.side and event.type() == QEvent.Type.Resize) or (
+                watched in self._panels and event.type() == QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, self._share_side)
+        return False
+
+    def _share_side(self) -> None:
+        total = sum(self.side.sizes())
+        if total <= 0 or not self._panels:
+            return
+        wants = [min(p.sizeHint().height(), int(total * PANEL_SHARE)) for p in self._panels]
+        self.side.setSizes([total - sum(wants), *wants])
 
     def act_evidence(self) -> None:
         """The evidence key: the heat map on or off (when the results have maps)."""

@@ -31,8 +31,8 @@ HEADER_TIPS = ("time from the clinical onset", "the HED-SCORE term", "laterality
 
 
 WIDE_PX = 340     # the width asked for, when the window has room
-ROWS_SHOWN = 5    # rows asked for; at least MIN_ROWS stay visible (the side column scrolls)
-MIN_ROWS = 3
+ROWS_SHOWN = 6    # the most rows it asks for (one per sign; it scrolls beyond)
+MIN_ROWS = 2
 
 
 class SemiologyList(QTableWidget):
@@ -67,7 +67,8 @@ class SemiologyList(QTableWidget):
         """Wide enough for the usual terms when there is room; it takes less (never more than
         the verdict's width: the column beside the video would be cut) when there is not."""
         row = self.verticalHeader().defaultSectionSize()
-        return QSize(WIDE_PX, self.horizontalHeader().height() + ROWS_SHOWN * row + 4)
+        rows = max(MIN_ROWS, min(len(self.events), ROWS_SHOWN))
+        return QSize(WIDE_PX, self.horizontalHeader().sizeHint().height() + rows * row + 4)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         row = self.verticalHeader().defaultSectionSize()
@@ -87,11 +88,13 @@ class SemiologyList(QTableWidget):
                 self.setItem(row, col, item)
         self.select(selected)
         self._syncing = False
+        self.updateGeometry()     # the rows it asks for follow the number of signs
 
     def select(self, event_id: str | None) -> None:
         rows = [i for i, e in enumerate(self.events) if e.id == event_id]
         if rows:
             self.selectRow(rows[0])
+            self.scrollTo(self.model().index(rows[0], 0))   # a few rows show: the selected one does
         else:
             self.clearSelection()
 

@@ -45,10 +45,11 @@ class SemiologyPart(QObject):
         layout.setContentsMargins(0, 4, 0, 0)
         # wrapped: an unwrapped label is as wide as its text and would widen (and cut) the
         # column beside the video (seen at 1600 x 1000 under Xvfb)
-        title = QLabel("<b>Semiology</b> · E marks a sign at the playhead")
+        title = QLabel("<b>Semiology</b> · E: mark a sign")
         title.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(self.sequence, 1)
+        self.sequence.hide()    # until there is a sign: the verdict above keeps the room
         self.editor: SemiologyEditor | None = None
 
     @property
@@ -64,6 +65,8 @@ class SemiologyPart(QObject):
         self.detach()
         self.editor = SemiologyEditor(session, self.undo_stack, self.lane, self.sequence,
                                       seek_seconds=self._seek_seconds, parent_widget=self.host)
+        session.eventsChanged.connect(self._show_list)
+        self._show_list()
 
     def detach(self) -> None:
         """Let go of the session: its signals no longer reach the lane and the list."""
@@ -72,6 +75,7 @@ class SemiologyPart(QObject):
             session = editor.session
             for signal in (session.eventsChanged, session.spanChanged):
                 signal.disconnect(editor.refresh)
+            session.eventsChanged.disconnect(self._show_list)
             for widget in (self.lane, self.sequence):
                 for name in ("seekRequested", "deleteRequested", "signSelected"):
                     getattr(widget, name).disconnect()
@@ -81,6 +85,10 @@ class SemiologyPart(QObject):
             editor.deleteLater()
         self.lane.set_events(())
         self.sequence.set_events((), None)
+        self.sequence.hide()
+
+    def _show_list(self) -> None:
+        self.sequence.setVisible(bool(self.events))
 
     def _seek_seconds(self, seconds: float) -> None:
         session = self.session
