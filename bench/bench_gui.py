@@ -176,8 +176,8 @@ def first_bar(video: Path) -> dict[str, float]:
     windows = window.timeline.bar_count
     results = window.session.results if window.session is not None else None
     computed = results.model.computed_by() if results is not None else "no results"
-    maps = (len(results.saliency.get("windows", [])) if results is not None
-            and isinstance(results.saliency, dict) else 0)
+    maps = (len(results.saliency.windows) if results is not None
+            and results.saliency is not None else 0)
     window.close()
     window.deleteLater()
     app.processEvents()

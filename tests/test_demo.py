@@ -49,7 +49,7 @@ def test_demo_report_holds_the_held_out_analysis(built_demo: tuple[DemoLayout, P
     cache = json.loads((layout.features / "index.json").read_text())
     assert all(e["spec"]["crop"] is not None for e in cache["entries"].values())
     assert results.crop.source == "auto" and results.saliency is not None
-    assert (layout.root / results.saliency["file"]).is_file()
+    assert (layout.root / results.saliency.file).is_file()
 
 
 def test_second_run_reuses_everything(built_demo: tuple[DemoLayout, Path, str],

@@ -33,7 +33,7 @@ def results_with_saliency(tmp_path: Path) -> Results:
         saliency.add(i, place(cam, CROP), "TLE", 1.0)
     results, path = attach_saliency(results, saliency, tmp_path / "r.json")
     assert results.saliency is not None
-    return replace(results, saliency={**results.saliency, "file": str(path)})
+    return replace(results, saliency=results.saliency.with_file(path))
 
 
 def test_toggle_shows_the_window_under_the_cursor_over_its_crop(qtbot, tmp_path) -> None:
@@ -68,7 +68,7 @@ def test_timeline_marks_windows_whose_evidence_lies_off_the_patient(qtbot, tmp_p
     qtbot.addWidget(timeline)
     results = results_with_saliency(tmp_path)
     assert results.saliency is not None
-    assert [w["outside_subject"] for w in results.saliency["windows"]] == [False, True, False]
+    assert [w.outside_subject for w in results.saliency.windows] == [False, True, False]
     timeline.set_results(results, window_index(results))
     assert timeline.outside_count == 1
     assert list(timeline.outside.opts["x0"]) == [2.0 + 0.04]
@@ -93,7 +93,8 @@ def test_the_toggle_says_plainly_why_there_is_no_heat_map(qtbot, tmp_path) -> No
     assert "not with a model pack" in overlay.note.text() and "Grad-CAM" in \
         overlay.note.text()
     lost = results_with_saliency(tmp_path)
-    Path(lost.saliency["file"]).unlink()
+    assert lost.saliency is not None
+    Path(lost.saliency.file).unlink()
     overlay.set_results(lost, window_index(lost))
     assert not overlay.toggle.isEnabled() and "missing" in overlay.note.text()
 

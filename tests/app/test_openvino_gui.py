@@ -33,8 +33,7 @@ def test_the_window_warms_and_analyses_on_openvino_with_saliency(
     assert results is not None and results.model.runtime.startswith("openvino")
     assert window.verdict.fields["computed"].text().startswith(results.model.runtime + " on cpu")
     assert results.saliency is not None
-    assert [w["index"] for w in results.saliency["windows"]] == [w.index for w in
-                                                                  results.windows]
+    assert [w.index for w in results.saliency.windows] == [w.index for w in results.windows]
     assert window.evidence.toggle.isEnabled()      # the heat maps are there to show
     window.evidence.toggle.setChecked(True)
     assert window.view.heat.isVisible() and window.view.heat_box == results.crop.box

@@ -176,8 +176,8 @@ def test_sidecar_round_trip_and_a_foreign_file_is_refused(tmp_path) -> None:
     assert back.box == crop and back.subject == saliency.subject and back.indices == [0, 1, 2]
     np.testing.assert_allclose(back.maps[2], saliency.maps[2], atol=1 / 255)
     section = saliency.section(path.name, digest)
-    assert [w["index"] for w in section["windows"]] == [0, 1, 2]
-    assert all(0 <= w["on_subject"] <= 1 for w in section["windows"])
+    assert [w.index for w in section.windows] == [0, 1, 2]
+    assert all(w.on_subject is not None and 0 <= w.on_subject <= 1 for w in section.windows)
     assert path.stat().st_size < 3 * 1000 + 2000           # compact: no frames inside
     (tmp_path / "x.npz").write_bytes(b"not a saliency file")
     with pytest.raises(SemioscopeError, match="x.npz: not a semioscope saliency file"):
@@ -194,7 +194,9 @@ def test_evidence_on_the_padding_counts_as_off_the_crop_and_off_the_patient(tmp_
     saliency = SaliencySet(crop, "Mixed_5c", "i3d", subject=crop)
     saliency.add(0, placed, "TLE", 1.0)
     section = saliency.section("r.saliency.npz", "0" * 64)
-    assert section["windows"][0]["outside_subject"] and section["windows"][0]["on_subject"] < 0.2
+    first = section.windows[0]
+    assert first.outside_subject and first.on_subject is not None and first.on_subject < 0.2
+    assert section.outside_subject == section.on_padding == {0}
     save_saliency(tmp_path / "r.saliency.npz", saliency)
     assert load_saliency(tmp_path / "r.saliency.npz").in_crop[0] == pytest.approx(placed.in_crop)
     assert saliency.on_padding(0) == pytest.approx(1 - placed.in_crop)

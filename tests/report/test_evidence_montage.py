@@ -20,7 +20,8 @@ def test_highest_scoring_windows_get_their_heat_map(results, tmp_path) -> None:
         saliency.add(w.index, place(rng.random((7, 7)).astype(np.float32), box), "TLE", 1.0)
     plain = keyframes(results, CaseInfo())
     results, path = attach_saliency(results, saliency, tmp_path / "r.json")
-    results = replace(results, saliency={**results.saliency, "file": str(path)})
+    assert results.saliency is not None
+    results = replace(results, saliency=results.saliency.with_file(path))
     chosen = evidence_frames(results, count=2)
     tle = results.summary.label == "TLE"
     scores = sorted((w.p_tle if tle else 1 - w.p_tle) for w in results.windows)
@@ -29,5 +30,5 @@ def test_highest_scoring_windows_get_their_heat_map(results, tmp_path) -> None:
     shown = keyframes(results, CaseInfo())
     assert shown.png is not None and shown.png != plain.png
     assert "highest-scoring windows, with their Grad-CAM heat map" in shown.note
-    lost = replace(results, saliency={**results.saliency, "file": str(tmp_path / "missing.npz")})
+    lost = replace(results, saliency=results.saliency.with_file(tmp_path / "missing.npz"))
     assert keyframes(lost, CaseInfo()).note == plain.note       # a lost sidecar: plain montage

@@ -29,7 +29,7 @@ STALE_NOTE_STYLE = "color:#757575;"
 
 def load_for(results: Results | None, base: Path | None = None) -> SaliencySet | None:
     """The saliency the results name (None when they have none or its file is unreadable)."""
-    if results is None or not isinstance(results.saliency, dict):
+    if results is None or results.saliency is None:
         return None
     try:
         return saliency_for_results(results, (base or Path.cwd()) / "results.json")
@@ -45,7 +45,7 @@ def no_maps_reason(results: Results | None) -> str:
     if results.model.pack is not None:
         return ("not with a model pack: its classifier has no gradients for Grad-CAM; a .semio "
                 "classifier gives heat maps")
-    if isinstance(results.saliency, dict):
+    if results.saliency is not None:
         return "these results' heat-map file is missing"
     return "these results were analysed without heat maps (analyse again to get them)"
 

@@ -123,9 +123,8 @@ class Timeline(pg.PlotWidget):
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
         self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)
-        section = (results.saliency if isinstance(results, Results) else None) or {}
-        self._outside = {int(w["index"]) for w in section.get("windows", [])
-                         if w.get("outside_subject")}
+        section = results.saliency if isinstance(results, Results) else None
+        self._outside = set() if section is None else set(section.outside_subject)
         marked = np.array([w.index in self._outside for w in windows], dtype=bool)
         self.outside.setOpts(brush=STALE_COLOUR if self.stale_text else OUTSIDE_COLOUR)
         self.outside.setOpts(x0=(x0 + gap)[marked], x1=(x1 - gap)[marked],

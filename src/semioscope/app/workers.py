@@ -91,7 +91,7 @@ def keep_saliency(results: Results, saliency: Any) -> Results:
     folder.mkdir(parents=True, exist_ok=True)
     results, path = attach_saliency(results, saliency, folder / f"{results.video.sha256}.json")
     assert results.saliency is not None
-    return replace(results, saliency={**results.saliency, "file": str(path)})
+    return replace(results, saliency=results.saliency.with_file(path))
 
 
 class AnalysisWorker(QThread):

@@ -169,9 +169,8 @@ def run(args: argparse.Namespace) -> int:
           f"{s.n_tle} TLE, {s.n_uncertain} uncertain")
     print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
     if sidecar is not None and results.saliency is not None:
-        windows = results.saliency["windows"]
-        marked = sum(bool(w.get("outside_subject")) for w in windows)
-        padded = sum(float(w.get("in_crop", 1.0)) < 0.5 for w in windows)
+        marked = len(results.saliency.outside_subject)
+        padded = len(results.saliency.on_padding)
         print(f"saliency (Grad-CAM per window) written to {sidecar}"
               + (f"; {marked} window(s) look mostly outside the patient/bed box" if marked
                  else "")

@@ -32,20 +32,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from semioscope.core.outputs import check_outputs
     from semioscope.core.results import load_results
     from semioscope.core.trust import assess
     from semioscope.report import CaseInfo, write_report
 
     results = load_results(args.results)   # older formats migrated, newer refused
-    check_outputs({"--out": args.out}, reads=[("results file", args.results)],
+    # the saliency sidecar is named relative to the results file
+    results = results.with_saliency_in(Path(args.results).resolve().parent)
+    check_outputs({"--out": args.out},
+                  reads=[("results file", args.results), ("events file", args.events),
+                         ("saliency file", None if results.saliency is None
+                          else results.saliency.file)],
                   videos=[results.video.path])
-    section = results.saliency
-    if isinstance(section, dict) and section.get("file"):   # named relative to the results
-        results = replace(results, saliency={
-            **section, "file": str(Path(args.results).resolve().parent / str(section["file"]))})
     case = CaseInfo(patient=args.patient, seizure=args.seizure,
                     recording_date=args.recording_date, reviewer=args.reviewer,
                     comment=args.comment, deidentify=args.deidentify,

@@ -207,7 +207,7 @@ def keyframes(results: Results, case: CaseInfo, width_in: float = 7.0) -> Keyfra
 def evidence_frames(results: Results, count: int = 3) -> list[tuple[int, Any, str]]:
     """``(frame, placed map, title)`` for the ``count`` windows scoring highest for the
     seizure's verdict (P(TLE) for TLE, P(FLE) otherwise) that have a saliency map."""
-    if not isinstance(results.saliency, dict):   # before core.explain, which needs torch:
+    if results.saliency is None:   # before core.explain, which needs torch:
         return []                                  # the clinician runtime has no saliency
     from semioscope.core.explain import saliency_for_results
     from semioscope.errors import SemioscopeError

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -20,7 +19,7 @@ from semioscope.core.atomic import write_bytes
 from semioscope.core.explain.placement import PlacedMap
 from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
-from semioscope.core.results import Results, window_number
+from semioscope.core.results import Results, Saliency, SaliencyWindow, window_number
 from semioscope.errors import SemioscopeError
 
 FORMAT = "semioscope-saliency/1"
@@ -94,24 +93,23 @@ class SaliencySet:
                 + (f", {padding:.0%} on the black padding around the crop" if padding >= 0.05
                    else ""))
 
-    def section(self, file: str, sha256: str) -> dict[str, Any]:
-        """The results JSON's ``saliency`` section."""
+    def section(self, file: str, sha256: str) -> Saliency:
+        """The results' ``saliency`` section for this set, stored in ``file`` with ``sha256``."""
         windows = []
-        for index, target, peak in zip(self.indices, self.targets, self.peaks, strict=True):
+        for at, (index, target, peak) in enumerate(zip(self.indices, self.targets, self.peaks,
+                                                       strict=True)):
             share = self.on_subject(index)
-            windows.append({"index": index, "target": target, "peak": peak,
-                            "on_subject": share,
-                            "in_crop": self.in_crop[self.indices.index(index)]
-                            if len(self.in_crop) == len(self.indices) else 1.0,
-                            "outside_subject": (share is not None and share < ON_SUBJECT_MIN)
-                            or self.placed(index).in_crop < ON_SUBJECT_MIN})  # type: ignore[union-attr]
+            in_crop = self.in_crop[at] if len(self.in_crop) == len(self.indices) else 1.0
+            windows.append(SaliencyWindow(
+                index=index, target=target, peak=peak, on_subject=share, in_crop=in_crop,
+                outside_subject=(share is not None and share < ON_SUBJECT_MIN)
+                or in_crop < ON_SUBJECT_MIN))
         rows, cols = self.maps[0].shape if self.maps else (0, 0)
-        return {"file": file, "sha256": sha256, "format": FORMAT, "method": METHOD,
-                "layer": f"{self.backbone} {self.layer}", "target": TARGET_RULE,
-                "weights": WEIGHTS_RULE,
-                "box": self.box.to_dict(), "shape": [rows, cols],
-                "subject_box": None if self.subject is None else self.subject.to_dict(),
-                "on_subject_min": ON_SUBJECT_MIN, "windows": windows}
+        return Saliency(file=file, sha256=sha256, format=FORMAT, method=METHOD,
+                        layer=f"{self.backbone} {self.layer}", target=TARGET_RULE,
+                        weights=WEIGHTS_RULE, box=self.box, shape=(int(rows), int(cols)),
+                        subject_box=self.subject, on_subject_min=ON_SUBJECT_MIN,
+                        windows=tuple(windows))
 
 
 def sidecar_path(results_path: str | Path) -> Path:
@@ -167,9 +165,9 @@ def load_saliency(path: str | Path) -> SaliencySet:
 def saliency_for_results(results: Results, results_path: str | Path) -> SaliencySet | None:
     """The sidecar a results file names (None when it has no saliency section)."""
     section = results.saliency
-    if not isinstance(section, dict) or not section.get("file"):
+    if section is None or not section.file:
         return None
-    return load_saliency(Path(results_path).parent / str(section["file"]))
+    return load_saliency(Path(results_path).parent / section.file)
 
 
 def attach_saliency(results: Results, saliency: SaliencySet,

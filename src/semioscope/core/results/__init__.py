@@ -24,6 +24,8 @@ from semioscope.core.results.model import (
     PartialResults,
     Provenance,
     Results,
+    Saliency,
+    SaliencyWindow,
     SpanInfo,
     Summary,
     VideoInfo,
@@ -33,6 +35,6 @@ from semioscope.core.results.model import (
 
 __all__ = [
     "LABELS", "NO_FILE", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
-    "PartialResults", "Provenance", "Results", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
+    "PartialResults", "Provenance", "Results", "Saliency", "SaliencyWindow", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
     "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results", "window_number",
 ]

@@ -195,6 +195,57 @@ class Inputs:
 
 
 @dataclass(frozen=True)
+class SaliencyWindow:
+    """What one window's Grad-CAM map explains and where its evidence lies (the map itself is
+    in the sidecar ``.npz``, :mod:`semioscope.core.explain.store`)."""
+
+    index: int
+    target: str                         # the class explained: "TLE" or "FLE"
+    peak: float                         # the map's maximum before normalising
+    on_subject: float | None            # share on the patient/bed box; None: no box known
+    in_crop: float = 1.0                # share on the crop, not the black padding around it
+    outside_subject: bool = False       # marked: mostly off the patient/bed or on the padding
+
+
+@dataclass(frozen=True)
+class Saliency:
+    """The results' ``saliency`` section (``analyze --saliency``, the review window's Analyse):
+    the sidecar holding the maps, how they were made, and a summary per window.
+
+    Written by :meth:`semioscope.core.explain.SaliencySet.section`; read by the review window's
+    evidence overlay and timeline, the report's evidence pages and the CLI. The JSON keys are
+    the field names, in this order (the layout of #18, unchanged).
+    """
+
+    file: str                           # the sidecar, relative to the results file (or absolute)
+    sha256: str
+    format: str
+    method: str
+    layer: str
+    target: str                         # the rule for the class explained (text)
+    weights: str                        # the channel-weighting rule (text)
+    box: Box                            # the source-frame box every map covers (the crop)
+    shape: tuple[int, int]              # rows, cols of each stored map
+    subject_box: Box | None             # patient and bed, when the crop record knows them
+    on_subject_min: float
+    windows: tuple[SaliencyWindow, ...] = ()
+
+    def with_file(self, file: str | Path) -> Saliency:
+        """The same section naming its sidecar at ``file``."""
+        return replace(self, file=str(file))
+
+    @property
+    def outside_subject(self) -> frozenset[int]:
+        """The indices of the windows marked as looking mostly outside the patient/bed box."""
+        return frozenset(w.index for w in self.windows if w.outside_subject)
+
+    @property
+    def on_padding(self) -> frozenset[int]:
+        """The indices of the windows whose evidence lies mostly on the padding of the crop."""
+        return frozenset(w.index for w in self.windows if w.in_crop < self.on_subject_min)
+
+
+@dataclass(frozen=True)
 class Results:
     """One analysis of one video (the results JSON, typed)."""
 
@@ -209,9 +260,8 @@ class Results:
     model: Provenance
     resampled_to_30fps: bool = False
     warnings: tuple[str, ...] = ()      # engine notes; trust reasons come from core.trust
-    #: ``analyze --saliency``: the section core.explain writes (sidecar file, its hash, and per
-    #: window target, peak, on_subject); free-form here, core/explain owns its layout
-    saliency: dict[str, Any] | None = None
+    #: ``analyze --saliency``: the sidecar of Grad-CAM maps and a summary per window
+    saliency: Saliency | None = None
 
     @property
     def inputs(self) -> Inputs:
@@ -230,7 +280,6 @@ class Results:
     def with_saliency_in(self, folder: str | Path) -> Results:
         """A copy whose saliency section names its sidecar inside ``folder`` (results written
         elsewhere find their maps wherever they are read; never changed in place)."""
-        if self.saliency is None or "file" not in self.saliency:
+        if self.saliency is None or not self.saliency.file:
             return self
-        return replace(self, saliency={**self.saliency,
-                                       "file": str(Path(folder) / str(self.saliency["file"]))})
+        return replace(self, saliency=self.saliency.with_file(Path(folder) / self.saliency.file))
