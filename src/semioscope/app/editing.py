@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStatusBar
 
-from semioscope.app.commands import SetCropCommand, SetSpanCommand
+from semioscope.app.commands import SetSpanCommand
+from semioscope.app.crop_command import CropCommand
 from semioscope.app.crop_editing import CropEditing
 from semioscope.app.state import VideoSession
 from semioscope.app.status import show_status
@@ -50,7 +51,8 @@ class ReviewEditing(QObject, CropEditing):
 
     def push_crop(self, before: Crop, after: Crop, text: str, merge: bool) -> None:
         if self.session is not None:
-            self.undo_stack.push(SetCropCommand(self.session, before, after, text, merge))
+            self.undo_stack.push(CropCommand(self.session.set_crop, before, after, text,
+                                             merge=merge, target=id(self.session)))
 
     def crop_refused(self, message: str) -> None:
         show_status(self.status, message, 5000)

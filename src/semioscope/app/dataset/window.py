@@ -8,6 +8,7 @@ A project already open for editing elsewhere opens read-only with a banner sayin
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from semioscope.app import dialogs
 from semioscope.app.actions import DATASET, install_actions, shortcut_rows, specs_for
+from semioscope.app.crop_command import CropCommand
 from semioscope.app.crop_editing import CropEditing
 from semioscope.app.dataset import agreement
-from semioscope.app.dataset.commands import CropEditCommand
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
@@ -47,6 +48,7 @@ from semioscope.core.crop.detectors import UNTRAINED_WARNING
 from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, VideoRow
+from semioscope.errors import SemioscopeError
 
 KEYS_HEIGHT_PX = 190   # about twelve lines of the keyboard list
 DETAILS_LINES = 6      # the details under the view keep this height, whatever they say
@@ -277,9 +279,21 @@ class DatasetWindow(CropEditing, QMainWindow):
         return None if row is None or self.store.read_only else row.crop
 
     def push_crop(self, before: Crop, after: Crop, text: str, merge: bool) -> None:
-        assert self.current_id is not None
-        self.undo_stack.push(CropEditCommand(self.store, self.current_id, before, after, text,
-                                             self._row_saved, self._save_failed, merge))
+        video_id = self.current_id
+        assert video_id is not None
+        self.undo_stack.push(CropCommand(lambda crop: self._write_crop(video_id, crop), before,
+                                         after, text, merge=merge, target=video_id))
+
+    def _write_crop(self, video_id: int, crop: Crop | None) -> None:
+        """Write through the store at once (audited, so undoing is on the audit trail too);
+        Qt swallows exceptions raised inside redo()/undo(), so a failure is shown instead."""
+        assert crop is not None   # a project row always has a crop state
+        try:
+            row = self.store.write_crop(video_id, crop)
+        except (SemioscopeError, sqlite3.Error) as exc:
+            self._save_failed(f"not saved: {exc}")
+        else:
+            self._row_saved(row)
 
     def _row_saved(self, row: VideoRow) -> None:
         self.model.update_row(row)
