@@ -205,3 +205,22 @@ def test_other_videos_crop_record_on_purpose_is_recorded(d: Path, capsys, monkey
     results = load_results(d / "o.json")
     assert any("made for another video" in r for r in results.crop.reasons)
     assert results.video.path == str(d / "ok.npy")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", ["extract FIFO in manifest", "extract FIFO as manifest",
+                                  "crop FIFO manifest", "analyze FIFO video"])
+def test_a_refused_input_is_told_before_torch_is_imported(d: Path, case: str):
+    """The refusal must not wait for the torch import: on a loaded machine that import took up
+    to 35 s, and "extract FIFO in manifest" (the first case of the table to need torch, which
+    ``extract`` imported before reading the manifest) then failed the table's time limit."""
+    import subprocess
+    import sys
+
+    argv = CASES[case][0](d)
+    code = ("import sys; from semioscope.cli import main; rc = main(sys.argv[1:]); "
+            "print('rc', rc, 'torch', 'torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                          timeout=100, cwd=d, env=os.environ)
+    assert done.stdout.split() == ["rc", "2", "torch", "False"], done.stderr
+    assert CASES[case][1] in done.stderr

@@ -42,8 +42,6 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from semioscope import UNTRAINED_WARNING
-    from semioscope.core.models.backbone import load_backbone
-    from semioscope.core.models.device import auto_batch_size
     from semioscope.core.outputs import check_outputs
     from semioscope.core.training.cache import extract_features
     from semioscope.core.training.manifest import load_manifest
@@ -56,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     check_outputs({"--cache": args.cache},
                   reads=[("manifest", args.manifest), ("weights file", args.weights)],
                   videos=[row.video for row in manifest.rows], folders={"--cache"})
+    # torch only now: a refused manifest or output is told at once, not after seconds of import
+    # (tens of seconds on a loaded machine: the hostile-input table's "extract FIFO in manifest")
+    from semioscope.core.models.backbone import load_backbone
+    from semioscope.core.models.device import auto_batch_size
     for warning in manifest.warnings:
         print(f"semioscope: warning: {args.manifest}: {warning}", file=sys.stderr)
     # with --engine ray the driver's copy only names the weights (keys); workers pick devices
