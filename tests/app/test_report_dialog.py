@@ -39,6 +39,7 @@ def test_dialog_exports_a_report_with_the_fields(qtbot, results: Results, tmp_pa
     dialog.comment.setPlainText("Hypermotor onset.")
     dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
     out = tmp_path / "reports" / "case.pdf"
+    out.parent.mkdir()   # a missing folder is refused, as by the CLI (the test below)
     dialog.out.setText(str(out))
     with qtbot.waitSignal(dialog.exported, timeout=60_000) as signal:
         dialog.export_button.click()
@@ -73,3 +74,48 @@ def test_dialog_deidentifies_and_reports_errors(qtbot, results: Results, tmp_pat
         dialog.export_button.click()
     assert "Pat Example" not in _texts(out.read_bytes())
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=5000)
+
+
+def test_the_video_itself_as_the_report_target_is_refused_naming_it(
+        qtbot, results: Results, tmp_path: Path, dialogs) -> None:
+    """The CLI's output rule in the dialog: the video (here even named like a PDF, so the
+    report's own ``.pdf`` check would let it through), a file the window reads, or a folder is
+    refused in a dialog naming the file; nothing is made or written, the last report and the
+    fields are kept."""
+    import os
+    import shutil
+
+    from semioscope.app.report_dialog import ReportDialog
+
+    video = Path(results.video.path)
+    disguised = tmp_path / "recording.pdf"   # a hard link: the same file as the video
+    os.link(video, disguised)
+    classifier = tmp_path / "model.pdf"
+    shutil.copy(video, classifier)
+    dialog = ReportDialog(results, reads=[("classifier or model pack", classifier)])
+    qtbot.addWidget(dialog)
+    dialog.patient.setText("Pat Example")
+    good = tmp_path / "case.pdf"
+    dialog.out.setText(str(good))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=5000)
+    last_report, video_bytes = good.read_bytes(), video.read_bytes()
+    for target, words in ((video, "is the source video"), (disguised, "is the source video"),
+                          (classifier, "is the classifier or model pack"),
+                          (tmp_path, "is an existing folder"),
+                          (tmp_path / "new" / "case.pdf", "does not exist")):
+        dialogs.errors.clear()
+        dialog.out.setText(str(target))
+        dialog.export_button.click()
+        assert dialog.worker is None                       # refused before any work
+        assert len(dialogs.errors) == 1
+        title, message = dialogs.errors[0]
+        assert title == "Report not saved" and message.startswith(f"{target}: ")
+        assert words in message
+        assert dialog.status.text() == f"Not saved: {message}"
+        assert dialog.export_button.isEnabled() and dialog.patient.text() == "Pat Example"
+    assert video.read_bytes() == video_bytes and classifier.read_bytes() == video_bytes
+    assert good.read_bytes() == last_report
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [video.name, disguised.name, classifier.name, good.name])   # no temporary file left

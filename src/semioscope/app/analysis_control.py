@@ -226,7 +226,18 @@ class AnalysisControl(QObject):
             self.show_error("Export report", "These results are stale, so no "
                                f"report is made: {trust.reasons[-1].text}.")
             return
-        ReportDialog(self.session.results, self.window, current=self.current_inputs()).exec()
+        ReportDialog(self.session.results, self.window, current=self.current_inputs(),
+                     reads=self.files_read()).exec()
+
+    def files_read(self) -> list[tuple[str, str | Path | None]]:
+        """The files besides the video that the window reads: a save never replaces them."""
+        from semioscope.core.video_state import state_path
+
+        st, s = self.settings, self.session
+        return [("classifier or model pack", st.classifier_path or None),
+                ("backbone weights", st.backbone_weights or None),
+                ("review state", None if s is None or not s.sha256 else state_path(s.sha256)),
+                ("settings file", AppSettings.path())]
 
     def act_settings(self) -> None:
         self.act_settings_at("")

@@ -2,10 +2,14 @@
 
 Making a report reads keyframes from the video and lays out a few pages (a second or more), so it
 runs in a QThread; the dialog stays responsive and the PDF is written atomically by the worker.
+The file chosen goes through the CLI's output rule (``core.outputs.check_outputs``) first: the
+video, the results' heat-map file, the model files or the review state are refused in a dialog
+naming the file, before anything is made or written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QThread, Signal
@@ -73,11 +77,16 @@ class ReportDialog(QDialog):
     exported = Signal(str)
 
     def __init__(self, results: Results, parent: QWidget | None = None,
-                 current: Inputs | None = None) -> None:
-        """``current``: the inputs the window shows now; stale results are refused on export."""
+                 current: Inputs | None = None,
+                 reads: Sequence[tuple[str, str | Path | None]] = ()) -> None:
+        """``current``: the inputs the window shows now; stale results are refused on export.
+        ``reads``: ``(what, path)`` of the files the window reads besides the video and the
+        results' heat maps (model files, review state), never to be written over."""
         super().__init__(parent)
         self.setWindowTitle("Export case report")
         self.results, self.current = results, current
+        saliency = results.saliency
+        self.reads = [*reads, ("heat-map file", None if saliency is None else saliency.file)]
         self.worker: ReportWorker | None = None
         self.patient, self.seizure = QLineEdit(), QLineEdit()
         self.patient.setPlaceholderText("pseudonym or ID")
@@ -152,10 +161,19 @@ class ReportDialog(QDialog):
         if not text:
             self._failed("choose where to save the report")
             return
+        target = Path(text).expanduser()
+        from semioscope.core.outputs import check_outputs
+        from semioscope.errors import SemioscopeError
+
+        try:   # the CLI's rule, before any work: nothing made, nothing written
+            check_outputs({"the report": target}, reads=self.reads,
+                          videos=[self.results.video.path])
+        except SemioscopeError as exc:
+            self._failed(str(exc))
+            return
         self.export_button.setEnabled(False)
         self.status.setText("Making the report…")
-        self.worker = ReportWorker(self.results, Path(text).expanduser(), self.case(),
-                                   self.current)
+        self.worker = ReportWorker(self.results, target, self.case(), self.current)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
