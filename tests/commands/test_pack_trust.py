@@ -117,3 +117,30 @@ def test_verify_pack_checks_the_expected_manifest_hash(model_pack, capsys):
     assert "RANDOM weights" in out and "UNTRAINED" in out   # from classifier.semio
     assert main(["models", "verify-pack", str(pack), "--expect", "0" * 64]) == 2
     assert "is not the expected" in _one_error(capsys)
+
+
+@pytest.mark.parametrize("edit", ["a key missing", "a number as text"])
+def test_stale_checks_read_the_pack_through_the_same_checked_reader(model_pack, video, tmp_path,
+                                                                    capsys, edit: str):
+    """What an Analyse now would record (the review window's staleness check) comes from the
+    pack's one manifest reader: the hashes a real ``analyze --pack`` records for an intact
+    pack, and "unknown" (None, not compared) for a manifest that reader refuses."""
+    from semioscope.core.analysis import AnalysisRequest, ModelChoice
+    from semioscope.core.results import load_results
+
+    pack, _ = model_pack
+    copy = tmp_path / "pack"
+    shutil.copytree(pack, copy)
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(video), "--pack", str(copy), "--allow-untrained",
+                 "--out", str(out)]) == 0
+    recorded = load_results(out).inputs
+    now = AnalysisRequest(video, model=ModelChoice(pack=copy)).inputs()
+    assert (now.backbone, now.weights_sha256, now.classifier_sha256) == (
+        recorded.backbone, recorded.weights_sha256, recorded.classifier_sha256)
+    assert recorded.classifier_sha256 and recorded.backbone == "i3d"
+    manifest = json.loads((copy / "manifest.json").read_text())
+    EDITS[edit][0](manifest)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    edited = AnalysisRequest(video, model=ModelChoice(pack=copy / "manifest.json")).inputs()
+    assert (edited.backbone, edited.weights_sha256, edited.classifier_sha256) == (None,) * 3

@@ -144,18 +144,17 @@ def _sha(path: Path) -> str | None:
 
 
 def _pack_model(path: Path) -> ModelHashes:
-    """The hashes a model pack's manifest names: the ones its results record."""
-    import json
+    """The hashes a result made with the pack records, from its manifest read by the pack's
+    one manifest reader (keys and types checked; ``ModelPack.open`` checks that the classifier
+    file and the backbone's weights hash agree with them before any analysis)."""
+    from semioscope.core.runtime.pack import read_manifest
+    from semioscope.errors import SemioscopeError
 
-    from semioscope.core.runtime.pack import MANIFEST
-
-    folder = path.parent if path.is_file() else path
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        backbone, classifier = manifest["backbone"], manifest["classifier"]
-        source = classifier.get("source")
-        return (str(backbone["name"]), backbone.get("weights_sha256") or NO_FILE,
-                NO_FILE if source is None else manifest["files"].get(source))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.debug("cannot read the pack manifest in %s: %s", folder.name, exc)
+        _, _, manifest = read_manifest(path)
+    except SemioscopeError as exc:
+        log.debug("cannot read the pack manifest of %s: %s", path.name, exc.message)
         return None, None, None
+    backbone = manifest["backbone"]
+    return (str(backbone["name"]), backbone["weights_sha256"] or NO_FILE,
+            str(manifest["classifier"]["sha256"]))

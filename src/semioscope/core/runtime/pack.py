@@ -30,7 +30,7 @@ from typing import Any
 from semioscope.core.hashing import file_sha256
 from semioscope.errors import WeightsError
 
-__all__ = ["MANIFEST", "PACK_FORMAT", "ModelPack", "is_pack"]
+__all__ = ["MANIFEST", "PACK_FORMAT", "ModelPack", "is_pack", "read_manifest"]
 
 PACK_FORMAT = "semioscope-pack/1"
 MANIFEST = "manifest.json"
@@ -40,6 +40,38 @@ def is_pack(path: str | Path) -> bool:
     """True for a pack folder or its ``manifest.json``."""
     path = Path(path)
     return (path / MANIFEST).is_file() or (path.name == MANIFEST and path.is_file())
+
+
+def read_manifest(path: str | Path) -> tuple[Path, Path, dict[str, Any]]:
+    """``(folder, manifest path, manifest)`` of the pack at ``path`` (folder or manifest), the
+    manifest checked for its format, every key and type, and file names that stay in the
+    folder; WeightsError otherwise. The one reader of a pack's manifest: :meth:`ModelPack.open`
+    goes on to check the files' hashes, the review window's staleness check stops here."""
+    path = Path(path)
+    folder = path.parent if path.name == MANIFEST and path.is_file() else path
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise WeightsError(folder, f"not a model pack (no {MANIFEST}); make one with "
+                           "`semioscope models export`")
+    from semioscope.core.inputs import read_text
+
+    try:
+        manifest = json.loads(read_text(manifest_path, "pack manifest", limit=2**20))
+    except (RecursionError, ValueError) as exc:
+        raise WeightsError(manifest_path, f"unreadable pack manifest: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
+        got = manifest.get("format") if isinstance(manifest, dict) else None
+        raise WeightsError(manifest_path, f"pack format {got!r}, expected {PACK_FORMAT!r}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise WeightsError(manifest_path, "the manifest lists no files")
+    from semioscope.core.runtime import pack_trust
+
+    pack_trust.check_schema(manifest, manifest_path)
+    for name in files:
+        if Path(name).name != name:
+            raise WeightsError(manifest_path, f"file name {name!r} leaves the pack folder")
+    return folder, manifest_path, manifest
 
 
 @dataclass(frozen=True)
@@ -55,36 +87,16 @@ class ModelPack:
     @classmethod
     def open(cls, path: str | Path) -> ModelPack:
         """Read and verify the pack at ``path`` (folder or manifest); WeightsError if anything is off."""
-        path = Path(path)
-        folder = path.parent if path.name == MANIFEST and path.is_file() else path
-        manifest_path = folder / MANIFEST
-        if not manifest_path.is_file():
-            raise WeightsError(folder, f"not a model pack (no {MANIFEST}); make one with "
-                               "`semioscope models export`")
-        from semioscope.core.inputs import read_text
-
-        try:
-            manifest = json.loads(read_text(manifest_path, "pack manifest", limit=2**20))
-        except (RecursionError, ValueError) as exc:
-            raise WeightsError(manifest_path, f"unreadable pack manifest: {exc}") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
-            got = manifest.get("format") if isinstance(manifest, dict) else None
-            raise WeightsError(manifest_path, f"pack format {got!r}, expected {PACK_FORMAT!r}")
-        files = manifest.get("files")
-        if not isinstance(files, dict) or not files:
-            raise WeightsError(manifest_path, "the manifest lists no files")
-        from semioscope.core.runtime import pack_trust
-
-        pack_trust.check_schema(manifest, manifest_path)
-        for name, sha in files.items():
-            if Path(name).name != name:
-                raise WeightsError(manifest_path, f"file name {name!r} leaves the pack folder")
+        folder, manifest_path, manifest = read_manifest(path)
+        for name, sha in manifest["files"].items():
             target = folder / name
             if not target.is_file():
                 raise WeightsError(target, "missing from the model pack")
             if file_sha256(target) != sha:
                 raise WeightsError(target, "does not match the SHA-256 in the pack's manifest "
                                    "(damaged or changed): copy the pack again")
+        from semioscope.core.runtime import pack_trust
+
         pack_trust.check_listing(folder, manifest, manifest_path)
         facts = pack_trust.checked_facts(folder, manifest, manifest_path)
         return cls(folder, manifest, file_sha256(manifest_path), facts)
