@@ -184,7 +184,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _register(args: argparse.Namespace) -> int:
-    from semioscope.core.models.own_weights import check_loads, register_weights, registry_path
+    from semioscope.core.models.load_check import check_loads
+    from semioscope.core.models.own_weights import register_weights, registry_path
     from semioscope.core.models.registry import weights_status
 
     loaded = check_loads(args.name, args.file)   # before anything is recorded

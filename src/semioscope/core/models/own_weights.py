@@ -4,6 +4,9 @@ A weights file that is not the registry's official one makes every result "custo
 unverified". A research team that fine-tuned its own backbone registers the file once on each
 workstation: its SHA-256, the backbone it is for, a note, who and when go into
 ``data_dir()/registered_weights.json`` (atomically), and every later result records that note.
+That the file loads into the architecture is checked first, by
+:func:`semioscope.core.models.load_check.check_loads` (kept apart: the registry reads the
+registrations here, and loading a backbone needs the registry).
 """
 
 from __future__ import annotations
@@ -57,24 +60,6 @@ def find_registration(name: str, sha256: str | None) -> Registration | None:
     if not sha256:
         return None
     return next((r for r in registrations() if r.name == name and r.sha256 == sha256), None)
-
-
-def check_loads(name: str, path: Path) -> str:
-    """Load ``path`` strictly into the ``name`` architecture (no pickle runs: weights only) and
-    refuse any tensor that is not finite; returns what was loaded, for the user to read."""
-    import torch
-
-    from semioscope.core.models.backbone import load_backbone
-
-    backbone = load_backbone(name, path, threads=1)
-    tensors = [*backbone.model.state_dict().items()]
-    bad = [key for key, value in tensors
-           if torch.is_floating_point(value) and not bool(torch.isfinite(value).all())]
-    if bad:
-        raise SemioscopeError(path, f"{len(bad)} tensor(s) hold NaN or infinite values "
-                              f"({bad[0]}, ...); not usable weights")
-    count = sum(int(v.numel()) for _, v in tensors)
-    return f"{len(tensors)} tensors, {count:,} numbers, all finite, loaded strictly into {name}"
 
 
 def register_weights(name: str, path: Path, note: str) -> Registration:
