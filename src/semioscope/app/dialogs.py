@@ -91,6 +91,15 @@ class SettingsDialog(QDialog):
         self.allow_untrained = QCheckBox("allow untrained models (demonstration only, not for "
                                          "clinical use)")
         self.allow_untrained.setChecked(settings.allow_untrained)
+        self._layout()
+        field = getattr(self, focus, None) if focus else None
+        if isinstance(field, QWidget):
+            field.setFocus()
+            self.focused = focus
+        else:
+            self.focused = ""
+
+    def _layout(self) -> None:
         form = QFormLayout()
         weights = "Weights (*.pt *.pth *.safetensors);;All files (*)"
         # a model pack folder (`semioscope models export`) works too: OpenVINO, no torch
@@ -111,12 +120,6 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        field = getattr(self, focus, None) if focus else None
-        if isinstance(field, QWidget):
-            field.setFocus()
-            self.focused = focus
-        else:
-            self.focused = ""
 
     def result_settings(self) -> AppSettings:
         s = replace(self._settings)

@@ -138,7 +138,6 @@ def run(args: argparse.Namespace) -> int:
     from semioscope.core.cancel import CancelToken
     from semioscope.core.outputs import check_outputs
     from semioscope.core.results import save_results
-    from semioscope.core.trust import assess
 
     sidecar_target = None
     if args.saliency:
@@ -163,6 +162,14 @@ def run(args: argparse.Namespace) -> int:
     save_results(args.out, results)
     if args.csv:
         write_text(args.csv, windows_csv(results))
+    _tell(args, results, sidecar)
+    return 0
+
+
+def _tell(args: argparse.Namespace, results: Results, sidecar: Path | None) -> None:
+    """The verdict and where it went on stdout; the trust rule's warnings on stderr."""
+    from semioscope.core.trust import assess
+
     s = results.summary
     print(f"verdict: {s.label} (mean P(TLE) {s.p_tle_mean:.3f}, confidence "
           f"{s.confidence:.2f}); {s.n_windows} windows: {s.n_fle} FLE, "
@@ -183,4 +190,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"WARNING: {reason.text.upper()}", file=sys.stderr)
     for warning in results.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
-    return 0

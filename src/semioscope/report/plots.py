@@ -74,20 +74,7 @@ def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9
     ax.axhline(summary.threshold, color="black", ls="--", lw=1,
                label=f"threshold {summary.threshold:g}")
     if windows:
-        starts = np.array([w.start_s for w in windows], dtype=float) - onset
-        ends = np.array([w.end_s for w in windows], dtype=float) - onset
-        p = np.array([w.p_tle for w in windows], dtype=float)
-        mids = (starts + ends) / 2
-        ax.plot(mids, p, color="#a0a0a0", lw=0.8, zorder=2)
-        for label, colour in LABEL_COLOURS.items():
-            sel = np.array([w.label == label for w in windows])
-            if sel.any():
-                ax.hlines(p[sel], starts[sel], ends[sel], color=colour, lw=2.5, zorder=3)
-                ax.scatter(mids[sel], p[sel], s=14, color=colour, zorder=4,
-                           label=f"window: {label}")
-        ax.axhline(summary.p_tle_mean, color="#6a3d9a", ls=":", lw=1.5,
-                   label=f"mean P(TLE) {summary.p_tle_mean:.2f}")
-        ax.set_xlim(min(starts.min(), 0.0) - 0.5, ends.max() + 0.5)
+        _draw_windows(ax, results)
         if events:  # events outside the analysed windows still show
             ax.set_xlim(min(ax.get_xlim()[0], min(e.onset_s for e in events) - onset - 0.5),
                         max(ax.get_xlim()[1], max(e.end_s for e in events) - onset + 0.5))
@@ -105,6 +92,25 @@ def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7.5,
               frameon=False)
     return _png(fig, dpi=170)
+
+
+def _draw_windows(ax: Any, results: Results) -> None:
+    """One bar per window at its P(TLE), coloured by its label, joined in time, and the mean."""
+    windows, onset = results.windows, results.span.onset_s
+    starts = np.array([w.start_s for w in windows], dtype=float) - onset
+    ends = np.array([w.end_s for w in windows], dtype=float) - onset
+    p = np.array([w.p_tle for w in windows], dtype=float)
+    mids = (starts + ends) / 2
+    ax.plot(mids, p, color="#a0a0a0", lw=0.8, zorder=2)
+    for label, colour in LABEL_COLOURS.items():
+        sel = np.array([w.label == label for w in windows])
+        if sel.any():
+            ax.hlines(p[sel], starts[sel], ends[sel], color=colour, lw=2.5, zorder=3)
+            ax.scatter(mids[sel], p[sel], s=14, color=colour, zorder=4,
+                       label=f"window: {label}")
+    mean = results.summary.p_tle_mean
+    ax.axhline(mean, color="#6a3d9a", ls=":", lw=1.5, label=f"mean P(TLE) {mean:.2f}")
+    ax.set_xlim(min(starts.min(), 0.0) - 0.5, ends.max() + 0.5)
 
 
 def keyframe_indices(results: Results, count: int = KEYFRAMES) -> list[int]:

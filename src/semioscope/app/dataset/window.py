@@ -38,13 +38,13 @@ from semioscope.app.actions import DATASET, install_actions, shortcut_rows, spec
 from semioscope.app.crop_command import CropCommand
 from semioscope.app.crop_editing import CropEditing
 from semioscope.app.dataset import agreement
+from semioscope.app.dataset.row_text import details_text, detector_warning
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
 from semioscope.app.styles import WARNING_STYLE
 from semioscope.app.video_view import VideoView
 from semioscope.core.crop import editing
-from semioscope.core.crop.detectors import UNTRAINED_WARNING
 from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
 from semioscope.core.project import ProjectStore, VideoRow
@@ -54,30 +54,6 @@ KEYS_HEIGHT_PX = 190   # about twelve lines of the keyboard list
 DETAILS_LINES = 6      # the details under the view keep this height, whatever they say
 UNUSABLE_REASONS = ("patient out of view", "camera moved", "occluded (blanket, staff)",
                     "video corrupt", "not a seizure")
-
-def detector_warning(row: VideoRow) -> str:
-    """The CLI's warning when this video's automatic crop came from an untrained detector."""
-    if row.detector_pretrained is not False or row.detector == "truth":   # truth: test scenes
-        return ""
-    return f"{row.seizure_id}: cropped by an {UNTRAINED_WARNING}"
-
-
-def details_text(row: VideoRow, agreed: agreement.Found | None = None) -> str:
-    """The selected video under the view; an automatic crop says so, not whose login ran it;
-    when two reviewers marked its semiology, how far they agree."""
-    reason = f"<br>unusable: {row.unusable_reason}" if row.unusable_reason else ""
-    reasons = ", ".join(row.reasons) or "none"
-    if row.status in ("corrected", "unusable"):
-        who = f"last edit {row.updated or '-'} by {row.user or '-'}"
-    elif row.auto_box is not None:
-        who = f"automatic crop ({row.detector or 'detector'}, {row.updated or '-'})"
-    else:
-        who = "not cropped yet"
-    if agreed is not None:
-        who += f"<br>{agreement.details_line(agreed)}"
-    return (f"<b>{row.seizure_id}</b> · patient {row.patient_id or '?'} · {row.label or '?'}"
-            f"<br>crop {row.box or 'none'} ({row.status.replace('_', ' ')}); automatic: "
-            f"{row.auto_box or 'not run'}, reasons: {reasons}{reason}<br>{who}<br>{row.path}")
 
 
 def help_text() -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,13 +138,8 @@ def read_boris(path: Path, terms: dict[str, dict[str, str]], *,
     start = next((i for i, r in enumerate(rows) if "Behavior" in [c.strip() for c in r]), None)
     if start is None:
         raise SemioscopeError(path, "not a BORIS export (no Behavior column)")
-    header = [c.strip() for c in rows[start]]
-    col = {name: i for i, name in enumerate(header)}
-
-    def cell(row: list[str], name: str) -> str:
-        i = col.get(name)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
+    col = {name.strip(): i for i, name in enumerate(rows[start])}
+    cell = _cell_reader(col)
     status_col = "Behavior type" if "Behavior type" in col else "Status"
     events: list[SemiologyEvent] = []
     open_: dict[tuple[str, str], tuple[float, str]] = {}
@@ -151,14 +148,8 @@ def read_boris(path: Path, terms: dict[str, dict[str, str]], *,
         if behaviour not in terms:
             raise SemioscopeError(path, f"line {line}: behaviour {behaviour!r} is not in the "
                                   "term table")
-        mapped = terms[behaviour]
         note = cell(row, "Comment") or cell(row, "Comment start")
-
-        def event(onset: float, end: float | None, note: str = note,
-                  mapped: dict[str, str] = mapped) -> SemiologyEvent:
-            duration = None if end is None or end - onset <= 0 else end - onset
-            return SemiologyEvent(onset_s=onset, duration_s=duration, note=note,
-                                  reviewer=reviewer, **mapped)
+        event = partial(_boris_event, terms[behaviour], reviewer=reviewer, note=note)
         if "Start (s)" in col:
             onset = _float(cell(row, "Start (s)"), path, line, "Start (s)")
             stop = _float(cell(row, "Stop (s)"), path, line, "Stop (s)")
@@ -180,10 +171,26 @@ def read_boris(path: Path, terms: dict[str, dict[str, str]], *,
             if key not in open_:
                 raise SemioscopeError(path, f"line {line}: STOP of {behaviour!r} without START")
             began, began_note = open_.pop(key)
-            events.append(event(began, time, began_note or note))
+            events.append(event(began, time, note=began_note or note))
     if open_:
         raise SemioscopeError(path, f"{', '.join(b for _, b in open_)}: START without STOP")
     return chronological(events)
+
+
+def _cell_reader(col: dict[str, int]) -> Callable[[list[str], str], str]:
+    """``cell(row, column name)``: the stripped text, empty where the row is short."""
+    def cell(row: list[str], name: str) -> str:
+        i = col.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+    return cell
+
+
+def _boris_event(mapped: dict[str, str], onset: float, end: float | None, *, note: str,
+                 reviewer: str) -> SemiologyEvent:
+    """One BORIS behaviour as an event: a point when it has no positive duration."""
+    duration = None if end is None or end - onset <= 0 else end - onset
+    return SemiologyEvent(onset_s=onset, duration_s=duration, note=note, reviewer=reviewer,
+                          **mapped)
 
 
 def describe_columns(vocabulary: Vocabulary, used: set[str]) -> dict[str, Any]:

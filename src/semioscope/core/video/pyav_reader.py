@@ -42,13 +42,12 @@ from semioscope.core.video.frame_index import (
 from semioscope.core.video.pyav_facts import (
     GRAY8,
     GRAY16,
-    VARIABLE_RATE_TOLERANCE,
-    clock_rate,
     ffmpeg_reason,
     frame_array,
     is_colour,
     stated_rates,
 )
+from semioscope.core.video.pyav_timing import declared_seconds, timed_properties
 from semioscope.core.video.structure import ResyncWatch, diagnose
 from semioscope.errors import VideoError
 
@@ -216,54 +215,15 @@ class PyAVReader(VideoReader):
                 raise VideoError(self._path, "the container does not state a frame rate; "
                                  "give --fps")
             self._times = np.arange(n, dtype=np.float64) / rate
-        clock = clock_rate(self._times, stated_rates(self._stream))
-        if clock is None:
-            raise VideoError(self._path, "the container does not state a frame rate; give --fps")
-        intervals = np.diff(self._times)
-        step = 1.0 / clock
-        variable = bool(len(intervals)) and bool(
-            np.any(np.abs(intervals - step) > VARIABLE_RATE_TOLERANCE * step))
-        interval = ((float(intervals.mean()), float(intervals.min()), float(intervals.max()))
-                    if len(intervals) else None)
-        if variable:
-            duration = float(self._times[-1]) + step
-            mean_rate = n / duration
-            missing = max(0, int(round(duration * clock)) - n)
-            props = VideoProperties(fps=mean_rate, duration_s=duration, fps_source="container",
-                                    variable_rate=True, nominal_fps=clock, interval_s=interval,
-                                    missing_frames=missing, **base)  # type: ignore[arg-type]
-        else:
-            stated = rate or clock
-            props = VideoProperties(fps=stated, duration_s=n / stated, fps_source="container",
-                                    nominal_fps=clock, interval_s=interval,
-                                    **base)  # type: ignore[arg-type]
-        return self._check_complete(props, step, allow_truncated)
-
-    def _declared_seconds(self, step: float) -> tuple[float | None, float]:
-        """How long the headers say the video is, and how much shorter it may be.
-
-        The video stream's own duration or frame count (AVI's header: FFmpeg estimates the
-        duration of a cut AVI from what is there, so the longer counts) allow 1.5 frames. Only
-        the container's duration (Matroska) covers every track: with an audio track beside the
-        video, up to a second of difference is the recorder's, not a cut.
-        """
-        stream = self._stream
-        stated = []
-        if stream.duration and stream.time_base:
-            stated.append(float(stream.duration * stream.time_base))
-        if stream.frames:
-            stated.append(float(stream.frames) * step)
-        if stated:
-            return max(stated), 1.5 * step
-        if self._container.duration:
-            others = len(self._container.streams) > 1
-            return self._container.duration / 1_000_000, max(1.5 * step, 1.0 if others else 0.0)
-        return None, 0.0
+        props = timed_properties(self._path, self._times, rate, stated_rates(self._stream),
+                                 base)
+        return self._check_complete(props, 1.0 / float(props.nominal_fps or props.fps),
+                                    allow_truncated)
 
     def _check_complete(self, props: VideoProperties, step: float,
                         allow_truncated: bool) -> VideoProperties:
         """A file cut short covers less time than its header declares: refuse it, or mark it."""
-        declared, slack = self._declared_seconds(step)
+        declared, slack = declared_seconds(self._stream, self._container, step)
         present = props.duration_s
         reach = max(present, self._end_s + step)   # a copy cut from a longer recording starts late
         if declared is None or reach >= declared - slack - 1e-3:
