@@ -220,3 +220,33 @@ def test_a_drag_in_a_read_only_window_before_its_frame_arrives(qtbot, project: P
     second.drag_crop(Box(1, 1, 20, 20))
     assert second.store.row(second.current_id or 1).box == before
     assert not first.store.read_only
+
+
+def test_nudges_merge_per_video_and_a_failed_write_is_shown(qtbot, project: Path, dialogs,
+                                                            monkeypatch):
+    """The one crop command (app/crop_command.py) in the dataset window: nudges of one video
+    merge, the next video's start a step of their own, and a write the store refuses is shown
+    in a dialog, never swallowed by Qt."""
+    from semioscope.errors import SemioscopeError
+
+    window = make(qtbot, project)
+    QTest.keyClick(window.table, KEY.Key_N)
+    first = window.current_id
+    for _ in range(2):
+        QTest.keyClick(window.table, KEY.Key_Down, CTRL)
+    QTest.keyClick(window.table, KEY.Key_N)
+    second = window.current_id
+    assert first is not None and second is not None and second != first
+    QTest.keyClick(window.table, KEY.Key_Down, CTRL)
+    assert window.undo_stack.count() == 2
+    window.undo_stack.undo()                        # the second video's nudge only
+    assert window.store.row(second).manual_box is None
+    assert window.store.row(first).manual_box is not None
+
+    def refuse(video_id: int, crop: object) -> None:
+        raise SemioscopeError(project / "project.sqlite", "database is locked")
+
+    monkeypatch.setattr(window.store, "write_crop", refuse)
+    QTest.keyClick(window.table, KEY.Key_Down, CTRL)
+    assert dialogs.errors == [("semioscope: not saved",
+                               f"not saved: {project / 'project.sqlite'}: database is locked")]
