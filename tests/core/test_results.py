@@ -203,7 +203,7 @@ def test_labels_and_confidence() -> None:
     assert label_for(0.2, 0.5, (0.4, 0.6)) == "FLE"
     assert label_for(0.4, 0.5, (0.4, 0.6)) == "uncertain"
     assert label_for(0.61, 0.5, (0.4, 0.6)) == "TLE"
-    assert label_for(0.5, 0.5, (0.5, 0.5)) == "uncertain"
+    assert label_for(0.5, 0.5, (0.5, 0.5)) == "TLE"     # a zero-width band is no band
     assert label_for(0.5, 0.5, (0.6, 0.6)) == "TLE"
     assert confidence_for(1.0, 0.5) == 1.0 and confidence_for(0.0, 0.3) == 1.0
     assert confidence_for(0.65, 0.3) == pytest.approx(0.5)

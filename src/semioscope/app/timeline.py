@@ -2,8 +2,9 @@
 
 One item per kind (bars, uncertainty band, span, cursor) is created once and updated in
 place; clicking a window asks to seek to its start, hovering shows its values. Stale results
-(made with other inputs than the ones shown) are drawn grey under a title that says why. The threshold line carries its value; an empty uncertain band is not drawn, and the
-threshold's label says there is none.
+(made with other inputs than the ones shown) are drawn grey under a title that says why. The
+threshold line's label carries its value and the band's (core.results.band_text): an empty
+uncertain band is not drawn, and the label says there is none.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from semioscope.core.palette import label_colour
-from semioscope.core.results import PartialResults, Results, WindowIndex, window_number
+from semioscope.core.results import (
+    PartialResults,
+    Results,
+    WindowIndex,
+    band_text,
+    has_band,
+    prob_text,
+    window_number,
+)
 
 STALE_COLOUR = "#4a4a4a"
 OUTSIDE_COLOUR = "#e91e63"   # evidence mostly outside the patient/bed box
-BAND_MIN_WIDTH = 1e-6   # a narrower uncertain band can hold no window
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
 
 
@@ -47,7 +55,9 @@ class Timeline(pg.PlotWidget):
                                         brush=pg.mkBrush(255, 255, 255, 28),
                                         pen=pg.mkPen(255, 255, 255, 110, width=1))
         self.band = pg.LinearRegionItem((0.4, 0.6), orientation="horizontal", movable=False,
-                                        brush=pg.mkBrush(158, 158, 158, 45), pen=pg.mkPen(None))
+                                        brush=pg.mkBrush(158, 158, 158, 70),
+                                        pen=pg.mkPen(200, 200, 200, 150, width=1,
+                                                     style=Qt.PenStyle.DashLine))
         # labelled at its right end, its value also the axis tick (no "0.5" tick beside it)
         self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1),
                                          label="threshold",
@@ -111,15 +121,15 @@ class Timeline(pg.PlotWidget):
             rule = results.summary if isinstance(results, Results) else results
             threshold, band = rule.threshold, rule.uncertain_band
             self.band.setRegion(band)
-        # a band no window can fall in (the demo model's [0.41, 0.41]) is not drawn: it says so
-        self.has_band = results is not None and band[1] - band[0] > BAND_MIN_WIDTH
+        # a band no window can fall in is not drawn, and the threshold's label says so
+        self.has_band = results is not None and has_band(band)
         self.band.setVisible(self.has_band)
         self.threshold.setValue(threshold)
         self.threshold.label.setFormat(
-            f"threshold {threshold:.2f}" + ("" if self.has_band or results is None
-                                            else " \u00b7 no uncertain band"))
+            f"threshold {prob_text(threshold)}" + ("" if results is None
+                                                   else f" \u00b7 {band_text(band)}"))
         self.getPlotItem().getAxis("left").setTicks(
-            [[(0.0, "FLE 0"), (threshold, f"{threshold:.2f}"), (1.0, "TLE 1")]])
+            [[(0.0, "FLE 0"), (threshold, prob_text(threshold)), (1.0, "TLE 1")]])
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
                           brushes=brushes)
         self.caps.setOpts(x0=x0 + gap, x1=x1 - gap, y0=p - CAP_HALF, y1=p + CAP_HALF)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from semioscope.core.results import Provenance, Results
+from semioscope.core.results import Provenance, Results, rule_text
 from semioscope.core.results.metrics import cv_folds, cv_lines
 from semioscope.core.trust import Trust, assess
 
@@ -142,6 +142,9 @@ class VerdictPanel(QFrame):
             f"{s.confidence:.2f} (mean P(TLE) {s.p_tle_mean:.2f}, threshold {s.threshold:.2f})")
         self.fields["windows"].setText(
             f"{s.n_windows}: {s.n_tle} TLE, {s.n_fle} FLE, {s.n_uncertain} uncertain")
+        rule = f"Decision rule: {rule_text(s.threshold, s.uncertain_band)}"
+        self.fields["confidence"].setToolTip(rule)
+        self.fields["windows"].setToolTip(rule)
         self.fields["span"].setText(f"{span.onset_s:.1f}–{span.offset_s:.1f} s")
         pre = "pretrained" if m.backbone_pretrained else "UNTRAINED"
         self.fields["backbone"].setText(f"{m.backbone} ({pre})")

@@ -168,12 +168,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _tell(args: argparse.Namespace, results: Results, sidecar: Path | None) -> None:
     """The verdict and where it went on stdout; the trust rule's warnings on stderr."""
+    from semioscope.core.results import rule_text
     from semioscope.core.trust import assess
 
     s = results.summary
     print(f"verdict: {s.label} (mean P(TLE) {s.p_tle_mean:.3f}, confidence "
           f"{s.confidence:.2f}); {s.n_windows} windows: {s.n_fle} FLE, "
           f"{s.n_tle} TLE, {s.n_uncertain} uncertain")
+    print(f"decision rule: {rule_text(s.threshold, s.uncertain_band)}")
     print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
     if sidecar is not None and results.saliency is not None:
         marked = len(results.saliency.outside_subject)

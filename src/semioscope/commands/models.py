@@ -133,6 +133,7 @@ def _list(args: argparse.Namespace) -> int:
 def _inspect(args: argparse.Namespace) -> int:
     from semioscope.core.hashing import file_sha256
     from semioscope.core.models.classifier import read_metadata
+    from semioscope.core.results import rule_text
 
     meta = read_metadata(args.file)
     info = {"file": str(args.file), "sha256": file_sha256(args.file), **meta.to_dict()}
@@ -147,8 +148,8 @@ def _inspect(args: argparse.Namespace) -> int:
           f" weights{', sha256 ' + weights if weights else ''})")
     print(f"  preprocessing: {meta.preprocessing_version}")
     print(f"  mapping: {json.dumps(meta.mapping) if meta.mapping else '(not recorded)'}")
-    print(f"  classes: {' / '.join(meta.class_names)}; threshold {meta.threshold:g}, "
-          f"uncertain band {meta.uncertain_band[0]:g}..{meta.uncertain_band[1]:g}")
+    print(f"  classes: {' / '.join(meta.class_names)}; "
+          f"{rule_text(meta.threshold, meta.uncertain_band)}")
     arch = {k: v for k, v in meta.config.items() if k in ("lstm1", "lstm2", "fc1", "fc2",
                                                           "dropout", "recurrent_dropout")}
     print(f"  architecture: {arch}")

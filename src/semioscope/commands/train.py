@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from semioscope.commands.cv import epoch_bar, load_inputs
+    from semioscope.core.results import band_text, prob_text
     from semioscope.core.training.cv import run_cv
     from semioscope.core.training.export import read_cv_report, train_and_save
 
@@ -50,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
                                                      bar.update(e - bar.n)))
     finally:
         bar.close()
-    band = meta["uncertain_band"]
-    print(f"wrote {args.out}: threshold {meta['threshold']:.2f}, uncertain band "
-          f"[{band[0]:.2f}, {band[1]:.2f}], best epoch {meta['training']['fit']['best_epoch']}"
+    print(f"wrote {args.out}: threshold {prob_text(meta['threshold'])}, "
+          f"{band_text(meta['uncertain_band'])}, best epoch {meta['training']['fit']['best_epoch']}"
           + ("" if meta["backbone_pretrained"] else " (DEMO model: untrained backbone)"))
     return 0

@@ -14,7 +14,7 @@ from typing import Any
 
 from semioscope import DISCLAIMER, __version__
 from semioscope.core.crop.words import crop_text
-from semioscope.core.results import MappingInfo, Results, Summary, window_number
+from semioscope.core.results import MappingInfo, Results, Summary, rule_text, window_number
 from semioscope.core.results.metrics import METRICS, cv_folds, cv_rows
 from semioscope.core.trust import UNTRAINED_HEADLINE, Trust, assess
 from semioscope.report.case import CaseInfo, Scrubber, scrubber_for, year_only
@@ -162,15 +162,13 @@ def _mapping_text(mapping: MappingInfo) -> str:
 
 
 def _verdict_lines(summary: Summary) -> list[str]:
-    lo, hi = summary.uncertain_band
     n = summary.n_windows
     counts = f"{summary.n_tle} TLE, {summary.n_fle} FLE, {summary.n_uncertain} uncertain"
     return [
         f"Mean P(TLE) {_num(summary.p_tle_mean)} \u00b7 confidence "
         f"{_num(summary.confidence)} (0 = at the threshold, 1 = certain)",
         f"{n} {'window' if n == 1 else 'windows'} of 2 s: {counts}",
-        f"Decision rule: threshold {_num(summary.threshold)}, uncertain band "
-        f"[{_num(lo)}, {_num(hi)}]",
+        f"Decision rule: {rule_text(summary.threshold, summary.uncertain_band)}",
         f"Aggregation: {summary.aggregation}",
     ]
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from semioscope.core.palette import LABEL_COLOURS
-from semioscope.core.results import CropInfo, Results, window_number
+from semioscope.core.results import CropInfo, Results, band_text, has_band, prob_text, window_number
 from semioscope.core.semiology.events import SemiologyEvent
 from semioscope.report.case import CaseInfo
 from semioscope.report.semiology import draw_lane
@@ -70,9 +70,13 @@ def timeline_png(results: Results, width_in: float = 7.0, height_in: float = 2.9
     else:
         ax = fig.add_axes((0.085, 0.34, 0.845, 0.62))
     lo, hi = summary.uncertain_band
-    ax.axhspan(lo, hi, color="#d9d9d9", alpha=0.7, lw=0, label=f"uncertain band [{lo:g}, {hi:g}]")
+    if has_band(summary.uncertain_band):   # a zero-width band is none: the legend says so
+        ax.axhspan(lo, hi, color="#d9d9d9", alpha=0.7, lw=0,
+                   label=band_text(summary.uncertain_band))
+    threshold = prob_text(summary.threshold)
     ax.axhline(summary.threshold, color="black", ls="--", lw=1,
-               label=f"threshold {summary.threshold:g}")
+               label=f"threshold {threshold}" + ("" if has_band(summary.uncertain_band)
+                                                  else ", no uncertain band"))
     if windows:
         _draw_windows(ax, results)
         if events:  # events outside the analysed windows still show

@@ -10,15 +10,16 @@ import math
 
 import numpy as np
 
-from semioscope.core.results import Summary
+from semioscope.core.results import Summary, has_band, rule_text
 
 __all__ = ["confidence_for", "label_for", "seizure_verdict"]
 
 
 def label_for(p: float, threshold: float, band: tuple[float, float]) -> str:
-    """FLE / TLE by ``threshold`` on P(TLE); "uncertain" inside the closed band ``[lo, hi]``."""
+    """FLE / TLE by ``threshold`` on P(TLE); "uncertain" inside the closed band ``[lo, hi]``
+    (a zero-width band is no band: :func:`~semioscope.core.results.has_band`)."""
     lo, hi = band
-    if lo <= p <= hi:
+    if has_band(band) and lo <= p <= hi:
         return "uncertain"
     return "TLE" if p >= threshold else "FLE"
 
@@ -41,8 +42,8 @@ def seizure_verdict(p_tle: list[float], threshold: float, band: tuple[float, flo
         threshold=threshold, uncertain_band=(band[0], band[1]),
         confidence=confidence_for(mean, threshold) if p_tle else 0.0,
         aggregation=(
-            f"mean of the {len(p_tle)} window probabilities P(TLE); TLE if the mean >= "
-            f"{threshold:g}, FLE below, uncertain inside [{band[0]:g}, {band[1]:g}]. "
+            f"mean of the {len(p_tle)} window probabilities P(TLE), judged by the decision "
+            f"rule ({rule_text(threshold, band, short=True)}). "
             "confidence = |mean - threshold| / (1 - threshold) above the threshold, "
             "/ threshold below it (0 at the threshold, 1 at a certain 0 or 1)"),
     )

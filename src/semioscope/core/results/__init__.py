@@ -5,6 +5,7 @@ needs; see :mod:`.model` for the classes (and how to add an optional field) and 
 the file format, its versions and the migration of older files.
 """
 
+from semioscope.core.results.band import BAND_MIN_WIDTH, band_text, has_band, prob_text, rule_text
 from semioscope.core.results.index import WindowIndex
 from semioscope.core.results.io import (
     RESULTS_FORMAT,
@@ -34,6 +35,7 @@ from semioscope.core.results.model import (
 )
 
 __all__ = [
+    "BAND_MIN_WIDTH", "band_text", "has_band", "prob_text", "rule_text",
     "LABELS", "NO_FILE", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
     "PartialResults", "Provenance", "Results", "Saliency", "SaliencyWindow", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
     "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results", "window_number",

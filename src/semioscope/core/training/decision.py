@@ -43,7 +43,7 @@ def choose_band(y: np.ndarray, score: np.ndarray, threshold: float,
         precisions = _side_precisions(y, score, lo, hi)
         inside = (score >= lo) & (score <= hi)
         if min(precisions) >= target:
-            return {"band": [float(lo), float(hi)], "target": target, "reached": True,
+            return {"band": [round(float(lo), 6), round(float(hi), 6)], "target": target, "reached": True,
                     "precision_fle": precisions[0], "precision_tle": precisions[1],
                     "n_in_band": int(inside.sum()), "n": int(len(y))}
     return {"band": [0.0, 1.0], "target": target, "reached": False,

@@ -19,6 +19,7 @@ import numpy as np
 
 from semioscope import __version__
 from semioscope.core.atomic import atomic_path, write_json, write_text
+from semioscope.core.results import band_text, has_band, prob_text
 from semioscope.core.training.dataset import FeatureSet
 from semioscope.core.training.metrics import LEVELS, SUMMARY_METRICS
 
@@ -112,10 +113,12 @@ def summary_markdown(result: dict[str, Any]) -> str:
         f"{_fmt(result['aggregation']['seizure_vote']['f1_macro'])}.",
         f"Calibration: window ECE {result['calibration']['window']['ece']:.3f}, seizure ECE "
         f"{result['calibration']['seizure']['ece']:.3f} (10 bins).", "",
-        f"Decision rule: threshold {dec['threshold']:.2f}; uncertain band "
-        f"[{dec['band'][0]:.2f}, {dec['band'][1]:.2f}] (seizure precision target "
+        f"Decision rule: threshold {prob_text(dec['threshold'])}; {band_text(dec['band'])} "
+        f"(seizure precision target "
         f"{dec['target']:.2f}, {'reached' if dec['reached'] else 'NOT reached'}); "
-        f"{dec['n_in_band']} of {dec['n']} seizures fall in the band.", "",
+        + (f"{dec['n_in_band']} of {dec['n']} seizures fall in the band." if has_band(dec['band'])
+           else "the target holds at the threshold itself, so no seizure is called uncertain."),
+        "",
         "The paper's figures are window-level means ± std over 5 patient-grouped folds "
         "(35 patients, 126 seizures, pretrained I3D): compare them with the window column only.",
         "", "## Notes", *[f"- {n}" for n in result["notes"]], ""]

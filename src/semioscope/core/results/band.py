@@ -1,0 +1,48 @@
+"""Whether a decision rule has an "uncertain" band, and the words for it: one rule for all.
+
+A band ``[lo, hi]`` narrower than :data:`BAND_MIN_WIDTH` can hold no real score (the rule that
+chose it found every verdict precise enough at the threshold itself), so it is *no band*: the
+label rule calls nothing "uncertain" by it, and the review window, the CLI, the PDF and the CV
+summary all say "no uncertain band" instead of printing a zero-width interval like [0.41, 0.41].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["BAND_MIN_WIDTH", "band_text", "has_band", "prob_text", "rule_text"]
+
+#: a narrower band can hold no window: it is no band
+BAND_MIN_WIDTH = 1e-6
+
+
+def has_band(band: Sequence[float]) -> bool:
+    """True when ``band`` is an interval a score can fall in (wider than BAND_MIN_WIDTH)."""
+    return float(band[1]) - float(band[0]) > BAND_MIN_WIDTH
+
+
+def prob_text(value: float) -> str:
+    """A probability as people read it: two decimals, more only where they differ (0.405)."""
+    for digits in (2, 3, 4):
+        if abs(round(value, digits) - value) < 5e-7:
+            return f"{value:.{digits}f}"
+    return f"{value:.4f}"
+
+
+def band_text(band: Sequence[float]) -> str:
+    """``"uncertain band [0.34, 0.48]"`` or ``"no uncertain band"``."""
+    if not has_band(band):
+        return "no uncertain band"
+    return f"uncertain band [{prob_text(band[0])}, {prob_text(band[1])}]"
+
+
+def rule_text(threshold: float, band: Sequence[float], *, short: bool = False) -> str:
+    """The whole decision rule in one line, the same wherever it is shown; ``short``: without
+    the words on what each side means."""
+    if short:
+        return f"threshold {prob_text(threshold)}, {band_text(band)}"
+    if not has_band(band):
+        return (f"threshold {prob_text(threshold)}, no uncertain band (FLE below the "
+                "threshold, TLE at or above it)")
+    return (f"threshold {prob_text(threshold)}, {band_text(band)} (FLE below the threshold, "
+            "TLE at or above it, uncertain inside the band)")
