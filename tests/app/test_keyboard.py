@@ -1,5 +1,6 @@
-"""The review window from the keyboard alone (crop, span, analyse, evidence, export), and the
-README's table of keys made from the code's one action table."""
+"""The review window from the keyboard alone (open, crop, span, analyse, evidence, export, the
+focus ring on what Tab reaches), and the README's table of keys made from the code's one
+action table."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 import semioscope.core.analysis as engine
 from semioscope.app.actions import shortcuts_markdown
@@ -33,13 +35,27 @@ def test_crop_span_analyse_evidence_and_export_without_a_mouse(qtbot, make_windo
     exported: list[object] = []
     monkeypatch.setattr(report_dialog.ReportDialog, "exec",
                         lambda self: exported.append(self) or 0)
+    from semioscope.app import opening
+    from semioscope.app.focus_ring import install_focus_ring
+
+    monkeypatch.setattr(opening.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(video), ""))   # the file chooser, answered
     window = make_window()
-    session = open_and_crop(qtbot, window, video)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
 
     def press(key, mod=MOD.NoModifier) -> None:
         QTest.keyClick(window, key, mod)
+
+    press(KEY.Key_O, MOD.ControlModifier)                # Open video
+    wait_until(qtbot, lambda: window.session is not None and window.session.crop is not None
+               and window.view.shown_frame == 0)
+    session = window.session
+    QTest.keyClick(QApplication.focusWidget() or window, KEY.Key_Tab)   # the focus is seen
+    focused = QApplication.focusWidget()
+    ring = install_focus_ring()
+    assert focused is not None and ring.target is focused and ring.isVisible()
+    window.setFocus()
 
     box = session.crop.box
     press(KEY.Key_Right, MOD.ControlModifier)            # crop: 1 px right, then accepted

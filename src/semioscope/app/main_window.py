@@ -29,6 +29,7 @@ from semioscope.app import dialogs
 from semioscope.app.actions import REVIEW, install_actions, specs_for
 from semioscope.app.analysis_control import AnalysisControl
 from semioscope.app.editing import ReviewEditing
+from semioscope.app.focus_ring import install_focus_ring
 from semioscope.app.navigation import Navigation
 from semioscope.app.opening import VIDEO_FILTER, Opening, unusual_video_text
 from semioscope.app.results_view import ResultsView
@@ -84,6 +85,7 @@ class ReviewWindow(QMainWindow):
         # than the default 5 ms so playback and scrolling stay smooth during analysis.
         sys.setswitchinterval(0.001)
         self.setWindowTitle("semioscope — review")
+        install_focus_ring()     # a focus a keyboard user can see (one ring for every window)
         self.setAcceptDrops(True)
         self.settings = settings or AppSettings.load()
         self._warm_torch = warm_torch

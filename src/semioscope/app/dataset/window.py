@@ -42,6 +42,7 @@ from semioscope.app.dataset.row_text import details_text, detector_warning
 from semioscope.app.dataset.table import FILTERS, DatasetFilter, DatasetModel
 from semioscope.app.dataset.thumbnail import ThumbnailLoader
 from semioscope.app.dataset.worker import ProjectCropWorker
+from semioscope.app.focus_ring import install_focus_ring
 from semioscope.app.styles import WARNING_STYLE
 from semioscope.app.video_view import VideoView
 from semioscope.core.crop import editing
@@ -68,6 +69,7 @@ class DatasetWindow(CropEditing, QMainWindow):
     def __init__(self, project_dir: str | Path, *,
                  detector_factory: Callable[[], Any] | None = None) -> None:
         super().__init__()
+        install_focus_ring()     # a focus a keyboard user can see (one ring for every window)
         self.store = ProjectStore.open(project_dir)
         self.setWindowTitle(f"semioscope: project {Path(project_dir).name}")
         self.model = DatasetModel(self.store.rows(), agreement.load_agreements(self.store))
