@@ -278,12 +278,15 @@ def test_the_demo_timeline_labels_its_threshold_and_draws_no_empty_band(qtbot) -
     timeline.set_results(demo, window_index(demo))
     assert not timeline.band.isVisible() and not timeline.has_band
     label = timeline.threshold.label.format
-    assert label == "threshold 0.41 \u00b7 no uncertain band"
+    assert label == "threshold 0.41"
+    assert timeline.getPlotItem().getAxis("bottom").labelText == "time (s)  \u00b7  no uncertain band"
     ticks = [text for value, text in timeline.getPlotItem().getAxis("left")._tickLevels[0]]
     assert ticks == ["FLE 0", "0.41", "TLE 1"]           # no "0.5" tick beside the line
     timeline.set_results(results, window_index(results))   # a real band: drawn, no such words
     assert timeline.band.isVisible()
-    assert timeline.threshold.label.format == "threshold 0.50 \u00b7 uncertain band [0.40, 0.60]"
+    assert timeline.threshold.label.format == "threshold 0.50"
+    assert timeline.getPlotItem().getAxis("bottom").labelText.endswith(
+        "grey: uncertain band [0.40, 0.60]")
 
 
 def test_the_stale_notice_sits_above_the_bars_not_over_them(qtbot) -> None:

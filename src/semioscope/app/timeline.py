@@ -3,8 +3,8 @@
 One item per kind (bars, uncertainty band, span, cursor) is created once and updated in
 place; clicking a window asks to seek to its start, hovering shows its values. Stale results
 (made with other inputs than the ones shown) are drawn grey under a title that says why. The
-threshold line's label carries its value and the band's (core.results.band_text): an empty
-uncertain band is not drawn, and the label says there is none.
+threshold line's label carries its value, the time axis's label the band's words
+(core.results.band_text): an empty uncertain band is not drawn, and the label says so.
 """
 
 from __future__ import annotations
@@ -31,6 +31,15 @@ from semioscope.core.results import (
 STALE_COLOUR = "#4a4a4a"
 OUTSIDE_COLOUR = "#e91e63"   # evidence mostly outside the patient/bed box
 CAP_HALF = 0.012  # half the height of a value cap, in P(TLE) units
+TIME_LABEL = "time (s)"
+
+
+def time_axis_label(band: tuple[float, float] | None) -> str:
+    """The time axis's label, with the uncertain band's words once there are results."""
+    if band is None:
+        return TIME_LABEL
+    return f"{TIME_LABEL}  \u00b7  " + (f"grey: {band_text(band)}" if has_band(band)
+                                         else band_text(band))
 
 
 class Timeline(pg.PlotWidget):
@@ -47,7 +56,7 @@ class Timeline(pg.PlotWidget):
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         plot.setYRange(0.0, 1.0, padding=0.08)
-        plot.setLabel("bottom", "time", units="s")
+        plot.setLabel("bottom", TIME_LABEL)   # plain seconds: no "ks" on an hour-long video
         plot.setLabel("left", "P(TLE)  ↑ TLE / ↓ FLE")
         plot.getAxis("left").setTicks([[(0.0, "FLE 0"), (0.5, "0.5"), (1.0, "TLE 1")]])
         plot.showGrid(x=True, y=False, alpha=0.2)
@@ -58,12 +67,13 @@ class Timeline(pg.PlotWidget):
                                         brush=pg.mkBrush(158, 158, 158, 70),
                                         pen=pg.mkPen(200, 200, 200, 150, width=1,
                                                      style=Qt.PenStyle.DashLine))
-        # labelled at its right end, its value also the axis tick (no "0.5" tick beside it)
+        # labelled at its left end, where the time before the clinical onset has no bars (at
+        # the right end it covered the last windows); its value is also the axis tick
         self.threshold = pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbbbbb", width=1),
                                          label="threshold",
-                                         labelOpts={"position": 0.99, "color": "#dddddd",
+                                         labelOpts={"position": 0.01, "color": "#dddddd",
                                                     "fill": (27, 27, 27, 220),
-                                                    "anchors": [(1, 1), (1, 1)]})
+                                                    "anchors": [(0, 1), (0, 1)]})
         self.threshold.setZValue(15)   # over the bars: its label was hidden behind them
         self.bars = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brushes=[], pen=None)
         # a light cap at each window's value: visible even when P(TLE) sits on the threshold
@@ -125,9 +135,10 @@ class Timeline(pg.PlotWidget):
         self.has_band = results is not None and has_band(band)
         self.band.setVisible(self.has_band)
         self.threshold.setValue(threshold)
-        self.threshold.label.setFormat(
-            f"threshold {prob_text(threshold)}" + ("" if results is None
-                                                   else f" \u00b7 {band_text(band)}"))
+        self.threshold.label.setFormat(f"threshold {prob_text(threshold)}")
+        # the band's words under the plot, where no bar can be: over it they covered the first
+        # (or, at the right end, the last) windows' bars
+        self.getPlotItem().setLabel("bottom", time_axis_label(None if results is None else band))
         self.getPlotItem().getAxis("left").setTicks(
             [[(0.0, "FLE 0"), (threshold, prob_text(threshold)), (1.0, "TLE 1")]])
         self.bars.setOpts(x0=x0 + gap, x1=x1 - gap, y0=np.full(len(p), threshold), y1=p,
