@@ -48,8 +48,9 @@ docs-pictures: weights
 	$(BIN)/semioscope demo --no-gui
 	$(BIN)/python -m semioscope.pictures.review docs/screenshot-review.png
 	$(BIN)/python -m semioscope.pictures.review --evidence docs/screenshot-evidence.png
-	# every window and report page at 1600x1000 and 1024x700, to look at (issue #27)
-	$(BIN)/python bench/gui_pictures.py docs/pictures
+	# every window and report page at 1600x1000 and 1024x700, to look at (issue #27); under a
+	# private Xvfb (the real X11 plugin, keys through xdotool) when Xvfb is installed
+	$(BIN)/python bench/gui_pictures.py docs/pictures $$(command -v Xvfb >/dev/null && echo --xvfb)
 	$(BIN)/python -m semioscope.pictures.report_pages docs
 
 bench: weights
