@@ -47,9 +47,14 @@ def test_the_pdf_says_no_uncertain_band_instead_of_a_zero_width_one(tmp_path: Pa
     from tests.report.conftest import page_texts, squash
 
     results = _with_rule(synthetic_results(n_windows=3, onset_s=0.5), 0.41, NONE)
-    whole = squash("".join(page_texts(make_report(results, CaseInfo(patient="X")).pdf)))
-    assert squash("Decision rule: threshold 0.41, no uncertain band") in whole
-    assert squash("[0.41, 0.41]") not in whole
+    older = replace(results, summary=replace(results.summary, aggregation=(   # as 0.1.0 wrote it
+        "mean of the 3 window probabilities P(TLE); TLE if the mean >= 0.41, FLE below, "
+        "uncertain inside [0.41, 0.41]. confidence = |mean - threshold| / (1 - threshold)")))
+    for shown in (results, older):
+        whole = squash("".join(page_texts(make_report(shown, CaseInfo(patient="X")).pdf)))
+        assert squash("Decision rule: threshold 0.41, no uncertain band") in whole
+        assert squash("judged by the decision rule (threshold 0.41, no uncertain band)") in whole
+        assert squash("[0.41, 0.41]") not in whole
     banded = _with_rule(synthetic_results(n_windows=3, onset_s=0.5), 0.41, (0.34, 0.48))
     whole = squash("".join(page_texts(make_report(banded, CaseInfo(patient="X")).pdf)))
     assert squash("Decision rule: threshold 0.41, uncertain band [0.34, 0.48]") in whole

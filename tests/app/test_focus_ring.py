@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QScrollArea, QWidget
 
 from semioscope.app.focus_ring import OUTSIDE, install_focus_ring
 from tests.app.conftest import wait_until
@@ -67,6 +67,13 @@ def _focusable(window: QWidget) -> list[QWidget]:
             and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
 
 
+def _scroll_area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
 def _every_control_gets_the_ring(qtbot, window: QWidget) -> int:
     install_focus_ring()
     window.activateWindow()
@@ -74,6 +81,10 @@ def _every_control_gets_the_ring(qtbot, window: QWidget) -> int:
     controls = _focusable(window)
     for widget in controls:
         focus(qtbot, widget)
+        area = _scroll_area_of(widget)
+        if area is not None:      # what Tab does (QScrollArea.focusNextPrevChild): scroll to it
+            area.ensureWidgetVisible(widget)
+            QApplication.processEvents()
         ring = install_focus_ring()     # the one ring (made again when a closed window took it)
         assert ring.target is widget and ring.isVisible(), type(widget).__name__
         assert ring.parentWidget() is window

@@ -14,7 +14,14 @@ from typing import Any
 
 from semioscope import DISCLAIMER, __version__
 from semioscope.core.crop.words import crop_text
-from semioscope.core.results import MappingInfo, Results, Summary, rule_text, window_number
+from semioscope.core.results import (
+    MappingInfo,
+    Results,
+    Summary,
+    rule_text,
+    shown_aggregation,
+    window_number,
+)
 from semioscope.core.results.metrics import METRICS, cv_folds, cv_rows
 from semioscope.core.trust import UNTRAINED_HEADLINE, Trust, assess
 from semioscope.report.case import CaseInfo, Scrubber, scrubber_for, year_only
@@ -169,7 +176,7 @@ def _verdict_lines(summary: Summary) -> list[str]:
         f"{_num(summary.confidence)} (0 = at the threshold, 1 = certain)",
         f"{n} {'window' if n == 1 else 'windows'} of 2 s: {counts}",
         f"Decision rule: {rule_text(summary.threshold, summary.uncertain_band)}",
-        f"Aggregation: {summary.aggregation}",
+        f"Aggregation: {shown_aggregation(summary)}",
     ]
 
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from semioscope.core.results import Summary, has_band, rule_text
+from semioscope.core.results import Summary, aggregation_text, has_band
 
 __all__ = ["confidence_for", "label_for", "seizure_verdict"]
 
@@ -41,9 +41,6 @@ def seizure_verdict(p_tle: list[float], threshold: float, band: tuple[float, flo
         n_uncertain=labels.count("uncertain"),
         threshold=threshold, uncertain_band=(band[0], band[1]),
         confidence=confidence_for(mean, threshold) if p_tle else 0.0,
-        aggregation=(
-            f"mean of the {len(p_tle)} window probabilities P(TLE), judged by the decision "
-            f"rule ({rule_text(threshold, band, short=True)}). "
-            "confidence = |mean - threshold| / (1 - threshold) above the threshold, "
-            "/ threshold below it (0 at the threshold, 1 at a certain 0 or 1)"),
+        aggregation=aggregation_text(len(p_tle), threshold, band),
     )
+

@@ -5,7 +5,16 @@ needs; see :mod:`.model` for the classes (and how to add an optional field) and 
 the file format, its versions and the migration of older files.
 """
 
-from semioscope.core.results.band import BAND_MIN_WIDTH, band_text, has_band, prob_text, rule_text
+from semioscope.core.results.band import (
+    BAND_MIN_WIDTH,
+    MEAN_AGGREGATION,
+    aggregation_text,
+    band_text,
+    has_band,
+    prob_text,
+    rule_text,
+    shown_aggregation,
+)
 from semioscope.core.results.index import WindowIndex
 from semioscope.core.results.io import (
     RESULTS_FORMAT,
@@ -35,7 +44,8 @@ from semioscope.core.results.model import (
 )
 
 __all__ = [
-    "BAND_MIN_WIDTH", "band_text", "has_band", "prob_text", "rule_text",
+    "BAND_MIN_WIDTH", "MEAN_AGGREGATION", "aggregation_text", "band_text", "has_band", "prob_text",
+    "rule_text", "shown_aggregation",
     "LABELS", "NO_FILE", "RESULTS_FORMAT", "WEIGHTS_STATUSES", "CropInfo", "Inputs", "MappingInfo",
     "PartialResults", "Provenance", "Results", "Saliency", "SaliencyWindow", "SpanInfo", "Summary", "VideoInfo", "WindowIndex", "WindowResult",
     "load_results", "results_from_dict", "results_to_dict", "save_results", "validate_results", "window_number",

@@ -9,8 +9,13 @@ summary all say "no uncertain band" instead of printing a zero-width interval li
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["BAND_MIN_WIDTH", "band_text", "has_band", "prob_text", "rule_text"]
+if TYPE_CHECKING:
+    from semioscope.core.results.model import Summary
+
+__all__ = ["BAND_MIN_WIDTH", "MEAN_AGGREGATION", "aggregation_text", "band_text", "has_band",
+           "prob_text", "rule_text", "shown_aggregation"]
 
 #: a narrower band can hold no window: it is no band
 BAND_MIN_WIDTH = 1e-6
@@ -46,3 +51,24 @@ def rule_text(threshold: float, band: Sequence[float], *, short: bool = False) -
                 "threshold, TLE at or above it)")
     return (f"threshold {prob_text(threshold)}, {band_text(band)} (FLE below the threshold, "
             "TLE at or above it, uncertain inside the band)")
+
+
+#: how every aggregation text the verdict ever wrote begins (older files' too)
+MEAN_AGGREGATION = "mean of the "
+
+
+def aggregation_text(n_windows: int, threshold: float, band: Sequence[float]) -> str:
+    """How the seizure verdict is made from ``n_windows`` scores, in the one rule's words."""
+    return (f"{MEAN_AGGREGATION}{n_windows} window probabilities P(TLE), judged by the decision "
+            f"rule ({rule_text(threshold, band, short=True)}). "
+            "confidence = |mean - threshold| / (1 - threshold) above the threshold, "
+            "/ threshold below it (0 at the threshold, 1 at a certain 0 or 1)")
+
+
+def shown_aggregation(summary: Summary) -> str:
+    """The aggregation as people read it: a mean-of-windows verdict (whatever version wrote
+    the file) is said again in today's words, so an older file's "uncertain inside
+    [0.41, 0.41]" reads "no uncertain band"; any other text is shown as stored."""
+    if not summary.aggregation.startswith(MEAN_AGGREGATION):
+        return summary.aggregation
+    return aggregation_text(summary.n_windows, summary.threshold, summary.uncertain_band)
