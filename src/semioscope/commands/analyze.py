@@ -68,7 +68,7 @@ def build_request(args: argparse.Namespace) -> AnalysisRequest:
                           allow_untrained=args.allow_untrained,
                           allow_backbone_mismatch=args.accept_backbone_mismatch, seed=args.seed),
         options=RuntimeOptions(device=args.device, runtime=args.runtime, threads=args.threads,
-                               batch_size=args.batch_size),
+                               batch_size=args.batch_size, precision=args.precision),
         mapping=args.mapping, fps=args.fps, allow_truncated=args.allow_truncated,
         saliency=bool(getattr(args, "saliency", False)))
 

@@ -14,7 +14,8 @@ from semioscope.core import DEFAULT_BATCH_SIZE
 
 
 def add_backbone_arguments(parser: argparse.ArgumentParser, *, runtime_note: str = "") -> None:
-    """``--backbone --weights --mapping --device --runtime --batch-size --threads --seed``;
+    """``--backbone --weights --mapping --device --runtime --precision --batch-size --threads
+    --seed``;
     ``runtime_note`` ends the ``--runtime`` help (what differs for that command)."""
     parser.add_argument("--backbone", choices=("i3d", "s3d"), default="i3d",
                         help="feature network (default i3d, as in the paper)")
@@ -29,6 +30,11 @@ def add_backbone_arguments(parser: argparse.ArgumentParser, *, runtime_note: str
                         help="what computes the backbone: auto (default) = OpenVINO on the CPU "
                         "when it is installed (converted once, cached), else torch"
                         + (f"; {runtime_note}" if runtime_note else ""))
+    parser.add_argument("--precision", choices=("auto", "f32", "bf16", "int8"), default="auto",
+                        help="the backbone's numbers: auto (default) = f32 unless the model "
+                        "carries a passed agreement check for bf16/int8 and this CPU runs it "
+                        "natively (`semioscope info --system`); bf16/int8 are refused where "
+                        "the CPU would only emulate them")
     parser.add_argument("--batch-size", type=int, metavar="N",
                         help=f"windows per backbone call (default {DEFAULT_BATCH_SIZE} on the CPU, "
                         "which keeps an analysis under 2 GB; on a GPU as many as half its free "

@@ -73,9 +73,18 @@ def run(args: argparse.Namespace) -> int:
         def notice(text: str) -> None:
             print(f"semioscope: {text}", file=sys.stderr, flush=True)
 
+        from semioscope.core.runtime.cpu_features import detect_cpu
+        from semioscope.core.runtime.precision import choose_precision
+
         runtime = choose_runtime(args.runtime, backbone.device.kind)
+        precision = choose_precision(args.precision, runtime=runtime,
+                                     device_kind=backbone.device.kind,
+                                     cpu=detect_cpu(openvino=runtime == "openvino"),
+                                     cuda_bf16=_cuda_bf16(backbone, args.precision)).precision
         backbone = with_runtime(backbone, runtime, threads=args.threads, notice=notice,
-                                strict=args.runtime == "openvino")
+                                strict=args.runtime == "openvino", precision=precision)
+    elif args.precision not in ("auto", "f32"):
+        raise SemioscopeError("--precision", "--engine ray computes in f32 only")
     bar = tqdm(total=0, unit="window", desc="extracting", file=sys.stderr,
                disable=not sys.stderr.isatty())
 
@@ -105,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{summary.computed} seizure(s) extracted ({summary.windows} windows), "
           f"{summary.skipped} already cached; backbone {summary.backbone} "
           f"(pretrained: {summary.pretrained}) on {backbone.device.describe()} with "
-          f"{backbone.provenance()['runtime']}, batch "
+          f"{backbone.provenance()['runtime']} "
+          f"{backbone.provenance().get('precision', 'f32')}, batch "
           f"{batch_size}; cache {args.cache}")
     return 0
 
@@ -119,3 +129,13 @@ def _entries(cache: Path) -> int:
         return len(FeatureCache(cache).index.get("entries", {}))
     except (SemioscopeError, OSError):
         return 0
+
+
+def _cuda_bf16(backbone: object, precision: str) -> bool:
+    """Whether the backbone's GPU has bf16 (asked only when bf16 is asked for on a GPU)."""
+    device = getattr(backbone, "device", None)
+    if precision != "bf16" or getattr(device, "kind", "cpu") != "cuda":
+        return False
+    import torch
+
+    return bool(torch.cuda.is_bf16_supported())

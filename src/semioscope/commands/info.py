@@ -1,4 +1,5 @@
-"""``semioscope info VIDEO [--json]``: what a video is, read from its container."""
+"""``semioscope info VIDEO [--json]``: what a video is, read from its container;
+``semioscope info --system``: the CPU and which precisions it runs natively (``--precision``)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,39 @@ HELP = "show a video's frame count, frame rate, size, bit depth and duration"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("video", help="video file (mkv/mp4/avi...), folder of PNG/TIFF frames, or .npy")
+    parser.add_argument("video", nargs="?",
+                        help="video file (mkv/mp4/avi...), folder of PNG/TIFF frames, or .npy")
+    parser.add_argument("--system", action="store_true",
+                        help="instead: this CPU's instruction set and the precisions it runs "
+                        "natively (what --precision auto|bf16|int8 may use)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--fps", type=float, help="frame rate for image folders and .npy arrays")
     parser.add_argument("--allow-truncated", action="store_true",
                         help="describe a recording cut short instead of refusing it")
 
 
+def run_system(as_json: bool) -> int:
+    from semioscope.core.runtime.cpu_features import detect_cpu
+
+    cpu = detect_cpu()
+    if as_json:
+        print(json.dumps({**cpu.record(), "bf16_native": cpu.bf16_native,
+                          "int8_native": cpu.int8_native}))
+    else:
+        print("\n".join(cpu.lines()))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from semioscope.core.video import open_video
+    from semioscope.errors import SemioscopeError
+
+    if args.system:
+        if args.video is not None:
+            raise SemioscopeError("--system", "takes no video")
+        return run_system(args.json)
+    if args.video is None:
+        raise SemioscopeError("info", "give a VIDEO, or --system")
 
     with open_video(args.video, fps=args.fps, allow_truncated=args.allow_truncated) as video:
         p = video.properties

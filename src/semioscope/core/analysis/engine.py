@@ -20,7 +20,7 @@ from semioscope.core.analysis.request import AnalysisRequest
 from semioscope.core.inference.backbone_cache import BackboneCache
 from semioscope.core.models.backbone_match import check_backbone_match
 from semioscope.core.models.device import auto_batch_size
-from semioscope.errors import WeightsError
+from semioscope.errors import SemioscopeError, WeightsError
 
 if TYPE_CHECKING:
     from semioscope.core.models.classifier import ClassifierMetadata
@@ -100,12 +100,12 @@ def load_engine(request: AnalysisRequest, loaded: LoadedClassifier | None,
     model, options = request.model, request.options
     backbone: EngineBackbone
     if pack is not None:
-        backbone = pack.backbone(threads=options.threads)
+        backbone = _pack_backbone(request, pack)
         if not backbone.pretrained and not model.allow_untrained:
             raise WeightsError(Path(str(model.pack)), "the pack's backbone has random weights (made "
                                "with --allow-untrained): pass --allow-untrained to use it")
     else:
-        backbone = _load_backbone(request, warnings, backbones, converting)
+        backbone = _load_backbone(request, warnings, backbones, converting, loaded)
     device = getattr(backbone, "device", None)
     batch = options.batch_size or (DEFAULT_BATCH_SIZE if device is None
                                    else auto_batch_size(device, backbone.name))
@@ -121,7 +121,8 @@ def load_engine(request: AnalysisRequest, loaded: LoadedClassifier | None,
 
 def _load_backbone(request: AnalysisRequest, warnings: list[str],
                    backbones: BackboneCache | None,
-                   converting: Callable[[], None] | None) -> EngineBackbone:
+                   converting: Callable[[], None] | None,
+                   loaded: LoadedClassifier | None = None) -> EngineBackbone:
     """The torch (or converted OpenVINO) backbone a request names, from ``backbones`` if given;
     a fall-back to torch is noted in ``warnings`` (so it is in the results)."""
     from semioscope.core.inference.runtime import load_for_inference
@@ -138,6 +139,32 @@ def _load_backbone(request: AnalysisRequest, warnings: list[str],
     backbone: EngineBackbone = load(
         model.backbone, model.weights, allow_untrained=model.allow_untrained,
         threads=options.threads, seed=model.seed, device=options.device,
-        runtime=options.runtime, notice=notice)
+        runtime=options.runtime, notice=notice, precision=options.precision,
+        checks=_classifier_checks(loaded))
     warnings += [n for n in notes if "torch is used" in n]
+    if request.saliency and getattr(backbone, "precision", "f32") != "f32" \
+            and getattr(backbone, "runtime", "torch") == "torch":
+        raise SemioscopeError("--saliency", "saliency over the torch backbone runs in f32 "
+                              "only: use --precision f32 or --runtime openvino")
+    return backbone
+
+
+def _classifier_checks(loaded: LoadedClassifier | None) -> dict[str, Any] | None:
+    """The agreement records a classifier carries (``training.precision_checks``), if any."""
+    training = getattr(loaded[1], "training", None) if loaded is not None else None
+    checks = training.get("precision_checks") if isinstance(training, dict) else None
+    return checks if isinstance(checks, dict) else None
+
+
+def _pack_backbone(request: AnalysisRequest, pack: ModelPack) -> EngineBackbone:
+    """The pack's backbone in the precision chosen for it on this CPU (OpenVINO)."""
+    from semioscope.core.runtime.cpu_features import detect_cpu
+    from semioscope.core.runtime.precision import choose_precision
+
+    entry = pack.manifest["backbone"]
+    choice = choose_precision(request.options.precision, runtime="openvino", device_kind="cpu",
+                              cpu=detect_cpu(), weights_sha256=entry.get("weights_sha256"),
+                              checks=pack.precision_checks, int8_available=pack.has_int8)
+    backbone = pack.backbone(threads=request.options.threads, precision=choice.precision)
+    backbone.precision_choice = choice
     return backbone

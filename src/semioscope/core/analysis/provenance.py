@@ -56,10 +56,13 @@ def provenance(request: AnalysisRequest, engine: Engine) -> Provenance:
     status, note = weights_status(backbone.name, backbone.weights_sha256)
     wanted = getattr(meta, "backbone_weights_sha256", None)
     runtime = _runtime(backbone)
+    choice = getattr(backbone, "precision_choice", None)
     return Provenance(
         backbone=backbone.name, backbone_pretrained=bool(backbone.pretrained),
         weights_sha256=backbone.weights_sha256, weights_status=status, weights_note=note,
         runtime=runtime["runtime"], device=runtime["device"], batch_size=engine.batch_size,
+        precision=runtime.get("precision", "f32"),
+        precision_check=None if choice is None or choice.check is None else dict(choice.check),
         classifier_path=None if path is None else str(path),
         classifier_sha256=None if path is None else file_sha256(path),
         classifier_trained=bool(getattr(meta, "trained", False)),

@@ -49,6 +49,9 @@ class RuntimeOptions:
 
     device: str = "auto"                # auto | cpu | cuda | cuda:N
     runtime: str = "auto"               # auto | torch | openvino (core/inference/runtime.py)
+    #: auto | f32 | bf16 | int8 (core/runtime/precision.py): lower ones only where the CPU runs
+    #: them natively, and ``auto`` only with a passed agreement check (rounding-level changes)
+    precision: str = "auto"
     threads: int | None = None
     batch_size: int | None = None       # None: the device's default (auto_batch_size)
     first_batch: int | None = None      # 1: the first window alone, for an early first result

@@ -4,7 +4,7 @@ The review window warms the cache in the background after it is shown (import to
 network, load and fold the weights, one small forward pass), and every analysis asks the same
 cache: with unchanged settings and an unchanged weights file it gets the same object back.
 Changing the backbone, its weights file (path, size or modification time), the device, the
-runtime, the threads or the seed loads a new one and lets the old one go. Thread-safe: an analysis started
+runtime, the precision, the threads or the seed loads a new one and lets the old one go. Thread-safe: an analysis started
 while the warm-up is still loading waits for that load instead of doing a second one.
 """
 
@@ -31,10 +31,15 @@ class BackboneKey:
     seed: int
     device: str
     runtime: str
+    precision: str = "auto"
+    checks: str = ""              # the agreement records auto may rest on, as canonical JSON
 
 
 def _key(name: str, weights: str | Path | None, allow_untrained: bool, threads: int | None,
-         seed: int, device: str, runtime: str) -> BackboneKey:
+         seed: int, device: str, runtime: str, precision: str = "auto",
+         checks: dict[str, Any] | None = None) -> BackboneKey:
+    import json
+
     from semioscope.core.models import registry
 
     path = registry.find_weights(name, weights)
@@ -43,7 +48,8 @@ def _key(name: str, weights: str | Path | None, allow_untrained: bool, threads: 
         st = Path(path).stat()
         stat = (st.st_size, st.st_mtime_ns)
     return BackboneKey(name, None if path is None else str(path), stat, allow_untrained,
-                       threads, seed if path is None else 0, device, runtime)
+                       threads, seed if path is None else 0, device, runtime, precision,
+                       json.dumps(checks or {}, sort_keys=True, default=str))
 
 
 class BackboneCache:
@@ -58,7 +64,8 @@ class BackboneCache:
 
     def get(self, name: str, weights: str | Path | None = None, *,
             allow_untrained: bool = False, threads: int | None = None, seed: int = 0,
-            device: str = "auto", runtime: str = "auto", notice: Any = None) -> Any:
+            device: str = "auto", runtime: str = "auto", notice: Any = None,
+            precision: str = "auto", checks: dict[str, Any] | None = None) -> Any:
         """The cached backbone for these settings, loading it (under the lock) if needed.
 
         Loading is :func:`~semioscope.core.inference.runtime.load_for_inference` (the torch network,
@@ -66,7 +73,8 @@ class BackboneCache:
         """
         from semioscope.core.inference.runtime import load_for_inference
 
-        key = _key(name, weights, allow_untrained, threads, seed, device, runtime)
+        key = _key(name, weights, allow_untrained, threads, seed, device, runtime, precision,
+                   checks)
         with self._lock:
             if key == self._key and self._backbone is not None:
                 if threads is not None:  # another user of torch may have changed it
@@ -78,7 +86,8 @@ class BackboneCache:
             started = time.monotonic()
             loaded = load_for_inference(name, weights, allow_untrained=allow_untrained,
                                         threads=threads, seed=seed, device=device,
-                                        runtime=runtime, notice=notice)
+                                        runtime=runtime, notice=notice, precision=precision,
+                                        checks=checks)
             self.load_s = time.monotonic() - started
             self.loads += 1
             self._key, self._backbone = key, loaded

@@ -118,13 +118,21 @@ def _cached_ir(backbone: Any, notice: Notice | None) -> tuple[Path, dict[str, An
 
 
 def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
-                 notice: Notice | None = None, strict: bool = False) -> Any:
+                 notice: Notice | None = None, strict: bool = False,
+                 precision: str = "f32") -> Any:
     """``backbone`` itself for "torch"; for "openvino" the same network compiled by OpenVINO.
 
+    ``precision`` is one :func:`~semioscope.core.runtime.precision.choose_precision` chose
+    (f32 or bf16 here: int8 comes only from a pack): torch bf16 runs under autocast.
     If the conversion fails, ``strict`` (an explicit ``--runtime openvino``) raises; otherwise
-    the torch backbone is returned and ``notice`` says why.
+    the torch backbone is returned and ``notice`` says why (at f32: the precision was chosen
+    for OpenVINO).
     """
     if runtime == "torch":
+        if precision == "bf16":
+            from semioscope.core.models.autocast import AutocastBackbone
+
+            return AutocastBackbone(backbone)
         return backbone
     from semioscope.core.models.device import Device
     from semioscope.core.runtime.backbone import OpenVINOBackbone
@@ -135,7 +143,7 @@ def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
                                     weights_sha256=backbone.weights_sha256, threads=threads,
                                     extend_to=entry.get("extend_to"),
                                     channels=int(entry.get("channels", 3)),
-                                    cache=xml.parent / "compiled")
+                                    cache=xml.parent / "compiled", precision=precision)
     except Exception as exc:  # noqa: BLE001 - auto falls back to torch, said aloud
         if strict:
             raise SemioscopeError("--runtime", f"OpenVINO could not take the {backbone.name} "
@@ -151,18 +159,48 @@ def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
 def load_for_inference(name: str, weights: str | Path | None = None, *,
                        allow_untrained: bool = False, threads: int | None = None, seed: int = 0,
                        device: str = "auto", runtime: str = "auto",
-                       notice: Notice | None = None) -> Any:
-    """:func:`~semioscope.core.models.backbone.load_backbone`, then the runtime chosen for it.
+                       notice: Notice | None = None, precision: str = "auto",
+                       checks: dict[str, Any] | None = None) -> Any:
+    """:func:`~semioscope.core.models.backbone.load_backbone`, then the runtime and precision
+    chosen for it (``checks``: the classifier's agreement records, for ``precision="auto"``).
 
-    The device is resolved first, so ``--runtime openvino --device cuda`` and a missing OpenVINO
-    are refused before anything is built.
+    The device is resolved first, so ``--runtime openvino --device cuda``, a missing OpenVINO
+    and a precision this machine cannot run natively are refused before anything is built.
+    The result has ``precision_choice`` (a PrecisionChoice: what ran and the check behind it).
     """
     from semioscope.core.models import backbone as backbone_module
     from semioscope.core.models.device import resolve_device
 
     target = resolve_device(device)
     chosen = choose_runtime(runtime, target.kind)
+    resolve = _precision_resolver(precision, chosen, target, checks)
+    resolve(None)   # refusals that need no weights (not native, int8 without a pack) first
     loaded = backbone_module.load_backbone(name, weights, allow_untrained=allow_untrained,
                                            threads=threads, seed=seed, device=target)
-    return with_runtime(loaded, chosen, threads=threads, notice=notice,
-                        strict=runtime == "openvino")
+    choice = resolve(loaded.weights_sha256)
+    out = with_runtime(loaded, chosen, threads=threads, notice=notice,
+                       strict=runtime == "openvino", precision=choice.precision)
+    if getattr(out, "runtime", "torch") != chosen and choice.precision != "f32":
+        raise SemioscopeError("--precision", f"{choice.precision} was chosen for OpenVINO, "
+                              "which could not take the backbone: use --runtime torch")
+    out.precision_choice = choice
+    return out
+
+
+def _precision_resolver(precision: str, runtime: str, target: Any,
+                        checks: dict[str, Any] | None) -> Callable[[str | None], Any]:
+    from semioscope.core.runtime.cpu_features import detect_cpu
+    from semioscope.core.runtime.precision import choose_precision
+
+    cuda_bf16 = False
+    if target.kind == "cuda" and precision == "bf16":
+        import torch
+
+        cuda_bf16 = bool(torch.cuda.is_bf16_supported())
+
+    def resolve(weights_sha256: str | None) -> Any:
+        return choose_precision(precision, runtime=runtime, device_kind=target.kind,
+                                cpu=detect_cpu(openvino=runtime == "openvino"),
+                                weights_sha256=weights_sha256, checks=checks,
+                                cuda_bf16=cuda_bf16)
+    return resolve

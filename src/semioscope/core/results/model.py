@@ -144,6 +144,10 @@ class Provenance:
     backbone_override: bool = False
     classifier_metadata: dict[str, Any] = field(default_factory=dict)
     pack: dict[str, Any] | None = None      # the model pack used, if any (core/runtime/pack)
+    #: the backbone's numbers: f32 | bf16 | int8 (None: made before #30, fp32)
+    precision: str | None = None
+    #: the passed agreement check (fp32 vs this precision) the precision rested on, if any
+    precision_check: dict[str, Any] | None = None
 
     def computed_by(self) -> str:
         """The runtime, device and batch that computed the features, in one line for people.
@@ -153,6 +157,11 @@ class Provenance:
         "unknown").
         """
         text = f"{self.runtime} on {self.device}"
+        if self.precision is not None:
+            text += f", {self.precision}"
+            if self.precision != "f32":
+                text += (" (agreement checked)" if self.precision_check is not None
+                         else " (NO agreement check)")
         if self.batch_size is not None:
             text += f", batch {self.batch_size}"
         if self.pack is not None:

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 
 class OpenVINOBackbone(DescribedByWeights):
-    """A frozen video network compiled for the CPU in fp32: (N,3,T,H,W) -> (N,T',F).
+    """A frozen video network compiled for the CPU: (N,3,T,H,W) -> (N,T',F).
+
+    ``precision``: "f32" (default, forced: OpenVINO would pick bf16 by itself on CPUs with it),
+    "bf16", or "int8" for an IR quantised by ``models export --precision int8``.
 
     ``extend_to``: clips shorter than this are lengthened by repeating their last frame before
     inference (S3D's layers need 13 frames, and the torch path does the same). ``channels`` 1:
@@ -43,8 +46,9 @@ class OpenVINOBackbone(DescribedByWeights):
     def __init__(self, xml: str | Path, *, name: str, pretrained: bool,
                  weights_sha256: str | None, threads: int | None = None,
                  extend_to: int | None = None, channels: int = 3,
-                 cache: Path | None = None) -> None:
+                 cache: Path | None = None, precision: str = "f32") -> None:
         started = time.monotonic()
+        self.precision = precision
         self.channels = channels
         self.device = Device("cpu")  # OpenVINO's CPU plugin: the batch default of the CPU
         self.accepts_gray = channels == 1
@@ -54,7 +58,7 @@ class OpenVINOBackbone(DescribedByWeights):
         self.weights_sha256 = weights_sha256
         self.extend_to = extend_to
         self.xml = Path(xml)
-        self._compiled = compile_ir(self.xml, threads=threads, cache=cache)
+        self._compiled = compile_ir(self.xml, threads=threads, cache=cache, precision=precision)
         self._request = self._compiled.create_infer_request()
         #: whether the IR also gives the last 3D map (output 1)
         self.has_maps = len(self._compiled.outputs) > 1
@@ -97,7 +101,7 @@ class OpenVINOBackbone(DescribedByWeights):
         from semioscope.core.runtime.ov import import_openvino
 
         version = str(import_openvino().__version__).split("-")[0]
-        return {"runtime": f"openvino {version}", "device": "cpu"}
+        return {"runtime": f"openvino {version}", "device": "cpu", "precision": self.precision}
 
     def __repr__(self) -> str:
         return (f"OpenVINOBackbone({self.name}, pretrained={self.pretrained}, "

@@ -63,16 +63,22 @@ def import_openvino() -> Any:
     return openvino
 
 
-def compile_ir(xml: Path, *, threads: int | None = None, cache: Path | None = None) -> Any:
-    """Read ``xml`` (+ its ``.bin``) and compile it for the CPU in fp32, latency mode.
+def compile_ir(xml: Path, *, threads: int | None = None, cache: Path | None = None,
+               precision: str = "f32") -> Any:
+    """Read ``xml`` (+ its ``.bin``) and compile it for the CPU in fp32 (or the ``precision``
+    :mod:`.precision` allowed: "bf16"; an int8 IR keeps f32 outside its quantised layers),
+    latency mode.
 
     ``cache``: a folder where OpenVINO keeps the compiled network (its ``CACHE_DIR``, keyed by
     the model, the device, the settings and OpenVINO's version), so a later process loads it
     instead of compiling again: about half the load time and CPU (bench/RESULTS.md). The same
     compiled graph runs either way, so the numbers are the same.
     """
+    from semioscope.core.runtime.precision import openvino_hint
+
     ov = import_openvino()
-    config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
+    config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": openvino_hint(precision),
+                              "PERFORMANCE_HINT": "LATENCY"}
     if threads is not None:
         config["INFERENCE_NUM_THREADS"] = int(threads)
     if cache is not None:

@@ -9,6 +9,7 @@ Layout (one folder)::
 
     manifest.json          format, created, software and converter versions, the entries below
     i3d.xml / i3d.bin      the backbone, fp32, exact for every clip length
+    i3d.int8.xml / .bin    the backbone quantised to int8 (only ``--precision int8``)
     classifier.xml / .bin  the trained classifier, fp32
     classifier.semio       the classifier file it came from (metadata; the torch path can use it)
     detector.xml / .bin    the crop detector, when exported
@@ -18,6 +19,11 @@ Every file of the folder must be listed, and the trust facts come from the hash-
 manifest is not signed: a hash check proves the files are the ones the manifest names, not who
 wrote the manifest. Hospitals compare the manifest's SHA-256 (``semioscope models verify-pack``
 prints it, ``--expect`` checks it) with the one the research team reports.
+
+``precision_checks`` (only with ``models export --precision bf16|int8``) holds the agreement
+record per lower precision (:mod:`semioscope.core.export.agreement`): measured on the team's
+windows, fp32 against that precision, on a named CPU. ``--precision auto`` uses a lower
+precision only with such a passed record (:mod:`semioscope.core.runtime.precision`).
 """
 
 from __future__ import annotations
@@ -121,11 +127,23 @@ class ModelPack:
 
         return ClassifierInfo(dict(self.facts))   # from classifier.semio, not the manifest
 
-    def backbone(self, *, threads: int | None = None) -> Any:
+    @property
+    def precision_checks(self) -> dict[str, Any]:
+        """precision -> the agreement record the export measured (empty: fp32 only)."""
+        checks = self.manifest.get("precision_checks")
+        return dict(checks) if isinstance(checks, dict) else {}
+
+    @property
+    def has_int8(self) -> bool:
+        return self.manifest["backbone"].get("int8_ir") is not None
+
+    def backbone(self, *, threads: int | None = None, precision: str = "f32") -> Any:
+        """The backbone compiled in ``precision`` (chosen by :func:`choose_precision`)."""
         from semioscope.core.runtime.backbone import OpenVINOBackbone
 
         entry = self.manifest["backbone"]
-        return OpenVINOBackbone(self.folder / entry["ir"], name=entry["name"],
+        ir = entry["int8_ir"] if precision == "int8" else entry["ir"]
+        return OpenVINOBackbone(self.folder / ir, name=entry["name"], precision=precision,
                                 pretrained=bool(self.facts.get("backbone_pretrained")),
                                 weights_sha256=self.facts.get("backbone_weights_sha256"),
                                 threads=threads,

@@ -138,8 +138,14 @@ def seizure_spec(cache: FeatureCache, row: ManifestRow, mapping: str) -> dict[st
             "preprocessing_version": PREPROCESSING_VERSION}
 
 
-def entry_key(spec: dict[str, Any], backbone: str, weights_sha256: str | None) -> str:
-    return _canonical_hash({"spec": spec, "backbone": backbone, "weights": weights_sha256})
+def entry_key(spec: dict[str, Any], backbone: str, weights_sha256: str | None,
+              precision: str = "f32") -> str:
+    """The entry's name; a lower precision's features never share an fp32 entry (fp32 keys
+    are those of caches made before precisions existed)."""
+    key: dict[str, Any] = {"spec": spec, "backbone": backbone, "weights": weights_sha256}
+    if precision != "f32":
+        key["precision"] = precision
+    return _canonical_hash(key)
 
 
 @dataclass
@@ -166,7 +172,8 @@ ExtractProgress = Callable[[int, int], None]
 
 
 def plan_extraction(manifest: Manifest, cache: FeatureCache, *, backbone: str,
-                    weights_sha256: str | None, mapping: str) -> tuple[list[Pending], int]:
+                    weights_sha256: str | None, mapping: str,
+                    precision: str = "f32") -> tuple[list[Pending], int]:
     """``(seizures to compute, number already cached)``; checks every crop and span first."""
     from semioscope.core.video import open_video
     from semioscope.core.windows import plan_windows
@@ -175,7 +182,7 @@ def plan_extraction(manifest: Manifest, cache: FeatureCache, *, backbone: str,
     skipped = 0
     for row in manifest.rows:
         spec = seizure_spec(cache, row, mapping)
-        key = entry_key(spec, backbone, weights_sha256)
+        key = entry_key(spec, backbone, weights_sha256, precision)
         if cache.has(key):
             skipped += 1
             continue
@@ -201,7 +208,8 @@ def extract_features(
     """Compute and cache the features of every seizure in ``manifest`` not cached yet."""
     cache = FeatureCache(cache_dir)
     todo, skipped = plan_extraction(manifest, cache, backbone=backbone.name,
-                                    weights_sha256=backbone.weights_sha256, mapping=mapping)
+                                    weights_sha256=backbone.weights_sha256, mapping=mapping,
+                                    precision=getattr(backbone, "precision", "f32"))
     total = sum(p.n_windows for p in todo)
     done = 0
     for item in todo:
@@ -251,5 +259,6 @@ def entry_info(cache: FeatureCache, item: Pending, backbone: Any,
     """The index record of one entry (without its window count and creation time)."""
     return {"seizure_id": item.row.seizure_id, "spec": item.spec, "backbone": backbone.name,
             "weights_sha256": backbone.weights_sha256, "pretrained": bool(backbone.pretrained),
+            "precision": getattr(backbone, "precision", "f32"),
             "mapping_effective": mapping_effective,
             "file": os.path.relpath(cache.entry_file(item.key), cache.root)}

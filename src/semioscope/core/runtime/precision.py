@@ -1,0 +1,125 @@
+"""``--precision auto|f32|bf16|int8``: which numbers the backbone computes in, and why.
+
+A lower precision is used only where it is both *fast* and *the same answer*:
+
+* fast: the CPU runs it natively (:mod:`.cpu_features`); otherwise it is refused with one line,
+  never emulated (emulated bf16/int8 is slower than fp32);
+* the same answer: ``auto`` picks bf16 or int8 only when the model pack (or the classifier)
+  carries a *passed* agreement check for it (:mod:`semioscope.core.export.agreement`), made with
+  the same backbone weights. Without one, ``auto`` is fp32. An explicit ``--precision bf16``
+  without a passed check runs, and the trust rule marks the result unverified.
+
+int8 needs a quantised backbone calibrated on the team's windows, which only ``models export
+--precision int8`` makes, so it is available from such a pack only. The classifier always runs
+in fp32 (it is tiny); the precision is the backbone's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from semioscope.core.runtime.cpu_features import CpuFeatures
+from semioscope.errors import SemioscopeError
+
+__all__ = ["LOWER", "MAX_DELTA", "PRECISIONS", "PrecisionChoice", "choose_precision",
+           "passed_check", "openvino_hint"]
+
+PRECISIONS = ("auto", "f32", "bf16", "int8")
+#: lower precisions, in the order ``auto`` prefers them (bf16 keeps more of the numbers)
+LOWER = ("bf16", "int8")
+#: the gate: largest |ΔP(TLE)| any window may move, besides no seizure verdict flipping
+MAX_DELTA = 0.02
+
+
+@dataclass(frozen=True)
+class PrecisionChoice:
+    """The precision the backbone runs in, what was asked, and the check that allows it."""
+
+    precision: str                      # f32 | bf16 | int8
+    requested: str                      # what the user asked (auto | f32 | bf16 | int8)
+    check: dict[str, Any] | None = None  # the passed agreement record it rests on, if any
+    note: str = ""                      # why auto chose it (shown with --verbose, in logs)
+
+
+def passed_check(checks: Mapping[str, Any] | None, precision: str,
+                 weights_sha256: str | None) -> dict[str, Any] | None:
+    """The passed agreement record for ``precision`` made with these weights, else None."""
+    record = (checks or {}).get(precision)
+    if not isinstance(record, dict) or record.get("passed") is not True:
+        return None
+    if record.get("backbone_weights_sha256") != weights_sha256:
+        return None
+    return dict(record)
+
+
+def _refuse(text: str) -> SemioscopeError:
+    return SemioscopeError("--precision", text)
+
+
+def choose_precision(requested: str, *, runtime: str, device_kind: str, cpu: CpuFeatures,
+                     weights_sha256: str | None = None,
+                     checks: Mapping[str, Any] | None = None, int8_available: bool = False,
+                     cuda_bf16: bool = False) -> PrecisionChoice:
+    """Resolve ``--precision`` for a backbone on ``runtime`` ("torch" | "openvino") and
+    ``device_kind`` ("cpu" | "cuda"); SemioscopeError("--precision", ...) when refused.
+
+    ``checks``: precision -> agreement record (a pack's or classifier's); ``int8_available``:
+    a quantised backbone exists (a pack exported with ``--precision int8``); ``cuda_bf16``:
+    the GPU has bf16 arithmetic (torch's ``cuda.is_bf16_supported``).
+    """
+    if requested not in PRECISIONS:
+        raise _refuse(f"unknown precision {requested!r}; choose one of {', '.join(PRECISIONS)}")
+    if requested == "f32":
+        return PrecisionChoice("f32", requested)
+    if device_kind != "cpu":
+        return _on_gpu(requested, cuda_bf16)
+    if requested == "auto":
+        for precision in LOWER:
+            record = passed_check(checks, precision, weights_sha256)
+            if record is None or not cpu.native(precision) or runtime != "openvino":
+                continue
+            if precision == "int8" and not int8_available:
+                continue
+            return PrecisionChoice(precision, requested, record,
+                                   f"{precision}: native here ({cpu.evidence(precision)}) and "
+                                   "its agreement check passed")
+        return PrecisionChoice("f32", requested, None, "f32: no passed agreement check for a "
+                               "lower precision that this CPU runs natively")
+    if not cpu.native(requested):
+        raise _refuse(f"{requested} is not native on this CPU ({cpu.model}: "
+                      f"{cpu.evidence(requested)}); it would be emulated, slower than f32 "
+                      "- use --precision f32 (or auto)")
+    if requested == "int8":
+        if runtime != "openvino":
+            raise _refuse("int8 runs on OpenVINO only, from a model pack exported with "
+                          "`semioscope models export --precision int8`")
+        if not int8_available:
+            raise _refuse("int8 needs a model pack exported with `semioscope models export "
+                          "--precision int8` (its backbone quantised and calibrated on your "
+                          "windows); use bf16 or f32")
+    failed = (checks or {}).get(requested)
+    if isinstance(failed, dict) and failed.get("passed") is False:
+        raise _refuse(f"{requested} failed its agreement check for this model "
+                      f"({failed.get('reason', 'verdicts differ from f32')}): use f32")
+    return PrecisionChoice(requested, requested, passed_check(checks, requested, weights_sha256),
+                           f"{requested}: asked for")
+
+
+def _on_gpu(requested: str, cuda_bf16: bool) -> PrecisionChoice:
+    """On a GPU: bf16 autocast only where the GPU has it; ``auto`` stays fp32 (a CPU's
+    agreement check says nothing about a GPU's bf16 rounding)."""
+    if requested == "auto":
+        return PrecisionChoice("f32", requested, None, "f32: the GPU default")
+    if requested == "int8":
+        raise _refuse("int8 runs on the CPU (OpenVINO) only: use --device cpu, or bf16 / f32")
+    if not cuda_bf16:
+        raise _refuse("this GPU has no native bf16: use --precision f32")
+    return PrecisionChoice("bf16", requested, None, "bf16: asked for (GPU autocast)")
+
+
+def openvino_hint(precision: str) -> str:
+    """OpenVINO's INFERENCE_PRECISION_HINT for a precision: int8 IRs keep f32 outside their
+    quantised layers (never OpenVINO's own bf16 default on such CPUs)."""
+    return {"f32": "f32", "bf16": "bf16", "int8": "f32"}[precision]
