@@ -29,6 +29,15 @@ def add_parsers(sub: Any) -> None:
                         help="short side the detector scales frames to (default: the model's "
                              "800; smaller is faster and finds less)")
     export.add_argument("--threads", type=int, metavar="N", help="CPU threads for torch")
+    export.add_argument("--precision", choices=("bf16", "int8"),
+                        help="also allow this lower precision: measured against fp32 on the "
+                        "seizures of --check-manifest (int8: quantised with NNCF, calibrated on "
+                        "some of them that are then not checked) and refused when any seizure "
+                        "verdict flips or a window's P(TLE) moves by more than 0.02; the record "
+                        "goes in the manifest and `analyze --precision auto` may then use it")
+    export.add_argument("--check-manifest", type=Path, metavar="CSV",
+                        help="the team's seizures (manifest.csv, e.g. the training manifest) "
+                        "the --precision check runs on")
     export.add_argument("--allow-untrained", action="store_true",
                         help="random backbone/detector weights when none are present (tests)")
     check = sub.add_parser("verify-pack", help="check every file of a model pack against its "
@@ -50,7 +59,8 @@ def run_export(args: argparse.Namespace) -> int:
     request = PackRequest(classifier=args.classifier, out=args.out, weights=args.weights,
                           allow_untrained=args.allow_untrained, detector=args.detector,
                           detector_weights=args.detector_weights,
-                          detector_min_size=args.detector_min_size, threads=args.threads)
+                          detector_min_size=args.detector_min_size, threads=args.threads,
+                          precision=args.precision, check_manifest=args.check_manifest)
     if args.detector_min_size is not None and args.detector_min_size < 32:
         from semioscope.errors import SemioscopeError
 
@@ -66,6 +76,11 @@ def run_export(args: argparse.Namespace) -> int:
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     print(f"model pack written to {args.out} ({len(manifest['files'])} files, "
           f"{size / 2**20:.1f} MiB), converter OpenVINO {manifest['converter']['openvino']}")
+    for name, check in pack.precision_checks.items():
+        print(f"{name}: agreement check passed on {check['cpu']['model']} "
+              f"({check['cpu']['instruction_set']}): max |dP(TLE)| {check['max_abs_dp']:.4f}, "
+              f"p99 {check['p99_abs_dp']:.4f}, {check['seizure_verdicts_agree']}/"
+              f"{check['seizures']} seizure verdicts equal")
     print(f"manifest sha256 {pack.manifest_sha256} (send this number with the pack)")
     return 0
 

@@ -28,7 +28,7 @@ from semioscope import __version__
 from semioscope.core.paths import cache_dir
 from semioscope.errors import SemioscopeError
 
-__all__ = ["RUNTIMES", "choose_runtime", "ir_key", "load_for_inference", "openvino_installed",
+__all__ = ["RUNTIMES", "cached_ir", "choose_runtime", "ir_key", "load_for_inference", "openvino_installed",
            "with_runtime"]
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,9 @@ def ir_key(backbone: Any) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cached_ir(backbone: Any, notice: Notice | None) -> tuple[Path, dict[str, Any]]:
-    """The backbone's IR in the user cache, converting it first if it is not there yet."""
+def cached_ir(backbone: Any, notice: Notice | None = None) -> tuple[Path, dict[str, Any]]:
+    """The backbone's IR in the user cache, converting it first if it is not there yet (the
+    step ``models fetch``/``import`` and pack export do ahead, so no analysis waits for it)."""
     import json
 
     from semioscope.core.export.backbone import export_backbone
@@ -138,7 +139,7 @@ def with_runtime(backbone: Any, runtime: str, *, threads: int | None = None,
     from semioscope.core.runtime.backbone import OpenVINOBackbone
 
     try:
-        xml, entry = _cached_ir(backbone, notice)
+        xml, entry = cached_ir(backbone, notice)
         compiled = OpenVINOBackbone(xml, name=backbone.name, pretrained=backbone.pretrained,
                                     weights_sha256=backbone.weights_sha256, threads=threads,
                                     extend_to=entry.get("extend_to"),
