@@ -256,8 +256,25 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="tiny video, only checks the script")
     ap.add_argument("--workdir", default=tempfile.gettempdir())
     ap.add_argument("--out")
+    ap.add_argument("--precision", metavar="LIST",
+                    help="instead: the same analysis at each precision (e.g. f32,bf16,int8), "
+                    "side by side, from packs made with models export --precision "
+                    "(bench/precision_runs.py)")
     ap.add_argument("--child-reference", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.precision:
+        from bench import precision_runs
+
+        work = Path(args.workdir)
+        work.mkdir(parents=True, exist_ok=True)
+        seconds = 4.0 if args.quick else args.seconds
+        video = make_video(work / f"bench_precision_{seconds:g}s.mkv", seconds, (512, 424))
+        load = open("/proc/loadavg").read().split()[:3]
+        md = precision_runs.run(video, seconds, work, args.precision.split(","), args.reps,
+                                _measured, f"load average {' '.join(load)} at the start")
+        end = open("/proc/loadavg").read().split()[:3]
+        emit(md + f"\n\nLoad average at the end: {' '.join(end)}", args.out)
+        return
     if args.child_reference:
         reference_child(args.child_reference, args.device)
         hwm = [x for x in open("/proc/self/status") if x.startswith("VmHWM:")][0].split()[1]

@@ -106,7 +106,7 @@ class AnalysisControl(QObject):
                 "seed": 0, "device": st.device,
                 # what the request's runtime (auto: OpenVINO on the CPU where installed) loads;
                 # its IR gives Grad-CAM's map too, so the analyses with saliency use it as well
-                "runtime": "auto"}
+                "runtime": "auto", "precision": st.precision}
 
     def start_warmup(self) -> None:
         show_status(self.status, "loading the analysis engine in the background…")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from semioscope import DISCLAIMER, __version__
 from semioscope.app.actions import ActionSpec, shortcut_rows, specs_for
-from semioscope.app.settings import BACKBONES, DEVICES, AppSettings
+from semioscope.app.settings import BACKBONES, DEVICES, PRECISIONS, AppSettings
 
 #: where a part of a window sends an error for the person: (title, message)
 ErrorSink = Callable[[str, str], None]
@@ -88,6 +88,12 @@ class SettingsDialog(QDialog):
         self.device.addItems(DEVICES)
         self.device.setCurrentText(settings.device)
         self.device.setToolTip("auto runs the backbone on an NVIDIA GPU when there is one")
+        self.precision = QComboBox()
+        self.precision.addItems(PRECISIONS)
+        self.precision.setCurrentText(settings.precision)
+        self.precision.setToolTip("auto = f32 unless the model pack carries a passed agreement "
+                                  "check for bf16/int8 and this CPU runs it natively; a "
+                                  "precision the CPU would only emulate is refused")
         self.allow_untrained = QCheckBox("allow untrained models (demonstration only, not for "
                                          "clinical use)")
         self.allow_untrained.setChecked(settings.allow_untrained)
@@ -112,6 +118,7 @@ class SettingsDialog(QDialog):
         form.addRow("Detector weights:", _path_row(self.detector_weights, "Detector", weights))
         form.addRow("CPU threads:", self.threads)
         form.addRow("Compute device:", self.device)
+        form.addRow("Compute precision:", self.precision)
         form.addRow("", self.allow_untrained)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -129,6 +136,7 @@ class SettingsDialog(QDialog):
         s.detector_weights = self.detector_weights.text().strip()
         s.threads = self.threads.value()
         s.device = self.device.currentText()
+        s.precision = self.precision.currentText()
         s.allow_untrained = self.allow_untrained.isChecked()
         return s
 

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 10
 BACKBONES = ("i3d", "s3d")
 DEVICES = ("auto", "cpu", "cuda")   # core.models.device.DEVICE_CHOICES, without importing torch
+PRECISIONS = ("auto", "f32", "bf16", "int8")   # core.runtime.precision.PRECISIONS
 
 
 @dataclass
@@ -27,6 +28,7 @@ class AppSettings:
     detector_weights: str = ""
     threads: int = 0                  # 0 = let torch decide
     device: str = "auto"              # auto (GPU when torch sees one) | cpu | cuda
+    precision: str = "auto"           # auto (f32 unless a checked, native lower one) | f32 | ...
     allow_untrained: bool = False
     recent: list[str] = field(default_factory=list)
     #: False for a session's own settings (the demo's) that must not overwrite the user's file
@@ -52,6 +54,8 @@ class AppSettings:
             settings.backbone = "i3d"
         if settings.device not in DEVICES:
             settings.device = "auto"
+        if settings.precision not in PRECISIONS:
+            settings.precision = "auto"
         return settings
 
     def save(self) -> None:

@@ -34,7 +34,8 @@ def review_request(video: Path, session: VideoSession, settings: AppSettings) ->
             backbone=st.backbone, pack=pack, allow_untrained=st.allow_untrained,
             classifier=Path(st.classifier_path) if st.classifier_path and not pack else None,
             weights=Path(st.backbone_weights) if st.backbone_weights and not pack else None),
-        options=RuntimeOptions(threads=st.threads or None, device="cpu" if pack else st.device,
+        options=RuntimeOptions(threads=st.threads or None, precision=st.precision,
+                               device="cpu" if pack else st.device,
                                first_batch=1),   # the first bar after one window's work
         mapping=mapping if mapping in ("kinect", "percentile") else "kinect",
         allow_truncated=session.properties.truncated,
