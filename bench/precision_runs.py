@@ -51,9 +51,19 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str]) -> tuple[dic
     if not (check / "manifest.csv").is_file():
         _cli("synth", "--dataset", str(check), "--patients", "2", "--seizures", "2",
              "--max-seconds", "8", env=env)
-    semio = work / "classifier.semio"
+    semio = work / f"classifier{'_pre' if pretrained else ''}.semio"
     if not semio.is_file():
-        save_classifier(semio, *random_classifier(3))
+        import dataclasses
+
+        from semioscope.core.hashing import file_sha256
+        from semioscope.core.models.registry import find_weights
+
+        model, meta = random_classifier(3)
+        weights = find_weights("i3d", None) if pretrained else None
+        if weights is not None:   # "made from" these features, so the pack accepts it
+            meta = dataclasses.replace(meta, backbone_weights_sha256=file_sha256(weights),
+                                       backbone_pretrained=True)
+        save_classifier(semio, model, meta)
     packs: dict[str, Path] = {}
     for precision in [p for p in precisions if p != "f32"] or ["bf16"]:
         pack = work / f"pack_{precision}{'_pre' if pretrained else ''}"

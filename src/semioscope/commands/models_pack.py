@@ -114,6 +114,12 @@ def run_verify(args: argparse.Namespace) -> int:
     source = official_source(pack.backbone_name, meta.get("backbone_weights_sha256"))
     if source:   # from the hash-checked classifier's record, not the editable manifest field
         print(f"  backbone weights: {source}")
+    for name, check in pack.precision_checks.items():
+        cpu = check.get("cpu") or {}
+        print(f"  {name}: agreement {'passed' if check.get('passed') else 'FAILED'} on "
+              f"{cpu.get('model')} ({cpu.get('instruction_set')}): max |dP(TLE)| "
+              f"{check.get('max_abs_dp')}, p99 {check.get('p99_abs_dp')}, "
+              f"{check.get('seizure_verdicts_agree')}/{check.get('seizures')} seizure verdicts")
     return 0
 
 
