@@ -53,6 +53,14 @@ def _converter_as_text(m: dict[str, Any]) -> None:
     m["converter"] = "OpenVINO"
 
 
+def _int8_unlisted(m: dict[str, Any]) -> None:
+    m["backbone"]["int8_ir"] = "i3d.int8.xml"   # an int8 network the hash list does not cover
+
+
+def _checks_as_text(m: dict[str, Any]) -> None:
+    m["precision_checks"] = {"bf16": "passed"}
+
+
 EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "claims official pretrained weights": (_claim_official, "hash-checked classifier.semio"),
     "claims a trained classifier": (_claim_trained_only, "hash-checked classifier.semio"),
@@ -61,6 +69,8 @@ EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "a key missing": (_drop_created, "lacks created"),
     "a number as text": (_steps_as_text, "classifier.steps has the wrong type"),
     "an object as text": (_converter_as_text, "converter has the wrong type"),
+    "an int8 backbone off the list": (_int8_unlisted, "does not list i3d.int8.xml"),
+    "an agreement record as text": (_checks_as_text, "precision_checks is not a record"),
 }
 
 

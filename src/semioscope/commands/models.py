@@ -90,7 +90,7 @@ def _fetch(args: argparse.Namespace) -> int:
         verb = "downloaded and verified" if result.downloaded else "already present, verified"
         print(f"  {verb}: {result.path} ({result.size:,} bytes, sha256 {result.sha256})")
         if args.dest is None:   # the weights the engine finds: convert them now, not later
-            from semioscope.core.models.prepare import prepare_openvino
+            from semioscope.core.inference.prepare import prepare_openvino
 
             prepare_openvino(entry.architecture, result.path,
                              say=lambda text: print(f"  {text}", flush=True))

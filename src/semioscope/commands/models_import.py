@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     verb = f"imported from {result.source}" if result.imported else "already imported, verified"
     print(f"{entry.name}: {entry.description} ({entry.license})")
     print(f"  {verb}: {result.path} (sha256 {result.sha256})")
-    from semioscope.core.models.prepare import prepare_openvino
+    from semioscope.core.inference.prepare import prepare_openvino
 
     prepare_openvino("i3d", result.path, say=lambda text: print(f"  {text}", flush=True))
     return 0

@@ -13,7 +13,7 @@ from semioscope.errors import SemioscopeError
 
 
 def seizure(sid: str, pa: list[float], pb: list[float], threshold: float = 0.5) -> SeizureAgreement:
-    from semioscope.core.analysis.decision import seizure_verdict as summarise
+    from semioscope.core.results.decision import seizure_verdict as summarise
 
     band = (0.4, 0.6)
     return SeizureAgreement(sid, "TLE", tuple(pa), tuple(pb),

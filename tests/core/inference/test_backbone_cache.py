@@ -15,6 +15,8 @@ from semioscope.errors import WeightsError
 
 
 class Loaded:
+    weights_sha256: str | None = None   # as a Backbone has (the precision check reads it)
+
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs
 

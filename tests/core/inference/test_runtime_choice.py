@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from semioscope.core.inference import runtime as runtime_mod
+from semioscope.core.export import ir_cache
 from semioscope.core.inference.runtime import choose_runtime, with_runtime
 from semioscope.core.runtime.backbone import OpenVINOBackbone
 from semioscope.errors import SemioscopeError
@@ -99,12 +99,12 @@ def test_converted_once_cached_and_equal_to_torch(i3d_pair, monkeypatch) -> None
 
 def test_changed_weights_get_another_ir(i3d_pair) -> None:
     backbone, _ = i3d_pair
-    key = runtime_mod.ir_key(backbone)
-    assert runtime_mod.ir_key(backbone) == key
+    key = ir_cache.ir_key(backbone)
+    assert ir_cache.ir_key(backbone) == key
     weight = backbone.model.Conv3d_1a_7x7.conv3d.weight
     with torch.no_grad():
         weight[0, 0, 0, 0, 0] += 1.0
         try:
-            assert runtime_mod.ir_key(backbone) != key
+            assert ir_cache.ir_key(backbone) != key
         finally:
             weight[0, 0, 0, 0, 0] -= 1.0

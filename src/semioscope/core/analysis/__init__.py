@@ -11,11 +11,11 @@ label per window, the seizure-level verdict), ``provenance`` (what the result re
 it was made).
 """
 
-from semioscope.core.analysis.decision import confidence_for, label_for, seizure_verdict
 from semioscope.core.analysis.progress import Progress, ProgressSink
 from semioscope.core.analysis.provenance import truncated_warning
 from semioscope.core.analysis.request import AnalysisRequest, ModelChoice, RuntimeOptions, Span
 from semioscope.core.analysis.run import PartialSink, analyze, analyze_explained
+from semioscope.core.results.decision import confidence_for, label_for, seizure_verdict
 
 __all__ = ["AnalysisRequest", "ModelChoice", "PartialSink",
            "Progress", "ProgressSink", "RuntimeOptions", "Span", "analyze", "analyze_explained",

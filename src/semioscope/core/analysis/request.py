@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from semioscope.core.crop.editing import Crop
 from semioscope.core.geometry import Box
@@ -45,7 +46,8 @@ class ModelChoice:
 
 @dataclass(frozen=True)
 class RuntimeOptions:
-    """Where and how the networks run; none of these changes a score beyond rounding."""
+    """Where and how the networks run. Only ``precision`` changes the numbers (a lower one
+    by what its agreement check measured), so it alone is among the request's inputs."""
 
     device: str = "auto"                # auto | cpu | cuda | cuda:N
     runtime: str = "auto"               # auto | torch | openvino (core/inference/runtime.py)
@@ -99,7 +101,8 @@ class AnalysisRequest:
 
         The facts only the opened video knows (its hash, the mapping's parameters, the span's
         ends in seconds) are passed in by a caller that has them; None is "unknown, not
-        compared". The model's files are hashed here (a pack's hashes are its manifest's).
+        compared". The model's files are hashed here (a pack's hashes are its manifest's), and
+        ``--precision auto`` is resolved as the analysis would resolve it on this CPU.
         """
         from semioscope.core.preprocess import PREPROCESSING_VERSION
 
@@ -108,7 +111,8 @@ class AnalysisRequest:
             video_sha256=video_sha256,
             crop=None if self.crop is None else self.crop.box,
             span=span, mapping=mapping, backbone=backbone, weights_sha256=weights,
-            classifier_sha256=classifier, preprocessing_version=PREPROCESSING_VERSION)
+            classifier_sha256=classifier, preprocessing_version=PREPROCESSING_VERSION,
+            precision=precision_input(self.model, self.options, weights))
 
 
 # -- what a model choice records (Results.inputs) -------------------------------------------------
@@ -132,6 +136,68 @@ def model_inputs(model: ModelChoice) -> ModelHashes:
     classifier = model.classifier
     return (model.backbone, NO_FILE if weights is None else _sha(weights),
             NO_FILE if classifier is None else _sha(classifier))
+
+
+def precision_input(model: ModelChoice, options: RuntimeOptions,
+                    weights_sha256: str | None) -> str | None:
+    """The precision a result made now would record: an explicit one as asked; ``auto`` as
+    :func:`~semioscope.core.runtime.precision.choose_precision` resolves it with the pack's or
+    classifier's agreement records on this CPU (f32 without any); None where that depends on
+    what only loading tells (the device under ``auto``, an unreadable file): not compared."""
+    if options.precision != "auto":
+        return options.precision
+    checks, int8 = _precision_checks(model)
+    if checks is None:
+        return None
+    if not checks:
+        return "f32"
+    from semioscope.core.runtime.cpu_features import detect_cpu
+    from semioscope.core.runtime.precision import choose_precision
+    from semioscope.errors import SemioscopeError
+
+    if model.pack is not None:
+        runtime = "openvino"
+    elif options.device != "cpu":
+        return None                        # a GPU under auto stays f32, a CPU may not: unknown
+    else:
+        from semioscope.core.inference.runtime import choose_runtime
+
+        runtime = choose_runtime(options.runtime, "cpu")
+    try:
+        return choose_precision("auto", runtime=runtime, device_kind="cpu",
+                                cpu=detect_cpu(openvino=False), weights_sha256=weights_sha256,
+                                checks=checks, int8_available=int8).precision
+    except SemioscopeError:
+        return None
+
+
+def _precision_checks(model: ModelChoice) -> tuple[dict[str, Any] | None, bool]:
+    """``(precision -> agreement record, an int8 backbone exists)`` of the model choice;
+    None: unreadable (unknown)."""
+    import json
+
+    if model.pack is not None:
+        from semioscope.core.runtime.pack import MANIFEST
+
+        folder = model.pack.parent if model.pack.is_file() else model.pack
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            checks = manifest.get("precision_checks") or {}
+            return (dict(checks) if isinstance(checks, dict) else None,
+                    manifest["backbone"].get("int8_ir") is not None)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None, False
+    if model.classifier is None or model.classifier.suffix != ".semio":
+        return {}, False                   # a random or .pt classifier carries no check
+    from semioscope.core.runtime.pack_trust import semio_metadata
+    from semioscope.errors import SemioscopeError
+
+    try:
+        training = semio_metadata(model.classifier).get("training")
+    except (SemioscopeError, OSError):
+        return None, False
+    checks = training.get("precision_checks") if isinstance(training, dict) else None
+    return (dict(checks) if isinstance(checks, dict) else {}), False
 
 
 def _sha(path: Path) -> str | None:

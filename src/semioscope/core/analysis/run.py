@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from semioscope import __version__
 from semioscope.core.analysis.checks import check_classifier, check_mapping, check_request
-from semioscope.core.analysis.decision import label_for, seizure_verdict
 from semioscope.core.analysis.engine import Engine, LoadedClassifier, load_engine, open_pack
 from semioscope.core.analysis.progress import Clock, ProgressSink
 from semioscope.core.analysis.provenance import (
@@ -33,6 +32,7 @@ from semioscope.core.geometry import Box
 from semioscope.core.hashing import file_sha256
 from semioscope.core.inference.backbone_cache import BackboneCache
 from semioscope.core.results import MappingInfo, PartialResults, Results, SpanInfo, WindowResult
+from semioscope.core.results.decision import label_for, seizure_verdict
 from semioscope.core.video import VideoReader, open_video
 from semioscope.core.video.mapping import IntensityMapping, mapping_for
 from semioscope.core.windows import WindowPlan, plan_windows

@@ -77,7 +77,7 @@ class Agreement:
         return [s.seizure_id for s in self.seizures if s.flipped]
 
     def window_labels_changed(self) -> int:
-        from semioscope.core.analysis.decision import label_for
+        from semioscope.core.results.decision import label_for
 
         return sum(label_for(a, self.threshold, self.band) != label_for(b, self.threshold,
                                                                        self.band)
@@ -165,7 +165,7 @@ def measure(rows: Sequence[ManifestRow], *, f32: Any, low: Any, precision: str, 
             meta: Any, mapping: str = "kinect", batch_size: int = 2,
             progress: Progress | None = None) -> Agreement:
     """Every window of ``rows`` through ``f32`` and ``low`` backbones, then ``model``."""
-    from semioscope.core.analysis.decision import seizure_verdict as summarise
+    from semioscope.core.results.decision import seizure_verdict as summarise
     from semioscope.core.training.cache import compute_windows
 
     started = time.monotonic()

@@ -129,7 +129,7 @@ def _backbone_ir(backbone: Any, folder: Path) -> dict[str, Any]:
     """The backbone's fp32 IR copied into the pack from this machine's runtime cache,
     converting it there first if needed: the same IR, and a later ``analyze`` on this machine
     (weights instead of the pack) never converts again."""
-    from semioscope.core.models.runtime import cached_ir
+    from semioscope.core.export.ir_cache import cached_ir
 
     xml, entry = cached_ir(backbone)
     for source in (xml, xml.with_suffix(".bin")):

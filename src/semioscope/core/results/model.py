@@ -201,6 +201,7 @@ class Inputs:
     weights_sha256: str | None = None
     classifier_sha256: str | None = None
     preprocessing_version: str | None = None
+    precision: str | None = None        # the backbone's: f32 | bf16 | int8 (RuntimeOptions)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,8 @@ class Results:
             span=(self.span.onset_s, self.span.offset_s), mapping=self.mapping,
             backbone=self.model.backbone, weights_sha256=self.model.weights_sha256 or NO_FILE,
             classifier_sha256=self.model.classifier_sha256 or NO_FILE,
-            preprocessing_version=self.model.preprocessing_version)
+            preprocessing_version=self.model.preprocessing_version,
+            precision=self.model.precision or "f32")   # before #30 every result was f32
 
     @property
     def p_tle(self) -> list[float]:

@@ -143,6 +143,8 @@ def changes(recorded: Inputs, current: Inputs) -> tuple[str, ...]:
         out.append("classifier")
     if differs(recorded.preprocessing_version, current.preprocessing_version):
         out.append("preprocessing")
+    if differs(recorded.precision, current.precision):
+        out.append("precision")
     return tuple(out)
 
 

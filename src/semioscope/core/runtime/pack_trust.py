@@ -76,6 +76,19 @@ def check_listing(folder: Path, manifest: dict[str, Any], where: Path) -> None:
             if name not in files:
                 raise WeightsError(where, f"the manifest does not list {name} (the {section}"
                                    "'s network would run unchecked)")
+    int8 = manifest["backbone"].get("int8_ir")   # only packs exported with --precision int8
+    if int8 is not None:
+        if not isinstance(int8, str):
+            raise WeightsError(where, "the manifest's backbone.int8_ir has the wrong type "
+                               f"({type(int8).__name__})")
+        for name in (int8, str(Path(int8).with_suffix(".bin"))):
+            if name not in files:
+                raise WeightsError(where, f"the manifest does not list {name} (the int8 "
+                                   "backbone would run unchecked)")
+    checks = manifest.get("precision_checks")
+    if checks is not None and not (isinstance(checks, dict)
+                                   and all(isinstance(v, dict) for v in checks.values())):
+        raise WeightsError(where, "the manifest's precision_checks is not a record per precision")
     if manifest["classifier"]["source"] not in files:
         raise WeightsError(where, "the manifest does not list the classifier file "
                            f"{manifest['classifier']['source']}")

@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from semioscope.core.results import Summary, aggregation_text, has_band
+from semioscope.core.results.band import aggregation_text, has_band
+from semioscope.core.results.model import Summary
 
 __all__ = ["confidence_for", "label_for", "seizure_verdict"]
 

@@ -21,7 +21,7 @@ BACKBONE_ARCHITECTURES = ("i3d", "s3d")
 
 def wanted(architecture: str) -> bool:
     """Whether weights of ``architecture`` are converted ahead for this machine."""
-    from semioscope.core.models.runtime import ENV, openvino_installed
+    from semioscope.core.inference.runtime import ENV, openvino_installed
 
     return (architecture in BACKBONE_ARCHITECTURES and openvino_installed()
             and os.environ.get(ENV, "").strip().lower() != "torch")
@@ -32,8 +32,8 @@ def prepare_openvino(architecture: str, weights: str | Path, *, threads: int | N
     """The cached IR of ``weights`` (converted now if missing), or None when not wanted."""
     if not wanted(architecture):
         return None
+    from semioscope.core.export.ir_cache import cached_ir
     from semioscope.core.models.backbone import load_backbone
-    from semioscope.core.models.runtime import cached_ir
 
     started = time.monotonic()
     backbone = load_backbone(architecture, weights, threads=threads)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from semioscope.core.models.prepare import prepare_openvino, wanted
-from semioscope.core.models.runtime import openvino_installed
+from semioscope.core.inference.prepare import prepare_openvino, wanted
+from semioscope.core.inference.runtime import openvino_installed
 
 
 def test_not_wanted_where_auto_means_torch(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,68 @@
+"""The backbone's precision is an input: a result computed in another precision is stale.
+
+``RuntimeOptions.precision`` is the one runtime option that changes the numbers, so the
+request's inputs carry it (``auto`` resolved as the analysis would resolve it on this CPU) and
+the trust rule names a difference as "precision".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from semioscope.core.analysis.request import AnalysisRequest, ModelChoice, RuntimeOptions
+from semioscope.core.runtime.cpu_features import BF16_FLAGS, HIDE_ENV, detect_cpu
+from semioscope.core.trust import assess, changes
+from tests.sample_results import synthetic_results
+
+SHA = "ab" * 32
+
+
+def test_results_in_another_precision_are_stale() -> None:
+    results = synthetic_results()
+    bf16 = replace(results, model=replace(results.model, precision="bf16"))
+    assert changes(bf16.inputs, replace(results.inputs, precision="f32")) == ("precision",)
+    assert changes(bf16.inputs, replace(results.inputs, precision="bf16")) == ()
+    assert changes(bf16.inputs, replace(results.inputs, precision=None)) == ()  # unknown
+    trust = assess(bf16, replace(results.inputs, precision="f32"))
+    assert trust.stale and "precision" in trust.reasons[-1].text
+    older = replace(results, model=replace(results.model, precision=None))   # before #30
+    assert older.inputs.precision == "f32"
+
+
+def _pack(folder: Path, checks: dict[str, object]) -> Path:
+    folder.mkdir()
+    manifest = {"backbone": {"name": "i3d", "weights_sha256": SHA},
+                "classifier": {"source": None}, "files": {}, "precision_checks": checks}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_request_inputs_carry_the_precision_auto_resolved(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    video = tmp_path / "v.mkv"
+    for asked in ("f32", "bf16", "int8"):
+        assert AnalysisRequest(video, options=RuntimeOptions(precision=asked)).inputs() \
+            .precision == asked
+    # no pack, no classifier: nothing carries a check, so auto is f32 on any machine
+    assert AnalysisRequest(video).inputs().precision == "f32"
+    passed = {"bf16": {"passed": True, "backbone_weights_sha256": SHA}}
+    pack = AnalysisRequest(video, model=ModelChoice(pack=_pack(tmp_path / "p", passed)))
+    native = detect_cpu(openvino=False).bf16_native
+    assert pack.inputs().precision == ("bf16" if native else "f32")
+    monkeypatch.setenv(HIDE_ENV, ",".join(BF16_FLAGS))   # a CPU without bf16
+    assert pack.inputs().precision == "f32"
+    other = {"bf16": {"passed": True, "backbone_weights_sha256": "cd" * 32}}
+    monkeypatch.delenv(HIDE_ENV)
+    assert AnalysisRequest(video, model=ModelChoice(pack=_pack(tmp_path / "q", other))) \
+        .inputs().precision == "f32"   # a check made with other weights allows nothing
+
+
+def test_an_unreadable_pack_leaves_the_precision_unknown(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "manifest.json").write_text("{", encoding="utf-8")
+    request = AnalysisRequest(tmp_path / "v.mkv", model=ModelChoice(pack=tmp_path / "p"))
+    assert request.inputs().precision is None
