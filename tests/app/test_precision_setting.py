@@ -33,3 +33,16 @@ def test_the_request_carries_it(tmp_path: Path) -> None:
     session = VideoSession(props(), KINECT)
     request = review_request(video, session, AppSettings(precision="bf16", persist=False))
     assert request.options.precision == "bf16"
+
+
+def test_another_precision_makes_the_results_stale(qtbot, make_window, video,
+                                                   monkeypatch) -> None:
+    from tests.app.test_analysis_gui import _analysed
+
+    window, _ = _analysed(qtbot, make_window, video, monkeypatch)   # auto: f32 (no check)
+    window.settings.precision = "bf16"       # the one settings object every part reads
+    window.analysis_control.refresh_trust()
+    assert window.timeline.stale_text == "made with an earlier precision \u2014 Analyse again"
+    window.settings.precision = "f32"        # what auto resolved to: the same numbers
+    window.analysis_control.refresh_trust()
+    assert not window.timeline.stale_text and not window.verdict.is_stale
