@@ -260,6 +260,10 @@ def main() -> None:
                     help="instead: the same analysis at each precision (e.g. f32,bf16,int8), "
                     "side by side, from packs made with models export --precision "
                     "(bench/precision_runs.py)")
+    ap.add_argument("--classifier", type=Path, help="with --precision: a trained classifier "
+                    "to pack (default: a random one)")
+    ap.add_argument("--check-manifest", type=Path, help="with --precision: the seizures the "
+                    "export's agreement gate checks (default: a small synthetic set)")
     ap.add_argument("--child-reference", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.precision:
@@ -271,7 +275,8 @@ def main() -> None:
         video = make_video(work / f"bench_precision_{seconds:g}s.mkv", seconds, (512, 424))
         load = open("/proc/loadavg").read().split()[:3]
         md = precision_runs.run(video, seconds, work, args.precision.split(","), args.reps,
-                                _measured, f"load average {' '.join(load)} at the start")
+                                _measured, f"load average {' '.join(load)} at the start",
+                                args.classifier, args.check_manifest)
         end = open("/proc/loadavg").read().split()[:3]
         emit(md + f"\n\nLoad average at the end: {' '.join(end)}", args.out)
         return

