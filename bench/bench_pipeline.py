@@ -276,7 +276,8 @@ def main() -> None:
         load = open("/proc/loadavg").read().split()[:3]
         md = precision_runs.run(video, seconds, work, args.precision.split(","), args.reps,
                                 _measured, f"load average {' '.join(load)} at the start",
-                                args.classifier, args.check_manifest)
+                                args.classifier, args.check_manifest,
+                                make_video(work / "bench_precision_4s.mkv", 4.0, (512, 424)))
         end = open("/proc/loadavg").read().split()[:3]
         emit(md + f"\n\nLoad average at the end: {' '.join(end)}", args.out)
         return

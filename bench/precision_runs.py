@@ -12,6 +12,7 @@ video itself.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -82,7 +83,7 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str],
 
 def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: int,
         measured: Any, load: str, classifier: Path | None = None,
-        check_manifest: Path | None = None) -> str:
+        check_manifest: Path | None = None, warmup: Path | None = None) -> str:
     """The markdown section; ``measured(cmd) -> (wall, rss MB, stdout)`` as in bench_pipeline."""
     import json
 
@@ -101,13 +102,21 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
         order = precisions[rep % len(precisions):] + precisions[:rep % len(precisions)]
         for precision in order:
             out = work / f"r_{precision}.json"
-            wall, rss, _ = measured([sys.executable, "-c", child, "analyze", str(video),
+            clip = video if rep or warmup is None else warmup   # rep 0: a short untimed one
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, rss, _ = measured([sys.executable, "-c", child, "analyze", str(clip),
                                      "--pack", str(packs[precision]), "--precision", precision,
                                      "--allow-untrained", "--threads", "2", "--out", str(out)])
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            print(f"{'warm-up' if rep == 0 else f'rep {rep}'} {precision}: {wall:.1f} s, "
+                  f"CPU {cpu:.1f} s, "
+                  f"{rss:.0f} MB, load {open('/proc/loadavg').read().split()[0]}",
+                  file=sys.stderr, flush=True)   # a run cut short still leaves its figures
             if rep == 0:
                 continue
             results = load_results(out)
-            runs[precision].append({"wall": wall, "rss": rss, "model": results.model,
+            runs[precision].append({"wall": wall, "cpu": cpu, "rss": rss, "model": results.model,
                                     "p": [w.p_tle for w in results.windows],
                                     "verdict": results.summary.label})
     cpu = detect_cpu()
@@ -121,9 +130,10 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
           + ("classifier: random (untrained), so its P(TLE) moves little with the features: "
              "the feature difference is the telling figure.\n" if classifier is None else
              f"classifier: {classifier.name} (trained), checked on {check_manifest}.\n"),
-          "| precision | wall per video s | vs f32 | peak RSS | max abs dP vs f32 (this video) | "
-          "verdict | gate on the check set: max / p99 abs dP, feature rel. diff |",
-          "|---|---|---|---|---|---|---|"]
+          "| precision | wall per video s | vs f32 | CPU s per video s | vs f32 (CPU) | peak RSS "
+          "| max abs dP vs f32 (this video) | verdict | gate on the check set: max / p99 abs dP,"
+          " feature rel. diff |",
+          "|---|---|---|---|---|---|---|---|---|"]
     for precision in precisions:
         rs = runs[precision]
         per_s = [r["wall"] / seconds for r in rs]
@@ -136,10 +146,15 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
                                           f" {check.get('max_feature_rel_diff', 0):.1e} "
                                           f"({check['seizures']} seizures, {check['windows']} "
                                           "windows)")
+        cpu_ratio = "1" if base is None or precision == "f32" else _stat(
+            [b["cpu"] / r["cpu"] for b, r in zip(base, rs, strict=True)], "{:.2f}") + "x less"
         md.append(f"| {precision} ({rs[0]['model'].runtime}) | {_stat(per_s, '{:.2f}')} s | "
-                  f"{ratio} | {_stat([r['rss'] for r in rs], '{:.0f}')} MB | {dp} | "
+                  f"{ratio} | {_stat([r['cpu'] / seconds for r in rs], '{:.2f}')} s | "
+                  f"{cpu_ratio} | {_stat([r['rss'] for r in rs], '{:.0f}')} MB | {dp} | "
                   f"{rs[0]['verdict']} | {gate} |")
     md.append("")
-    md.append("Raw: " + json.dumps({p: [round(r["wall"], 2) for r in rs]
-                                    for p, rs in runs.items()}))
+    md.append("Raw wall s: " + json.dumps({p: [round(r["wall"], 2) for r in rs]
+                                           for p, rs in runs.items()}))
+    md.append("Raw CPU s: " + json.dumps({p: [round(r["cpu"], 2) for r in rs]
+                                          for p, rs in runs.items()}))
     return "\n".join(md)
