@@ -34,9 +34,18 @@ def test_results_in_another_precision_are_stale() -> None:
 
 
 def _pack(folder: Path, checks: dict[str, object]) -> Path:
+    """A manifest with every key the pack's manifest reader checks (no files behind it: the
+    staleness check reads the manifest only)."""
+    from semioscope.core.runtime.pack import PACK_FORMAT
+
     folder.mkdir()
-    manifest = {"backbone": {"name": "i3d", "weights_sha256": SHA},
-                "classifier": {"source": None}, "files": {}, "precision_checks": checks}
+    manifest = {"format": PACK_FORMAT, "created": "2026-12-07T00:00:00+00:00",
+                "software_version": "0", "converter": {}, "preprocessing_version": "1",
+                "backbone": {"name": "i3d", "ir": "i3d.xml", "pretrained": True,
+                             "weights_sha256": SHA},
+                "classifier": {"ir": "classifier.xml", "source": "classifier.semio",
+                               "sha256": SHA, "steps": 10, "metadata": {}},
+                "detector": None, "files": {"i3d.xml": SHA}, "precision_checks": checks}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 

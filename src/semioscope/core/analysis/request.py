@@ -174,19 +174,18 @@ def precision_input(model: ModelChoice, options: RuntimeOptions,
 def _precision_checks(model: ModelChoice) -> tuple[dict[str, Any] | None, bool]:
     """``(precision -> agreement record, an int8 backbone exists)`` of the model choice;
     None: unreadable (unknown)."""
-    import json
 
-    if model.pack is not None:
-        from semioscope.core.runtime.pack import MANIFEST
+    if model.pack is not None:             # the pack's one manifest reader, as _pack_model
+        from semioscope.core.runtime.pack import read_manifest
+        from semioscope.errors import SemioscopeError
 
-        folder = model.pack.parent if model.pack.is_file() else model.pack
         try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            checks = manifest.get("precision_checks") or {}
-            return (dict(checks) if isinstance(checks, dict) else None,
-                    manifest["backbone"].get("int8_ir") is not None)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            _, _, manifest = read_manifest(model.pack)
+        except SemioscopeError:
             return None, False
+        checks = manifest.get("precision_checks") or {}
+        return (dict(checks) if isinstance(checks, dict) else None,
+                manifest["backbone"].get("int8_ir") is not None)
     if model.classifier is None:
         return {}, False                   # a random classifier carries no check
     from semioscope.core.runtime.pack_trust import semio_metadata
