@@ -7,7 +7,8 @@ JSON comes from :func:`assess`; nothing else decides. Reasons, in the order they
 * ``custom_weights``       weights that load but are not the registry's official file and were
                            not registered by the user as their own ("custom weights, unverified")
 * ``unchecked_precision``  the backbone ran in bf16/int8 without a passed agreement check
-                           against fp32 (``models export --precision``)
+                           against fp32 (``models export --precision``, ``train
+                           --precision-check``)
 * ``untrained_classifier`` no classifier file: a random classifier
 * ``demo_model``           a classifier marked as a demo (``semioscope train --demo``)
 * ``classifier_untrained_backbone``  the classifier learnt from features of a random backbone
@@ -95,9 +96,10 @@ def model_reasons(m: Provenance) -> list[Reason]:
                           f"weights (sha256 {_short(m.weights_sha256)}) are not the official "
                           "file; `semioscope models register` records your own"))
     if m.precision not in (None, "f32") and m.precision_check is None:
+        also = " or `semioscope train --precision-check bf16`" if m.precision == "bf16" else ""
         out.append(Reason("unchecked_precision", f"the backbone ran in {m.precision} without an "
                           "agreement check against f32 (`semioscope models export --precision "
-                          f"{m.precision}` makes one)"))
+                          f"{m.precision}`{also} makes one)"))
     if not m.classifier_trained:
         out.append(Reason("untrained_classifier", UNTRAINED_CLASSIFIER_WARNING))
         return out
