@@ -63,6 +63,12 @@ def import_openvino() -> Any:
     return openvino
 
 
+def openvino_hint(precision: str) -> str:
+    """OpenVINO's INFERENCE_PRECISION_HINT for a precision: int8 IRs keep f32 outside their
+    quantised layers (never OpenVINO's own bf16 default on such CPUs)."""
+    return {"f32": "f32", "bf16": "bf16", "int8": "f32"}[precision]
+
+
 def compile_ir(xml: Path, *, threads: int | None = None, cache: Path | None = None,
                precision: str = "f32") -> Any:
     """Read ``xml`` (+ its ``.bin``) and compile it for the CPU in fp32 (or the ``precision``
@@ -74,8 +80,6 @@ def compile_ir(xml: Path, *, threads: int | None = None, cache: Path | None = No
     instead of compiling again: about half the load time and CPU (bench/RESULTS.md). The same
     compiled graph runs either way, so the numbers are the same.
     """
-    from semioscope.core.runtime.precision import openvino_hint
-
     ov = import_openvino()
     config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": openvino_hint(precision),
                               "PERFORMANCE_HINT": "LATENCY"}

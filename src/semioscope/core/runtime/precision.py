@@ -24,7 +24,7 @@ from semioscope.core.runtime.cpu_features import CpuFeatures
 from semioscope.errors import SemioscopeError
 
 __all__ = ["LOWER", "MAX_DELTA", "PRECISIONS", "PrecisionChoice", "choose_precision",
-           "passed_check", "openvino_hint"]
+           "passed_check"]
 
 PRECISIONS = ("auto", "f32", "bf16", "int8")
 #: lower precisions, in the order ``auto`` prefers them (bf16 keeps more of the numbers)
@@ -117,9 +117,3 @@ def _on_gpu(requested: str, cuda_bf16: bool) -> PrecisionChoice:
     if not cuda_bf16:
         raise _refuse("this GPU has no native bf16: use --precision f32")
     return PrecisionChoice("bf16", requested, None, "bf16: asked for (GPU autocast)")
-
-
-def openvino_hint(precision: str) -> str:
-    """OpenVINO's INFERENCE_PRECISION_HINT for a precision: int8 IRs keep f32 outside their
-    quantised layers (never OpenVINO's own bf16 default on such CPUs)."""
-    return {"f32": "f32", "bf16": "bf16", "int8": "f32"}[precision]
