@@ -1,7 +1,14 @@
 """Learnability, end to end: does the real command-line path learn a task whose labels we know?
 
     python bench/bench_learnability.py [--dir DIR] [--patients 32] [--seizures 1]
-        [--max-seconds 8] [--heldout 2] [--folds 4] [--out bench/results/learnability.md]
+        [--max-seconds 8] [--heldout 2] [--folds 4] [--setting v2|v1|hard]
+        [--backbones pretrained,random] [--out bench/results/learnability.md]
+
+``--backbones``: the arms run side by side on the same data, crops and folds: ``pretrained``
+(the I3D in the user cache, `semioscope models import i3d`; refused when there is none) and/or
+``random`` (seeded random weights: the arm runs with an empty cache of its own under DIR). The
+data steps are shared; features, cv, model and analyses go to ``DIR/<arm>/``. Without the option:
+the pretrained arm when weights are there, else the random one.
 
 Synthetic FLE and TLE seizures (``semioscope synth --dataset``) go through exactly what a
 researcher runs: ``project create`` → ``project crop --detector truth`` (the synthetic ground
@@ -40,37 +47,54 @@ def cli(args: list[str]) -> None:
         raise SystemExit(f"semioscope {args[0]} failed with exit status {status}")
 
 
-def build(work: Path, a: argparse.Namespace) -> dict[str, float]:
-    """Every step through the CLI, skipping those already done; returns seconds per step."""
-    untrained = [] if a.pretrained else ["--allow-untrained"]
-    data, heldout = work / "dataset", work / "heldout"
-    proj, cropped, feats = work / "project", work / "cropped.csv", work / "features"
-    config, cv, model = work / "train.toml", work / "cv", work / "model.semio"
-    from semioscope.demo import DATASET_SEED, small_data_config
+ARMS = ("pretrained", "random")
 
-    config_text = small_data_config(a.epochs, a.folds)
-    if not config.exists() or config.read_text() != config_text:
-        config.write_text(config_text)
-        for stale in (cv / "cv.json", model, *work.glob("heldout-*.results.json"),
-                      *work.glob("limbs/*.results.json")):
-            stale.unlink(missing_ok=True)
-    steps = [
+
+def data_steps(work: Path, a: argparse.Namespace) -> list[tuple[Path, list[str]]]:
+    """The steps both arms share: datasets, project, crops with the truth, the manifest."""
+    from semioscope.demo import DATASET_SEED
+
+    data, heldout = work / "dataset", work / "heldout"
+    proj, cropped = work / "project", work / "cropped.csv"
+    setting = ["--setting", a.setting]
+    return [
         (data / "manifest.csv", ["synth", "--dataset", str(data), "--patients", str(a.patients),
                                  "--seizures", str(a.seizures), "--max-seconds",
-                                 f"{a.max_seconds:g}", "--seed", str(DATASET_SEED)]),
+                                 f"{a.max_seconds:g}", "--seed", str(DATASET_SEED), *setting]),
         (heldout / "manifest.csv", ["synth", "--dataset", str(heldout), "--patients",
                                     str(a.heldout), "--seizures", "1", "--max-seconds",
-                                    f"{a.max_seconds:g}", "--seed", "12"]),
+                                    f"{a.max_seconds:g}", "--seed", "12", *setting]),
         (proj / "project.sqlite", ["project", "create", str(proj), "--manifest",
                                    str(data / "manifest.csv")]),
         (work / "project-cropped", ["project", "crop", str(proj), "--detector", "truth"]),
         (cropped, ["project", "export", str(proj), "--out", str(cropped)]),
+    ]
+
+
+def arm_steps(work: Path, arm: Path, a: argparse.Namespace) -> list[tuple[Path, list[str]]]:
+    """One backbone's steps: features, patient-grouped cv, the trained model."""
+    untrained = [] if a.pretrained else ["--allow-untrained"]
+    cropped, feats = work / "cropped.csv", arm / "features"
+    config, cv, model = arm / "train.toml", arm / "cv", arm / "model.semio"
+    from semioscope.demo import small_data_config
+
+    config_text = small_data_config(a.epochs, a.folds)
+    if not config.exists() or config.read_text() != config_text:
+        config.write_text(config_text)
+        for stale in (cv / "cv.json", model, *arm.glob("heldout-*.results.json"),
+                      *arm.glob("limbs/*.results.json")):
+            stale.unlink(missing_ok=True)
+    return [
         (feats / "complete", ["extract", str(cropped), "--cache", str(feats), *untrained]),
         (cv / "cv.json", ["cv", str(cropped), "--cache", str(feats), "--out", str(cv),
                           "--config", str(config), "--bootstrap", "200", *untrained]),
         (model, ["train", str(cropped), "--cache", str(feats), "--config", str(config),
                  "--cv-report", str(cv), "--out", str(model), *untrained]),
     ]
+
+
+def build(steps: list[tuple[Path, list[str]]]) -> dict[str, float]:
+    """Every step through the CLI, skipping those already done; returns seconds per step."""
     seconds: dict[str, float] = {}
     for done, args in steps:
         if done.exists():
@@ -84,19 +108,19 @@ def build(work: Path, a: argparse.Namespace) -> dict[str, float]:
     return seconds
 
 
-def analyse_heldout(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
-    """Crop and analyse each held-out seizure with the trained model."""
+def analyse_heldout(work: Path, arm: Path, a: argparse.Namespace) -> list[dict[str, object]]:
+    """Crop and analyse each held-out seizure with the arm's trained model."""
     from semioscope.core.training.manifest import load_manifest
 
     untrained = [] if a.pretrained else ["--allow-untrained"]
     out = []
     for row in load_manifest(work / "heldout" / "manifest.csv").rows:
         crop = work / f"heldout-{row.seizure_id}.crop.json"
-        results = work / f"heldout-{row.seizure_id}.results.json"
+        results = arm / f"heldout-{row.seizure_id}.results.json"
         if not crop.exists():
             cli(["crop", str(row.video), "--detector", "truth", "--out", str(crop)])
         if not results.exists():
-            cli(["analyze", str(row.video), "--classifier", str(work / "model.semio"),
+            cli(["analyze", str(row.video), "--classifier", str(arm / "model.semio"),
                  "--crop-file", str(crop), "--onset", f"{row.onset_s:g}",
                  "--offset", f"{row.offset_s:g}", *untrained, "--out", str(results)])
         summary = json.loads(results.read_text())["summary"]
@@ -108,7 +132,7 @@ def analyse_heldout(work: Path, a: argparse.Namespace) -> list[dict[str, object]
 LIMBS = ("l_arm", "r_arm", "l_leg", "r_leg")
 
 
-def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
+def limb_evidence(work: Path, arm: Path, a: argparse.Namespace) -> list[dict[str, object]]:
     """Saliency sanity check on the learned model: a calm patient (a scene never trained on)
     moves one limb as in a hypermotor seizure; how much of each window's evidence lies on that
     limb's ground-truth box (the union of its per-frame boxes over the window), against the
@@ -121,7 +145,8 @@ def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
     out = []
     for k, limb in enumerate(LIMBS):
         video = work / "limbs" / f"{limb}.mkv"
-        crop, results = video.with_suffix(".crop.json"), video.with_suffix(".results.json")
+        crop, results = video.with_suffix(".crop.json"), arm / "limbs" / f"{limb}.results.json"
+        results.parent.mkdir(parents=True, exist_ok=True)
         if not video.exists():
             options = SceneOptions.random(np.random.default_rng([77, k]))
             render_seizure(video, "FLE", seconds=a.max_seconds, seed=500 + k,
@@ -130,7 +155,7 @@ def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
             cli(["crop", str(video), "--detector", "truth", "--out", str(crop)])
         if not results.exists():
             truth = json.loads(video.with_name(f"{video.stem}.truth.json").read_text())
-            cli(["analyze", str(video), "--classifier", str(work / "model.semio"),
+            cli(["analyze", str(video), "--classifier", str(arm / "model.semio"),
                  "--crop-file", str(crop), "--onset", f"{truth['onset_s']:g}", "--offset",
                  f"{truth['offset_s']:g}", *untrained, "--saliency", "--out", str(results)])
         truth = json.loads(video.with_name(f"{video.stem}.truth.json").read_text())
@@ -152,7 +177,7 @@ def limb_evidence(work: Path, a: argparse.Namespace) -> list[dict[str, object]]:
     return out
 
 
-def probe(work: Path) -> dict[str, float]:
+def probe(work: Path, arm: Path) -> dict[str, float]:
     """Leave-one-patient-out logistic regression on per-window mean and std of the features."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score, roc_auc_score
@@ -162,7 +187,7 @@ def probe(work: Path) -> dict[str, float]:
     from semioscope.core.training.dataset import load_dataset
     from semioscope.core.training.manifest import load_manifest
 
-    data = load_dataset(load_manifest(work / "cropped.csv"), work / "features")
+    data = load_dataset(load_manifest(work / "cropped.csv"), arm / "features")
     rows = []
     for x in data.X:
         steps = x[(x != -1).any(axis=1)]
@@ -183,10 +208,10 @@ def probe(work: Path) -> dict[str, float]:
             "seizure_f1": float(f1_score(sy, sp >= 0.5, average="macro"))}
 
 
-def table(work: Path, heldout: list[dict[str, object]], linear: dict[str, float],
+def table(arm: Path, heldout: list[dict[str, object]], linear: dict[str, float],
           seconds: dict[str, float], a: argparse.Namespace,
           limbs: list[dict[str, object]] | None = None) -> str:
-    report = json.loads((work / "cv" / "cv.json").read_text())
+    report = json.loads((arm / "cv" / "cv.json").read_text())
     levels = ("window", "seizure", "patient")
 
     def cell(m: dict[str, float]) -> str:
@@ -194,10 +219,11 @@ def table(work: Path, heldout: list[dict[str, object]], linear: dict[str, float]
         return f"{m['f1_macro']:.2f} / {'-' if auc is None or auc != auc else f'{auc:.2f}'}"
 
     lines = [
+        f"### Backbone: {'pretrained' if a.pretrained else 'UNTRAINED (random weights, seed 0)'}"
+        f" ({arm.name} arm)", "",
         f"Machine: {machine()} (shared with other work while it ran).",
         f"Data: {a.patients} synthetic patients x {a.seizures} seizures (at most "
-        f"{a.max_seconds:g} s each), cropped with the ground truth; backbone "
-        f"{'pretrained' if a.pretrained else 'UNTRAINED (random weights, seed 0)'}; "
+        f"{a.max_seconds:g} s each, setting {a.setting}), cropped with the ground truth; "
         f"{report['fold_method']} with {len(report['folds'])} folds, patient-grouped.",
         "", "| fold | val patients | window F1 / AUC | seizure F1 / AUC | patient F1 / AUC |",
         "|---|---|---|---|---|"]
@@ -235,6 +261,74 @@ def table(work: Path, heldout: list[dict[str, object]], linear: dict[str, float]
     return "\n".join(lines)
 
 
+def side_by_side(work: Path, arms: list[str]) -> str:
+    """Per fold and pooled, seizure macro F1 and window AUC of every arm (same folds)."""
+    reports = {arm: json.loads((work / arm / "cv" / "cv.json").read_text()) for arm in arms}
+    first = reports[arms[0]]
+    for arm in arms[1:]:
+        if [f["val_patients"] for f in reports[arm]["folds"]] != \
+                [f["val_patients"] for f in first["folds"]]:
+            raise SystemExit(f"the {arm} arm's folds differ from the {arms[0]} arm's")
+
+    def auc(m: dict[str, float]) -> str:
+        v = m.get("roc_auc")
+        return "-" if v is None or v != v else f"{v:.2f}"
+
+    head = "| fold | val patients | " + " | ".join(
+        f"{arm}: seizure F1 | {arm}: window F1 / AUC" for arm in arms) + " |"
+    lines = ["Side by side (same data, crops and patient-grouped folds):", "", head,
+             "|---" * (2 + 2 * len(arms)) + "|"]
+    for k, fold in enumerate(first["folds"]):
+        cells = []
+        for arm in arms:
+            m = reports[arm]["folds"][k]["metrics"]
+            cells += [f"{m['seizure']['f1_macro']:.2f}",
+                      f"{m['window']['f1_macro']:.2f} / {auc(m['window'])}"]
+        lines.append(f"| {fold['fold']} | {', '.join(fold['val_patients'])} | "
+                     + " | ".join(cells) + " |")
+    cells = []
+    for arm in arms:
+        sm = reports[arm]["summary"]
+        cells += [f"{sm['seizure']['f1_macro']['mean']:.2f} ± {sm['seizure']['f1_macro']['std']:.2f}",
+                  f"{sm['window']['f1_macro']['mean']:.2f} ± {sm['window']['f1_macro']['std']:.2f}"]
+    lines.append("| mean ± sd | | " + " | ".join(cells) + " |")
+    cells = []
+    for arm in arms:
+        pooled = reports[arm]["pooled"]
+        cells += [f"{pooled['seizure']['f1_macro']:.2f} (AUC {auc(pooled['seizure'])})",
+                  f"{pooled['window']['f1_macro']:.2f} / {auc(pooled['window'])}"]
+    lines.append("| pooled | | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def run_arm(work: Path, name: str, a: argparse.Namespace) -> str:
+    """One backbone's steps and tables; the random arm gets an empty cache of its own."""
+    import os
+
+    arm = work / name
+    arm.mkdir(parents=True, exist_ok=True)
+    saved = os.environ.get("SEMIOSCOPE_CACHE_DIR")
+    if name == "random":
+        os.environ["SEMIOSCOPE_CACHE_DIR"] = str(work / "random-cache")
+    try:
+        from semioscope.demo import pretrained_available
+
+        a.pretrained = pretrained_available()
+        if name == "pretrained" and not a.pretrained:
+            raise SystemExit("no pretrained I3D in the cache: run `semioscope models import i3d`")
+        if name == "random" and a.pretrained:
+            raise SystemExit(f"{work / 'random-cache'} has weights; the random arm needs none")
+        seconds = build(arm_steps(work, arm, a))
+        heldout = analyse_heldout(work, arm, a)
+        limbs = [] if a.no_limbs else limb_evidence(work, arm, a)
+        return table(arm, heldout, probe(work, arm), seconds, a, limbs)
+    finally:
+        if saved is None:
+            os.environ.pop("SEMIOSCOPE_CACHE_DIR", None)
+        else:
+            os.environ["SEMIOSCOPE_CACHE_DIR"] = saved
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=Path("bench-learnability"))
@@ -244,18 +338,30 @@ def main() -> int:
     ap.add_argument("--heldout", type=int, default=2)
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--setting", choices=("v2", "v1", "hard"), default="v2",
+                    help="the synthetic data setting (semioscope synth --setting)")
+    ap.add_argument("--backbones", help="comma-separated arms: pretrained, random")
     ap.add_argument("--no-limbs", action="store_true",
                     help="skip the one-limb saliency check")
     ap.add_argument("--out")
     a = ap.parse_args()
     from semioscope.demo import pretrained_available
 
-    a.pretrained = pretrained_available()
+    if a.backbones:
+        arms = [x.strip() for x in a.backbones.split(",") if x.strip()]
+        bad = [x for x in arms if x not in ARMS]
+        if bad or not arms:
+            ap.error(f"--backbones: choose from {', '.join(ARMS)}")
+    else:
+        arms = ["pretrained" if pretrained_available() else "random"]
     a.dir.mkdir(parents=True, exist_ok=True)
-    seconds = build(a.dir, a)
-    heldout = analyse_heldout(a.dir, a)
-    limbs = [] if a.no_limbs else limb_evidence(a.dir, a)
-    emit(table(a.dir, heldout, probe(a.dir), seconds, a, limbs), a.out)
+    t0 = time.perf_counter()
+    shared = build(data_steps(a.dir, a))
+    parts = [run_arm(a.dir, arm, a) for arm in arms]
+    head = [f"Setting {a.setting}; shared data steps: "
+            + (", ".join(f"{k} {v:.0f} s" for k, v in shared.items()) or "all done before")
+            + f"; whole run {time.perf_counter() - t0:.0f} s.", ""]
+    emit("\n\n".join(["\n".join(head) + side_by_side(a.dir, arms), *parts]), a.out)
     return 0
 
 

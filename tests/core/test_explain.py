@@ -9,9 +9,12 @@ import pytest
 import torch
 
 from semioscope.core.explain import (
+    LAYERS,
     SaliencySet,
     feature_maps,
     grad_cam,
+    grad_cam_at,
+    layer_maps,
     load_saliency,
     place,
     pool_maps,
@@ -211,3 +214,49 @@ def test_evidence_on_the_padding_counts_as_off_the_crop_and_off_the_patient(tmp_
     inside.add(0, place(centre, crop), "TLE", 1.0)
     assert inside.on_padding(0) == pytest.approx(0.0) and inside.note(0) == ""
     assert inside.note(1) == ""                              # no such window
+
+
+def test_layer_maps_are_the_trunk_end_points_and_mixed_5c_is_the_analysed_map(i3d) -> None:
+    x = scene(True)
+    maps = layer_maps(i3d, x)
+    assert tuple(maps) == LAYERS
+    torch.testing.assert_close(maps["Mixed_5c"], feature_maps(i3d, x), rtol=1e-5, atol=1e-6)
+    assert maps["Mixed_4f"].shape == (1, 832, FRAMES // 4, SIDE // 16, SIDE // 16)
+    assert maps["Mixed_5b"].shape == maps["Mixed_5c"].shape[:1] + (832,) + maps["Mixed_5c"].shape[2:]
+    with pytest.raises(ValueError, match="Mixed_9z"):
+        layer_maps(i3d, x, ("Mixed_9z",))
+
+
+def test_grad_cam_at_mixed_5c_with_the_classifiers_reference_is_grad_cam(i3d) -> None:
+    model = standardised_classifier(i3d, seed=2)
+    maps = feature_maps(i3d, scene(True, frames=40, seed=7))[0]
+    plain = grad_cam(model, maps)
+    at = grad_cam_at(i3d, model, maps, "Mixed_5c", reference=model.feature_mean)
+    np.testing.assert_allclose(at.cam, plain.cam, atol=1e-5)
+    assert (at.p_tle, at.target) == (pytest.approx(plain.p_tle, abs=1e-6), plain.target)
+    assert at.net == pytest.approx(plain.net, rel=1e-4, abs=1e-7)
+
+
+@pytest.mark.parametrize("layer", ["Mixed_4f", "Mixed_5b"])
+def test_an_earlier_layers_map_explains_the_analysed_score_with_its_own_gradient(
+        i3d, layer) -> None:
+    """The rest of the trunk is run from the layer's map: the score it explains is the one the
+    analysis shows (a wrong or missing stage changes it); another classifier and a still
+    window give other maps on the layer's own grid (Adebayo et al.'s checks; at Mixed_5b's 4x4
+    grid, with the zero reference, the still window's map differs little)."""
+    model, _ = random_classifier(4, "i3d")
+    x = scene(True)
+    maps = layer_maps(i3d, x, (layer,))[layer][0]
+    cam = grad_cam_at(i3d, model, maps, layer)
+    with torch.no_grad():
+        shown = float(model(pad_features(i3d.features(x)[0], model.config.steps)[None])[0])
+    assert cam.p_tle == pytest.approx(shown, abs=1e-5)
+    assert cam.cam.shape == maps.shape[2:]
+    assert np.isfinite(cam.cam).all() and (cam.cam >= 0).all() and cam.peak > 0
+
+    other, _ = random_classifier(6, "i3d")                       # parameter randomisation
+    assert np.abs(grad_cam_at(i3d, other, maps, layer).cam - cam.cam).mean() > 0.05
+    still = grad_cam_at(i3d, model, layer_maps(i3d, scene(False), (layer,))[layer][0], layer)
+    assert still.p_tle != cam.p_tle
+    if layer == "Mixed_4f":      # 7x7 cells over 112 px: the swinging bar changes the map
+        assert np.abs(still.cam - cam.cam).mean() > 0.05

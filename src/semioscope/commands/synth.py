@@ -2,6 +2,7 @@
 
     semioscope synth OUT.mkv --label FLE|TLE [--seconds S] [--seed N] [--format mkv|png]
     semioscope synth --dataset DIR --patients N --seizures M [--max-seconds S] [--seed N]
+        [--setting v2|v1|hard]
 
 Not real patients: FLE-like and TLE-like movements drawn on a cartoon patient in a bed.
 """
@@ -41,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="write into a non-empty folder (files synth did not write there are "
                            "still never replaced)")
     data.add_argument("--max-seconds", type=float, help="cap on every seizure's length")
+    data.add_argument("--setting", choices=("v2", "v1", "hard"), default="v2",
+                      help="v2 (default): vigorous hypermotor FLE; v1: the first, milder FLE; "
+                           "hard: smaller FLE, TLE that moves more, more variety, a nurse at "
+                           "the bedside in half the videos")
     data.add_argument("--jobs", type=int, metavar="N",
                       help="videos rendered at once, one process each (default: one per core; "
                            "the dataset is the same for any number)")
@@ -78,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         manifest = make_dataset(args.dataset, args.patients, args.seizures,
                                 max_seconds=args.max_seconds, seed=args.seed,
                                 progress=lambda msg: print(msg, flush=True), jobs=args.jobs,
-                                force=args.force)
+                                force=args.force, setting=args.setting)
         print(f"wrote {manifest}")
         return 0
     if args.out is None or args.label is None:

@@ -25,7 +25,8 @@ from typing import Any
 #: ``gradcam`` and ``recorder`` need torch.
 _WHERE = {
     "WindowCam": "gradcam", "feature_maps": "gradcam", "grad_cam": "gradcam",
-    "pool_maps": "gradcam", "PlacedMap": "placement", "place": "placement",
+    "pool_maps": "gradcam", "LAYERS": "gradcam", "grad_cam_at": "gradcam",
+    "layer_maps": "gradcam", "layer_reference": "gradcam", "PlacedMap": "placement", "place": "placement",
     "subject_box": "placement", "SaliencyRecorder": "recorder", "explain_window": "recorder",
     "ON_SUBJECT_MIN": "store", "SaliencySet": "store", "attach_saliency": "store",
     "load_saliency": "store", "saliency_for_results": "store", "save_saliency": "store",
@@ -44,7 +45,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "ON_SUBJECT_MIN", "PlacedMap", "SaliencyRecorder", "SaliencySet", "WindowCam",
-    "attach_saliency", "explain_window", "feature_maps", "grad_cam", "load_saliency", "place", "pool_maps",
+    "LAYERS", "ON_SUBJECT_MIN", "PlacedMap", "SaliencyRecorder", "SaliencySet", "WindowCam",
+    "attach_saliency", "explain_window", "feature_maps", "grad_cam", "grad_cam_at", "layer_maps",
+    "layer_reference", "load_saliency", "place", "pool_maps",
     "saliency_for_results", "save_saliency", "sidecar_path", "subject_box",
 ]

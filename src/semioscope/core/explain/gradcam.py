@@ -46,8 +46,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = ["WindowCam", "feature_maps", "features_and_maps", "grad_cam", "layer_name",
-           "pool_maps", "reference_features"]
+__all__ = ["LAYERS", "WindowCam", "feature_maps", "features_and_maps", "grad_cam",
+           "grad_cam_at", "layer_maps", "layer_name", "layer_reference", "pool_maps",
+           "reference_features"]
+
+#: the I3D end points :func:`grad_cam_at` can explain, earliest first: Mixed_4f (832 channels,
+#: 14x14 cells of 16 px on the 224 input, t = T/4), Mixed_5b and Mixed_5c (7x7 cells of 32 px,
+#: t = T/8). Mixed_5c is what the analysis pools and scores.
+LAYERS = ("Mixed_4f", "Mixed_5b", "Mixed_5c")
 
 
 def layer_name(backbone: Any) -> str:
@@ -158,6 +164,93 @@ def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
     if ref is not None:
         acts = acts - ref.to(acts)[:, None, None, None]
     evidence = torch.einsum("ct,cthw->hw", weights, acts)         # net over the window
+    cam = torch.relu(evidence).numpy().astype(np.float32)
+    peak = float(cam.max()) if cam.size else 0.0
+    if peak > 0 and np.isfinite(peak):
+        cam = cam / peak
+    else:
+        cam = np.zeros_like(cam)
+        peak = 0.0
+    return WindowCam(cam, peak, float(p.detach()), target, float(evidence.sum()))
+
+
+def _i3d_stages(backbone: Any) -> list[tuple[str, Any]]:
+    """The torch I3D's trunk as (name, module) in forward order (what ``trunk`` runs)."""
+    if getattr(backbone, "name", "") != "i3d" or getattr(backbone, "runtime", "torch") != "torch":
+        raise ValueError("per-layer Grad-CAM needs the torch I3D backbone")
+    return [(n, m) for n, m in backbone.model.named_children() if n not in ("logits", "dropout")]
+
+
+def layer_maps(backbone: Any, clips: torch.Tensor,
+               layers: tuple[str, ...] = LAYERS) -> dict[str, torch.Tensor]:
+    """The maps of the named I3D end points for ``(N, 3, T, 224, 224)`` clips, one pass without
+    gradients; ``layer_maps(...)["Mixed_5c"]`` equals :func:`feature_maps` (tested)."""
+    unknown = [name for name in layers if name not in LAYERS]
+    if unknown:
+        raise ValueError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)}")
+    device = getattr(getattr(backbone, "device", None), "torch_device", "cpu")
+    x = clips.to(device=device, dtype=torch.float32).contiguous(
+        memory_format=backbone.memory_format)
+    out: dict[str, torch.Tensor] = {}
+    with torch.inference_mode():
+        for name, module in _i3d_stages(backbone):
+            x = module(x)
+            if name in layers:
+                out[name] = x.to("cpu").contiguous()
+            if len(out) == len(layers):
+                break
+    return out
+
+
+def layer_reference(maps: list[torch.Tensor]) -> torch.Tensor:
+    """Per-channel mean of one layer's maps ``(C, t, h, w)`` (or ``(1, C, ...)``) over windows,
+    cells and time: at Mixed_5c this is what a standardising classifier's mean is (the mean of
+    the pooled features over its training windows), so given training windows it is the same
+    kind of neutral input at an earlier layer."""
+    flat = [m.reshape(m.shape[-4], -1).double() for m in maps]
+    return (torch.cat(flat, dim=1).mean(dim=1)).float()
+
+
+def grad_cam_at(backbone: Any, classifier: Any, maps: torch.Tensor, layer: str,
+                reference: torch.Tensor | None = None, threshold: float = 0.5,
+                steps: int | None = None) -> WindowCam:
+    """Grad-CAM of one window at an earlier I3D end point ``layer`` (see :data:`LAYERS`).
+
+    ``maps`` is that layer's map ``(C, t, h, w)``; the rest of the trunk (up to Mixed_5c), the
+    pooling and the classifier are run with gradients, and the map is formed as in
+    :func:`grad_cam`: channel weights per time slice of *this* layer, activations relative to
+    ``reference`` (a per-channel vector, e.g. :func:`layer_reference` over training windows;
+    None: zero, plain Grad-CAM). At Mixed_5c with the classifier's reference this is exactly
+    :func:`grad_cam` (tested). Why: the 7x7 grid of Mixed_5c has 32-pixel cells whose receptive
+    fields cover most of the input, too coarse to say which limb moved; Mixed_4f has 16-pixel
+    cells. Costs the tail of the backbone forward and backward (about a second on a CPU).
+    """
+    from semioscope.core.models.classifier import pad_features
+
+    stages = _i3d_stages(backbone)
+    names = [n for n, _ in stages]
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; choose from {', '.join(LAYERS)}")
+    tail = [m for _, m in stages[names.index(layer) + 1:]]
+    if maps.ndim == 4:
+        maps = maps[None]
+    with torch.inference_mode(False), torch.enable_grad():
+        a = maps.detach().clone().float().requires_grad_(True)
+        y = a.contiguous(memory_format=backbone.memory_format)
+        for module in tail:
+            y = module(y)
+        feats = pool_maps(y)[0]
+        x = pad_features(feats, steps or classifier.config.steps)[None]
+        classifier.eval()
+        p = classifier(x).reshape(-1)[0]
+        target = "TLE" if float(p.detach()) >= threshold else "FLE"
+        score = p if target == "TLE" else 1.0 - p
+        (grad,) = torch.autograd.grad(score, a)
+    weights = grad[0].mean(dim=(2, 3))
+    acts = a.detach()[0]
+    if reference is not None:
+        acts = acts - reference.to(acts)[:, None, None, None]
+    evidence = torch.einsum("ct,cthw->hw", weights, acts)
     cam = torch.relu(evidence).numpy().astype(np.float32)
     peak = float(cam.max()) if cam.size else 0.0
     if peak > 0 and np.isfinite(peak):

@@ -24,7 +24,7 @@ import numpy as np
 from semioscope.core import atomic
 from semioscope.core.cancel import CancelToken
 from semioscope.core.synth import stamp
-from semioscope.core.synth.motion import ICTAL_RANGE_S, LEAD_IN_RANGE_S
+from semioscope.core.synth.motion import ICTAL_RANGE_S, LEAD_IN_RANGE_S, check_setting
 from semioscope.core.synth.render import (
     MAX_SECONDS,
     MIN_SECONDS,
@@ -37,6 +37,8 @@ from semioscope.errors import SemioscopeError
 
 MANIFEST_COLUMNS = ("video", "patient_id", "seizure_id", "label", "onset_s", "offset_s")
 NURSE_CHANCE = 0.25
+#: the hard setting's distractor: a nurse at the bedside in half the videos (either class)
+NURSE_CHANCE_HARD = 0.5
 MAX_PATIENTS, MAX_SEIZURES = 500, 50
 
 
@@ -76,11 +78,13 @@ class _Video:
     seconds: float
     seed: int
     options: SceneOptions
+    setting: str = "v2"
 
 
 def _plan(patients: int, seizures: int, max_seconds: float | None, seed: int,
-          fmt: str) -> list[_Video]:
+          fmt: str, setting: str = "v2") -> list[_Video]:
     videos = []
+    nurse_chance = NURSE_CHANCE_HARD if setting == "hard" else NURSE_CHANCE
     for p in range(patients):
         label = "FLE" if p % 2 == 0 else "TLE"
         pid = f"P{p + 1:03d}"
@@ -88,12 +92,12 @@ def _plan(patients: int, seizures: int, max_seconds: float | None, seed: int,
         for s in range(seizures):
             rng = np.random.default_rng([seed, p, s + 1])
             seconds = _length(rng, label, max_seconds)
-            options = replace(scene, nurse=bool(rng.random() < NURSE_CHANCE))
+            options = replace(scene, nurse=bool(rng.random() < nurse_chance))
             video_seed = int(np.random.SeedSequence([seed, p, s + 1]).generate_state(1)[0])
             rel = Path(pid) / f"{pid}_s{s + 1:02d}.{'mkv' if fmt == 'mkv' else 'png'}"
             if fmt == "png":
                 rel = rel.with_suffix("")
-            videos.append(_Video(rel, pid, s + 1, label, seconds, video_seed, options))
+            videos.append(_Video(rel, pid, s + 1, label, seconds, video_seed, options, setting))
     return videos
 
 
@@ -101,7 +105,8 @@ def _render(folder: Path, video: _Video, fmt: str,
             cancel: CancelToken | None = None) -> GroundTruth:
     """Write one video and its truth file (in whichever process runs it)."""
     return render_seizure(folder / video.rel, video.label, seconds=video.seconds,
-                          seed=video.seed, fmt=fmt, options=video.options, cancel=cancel)
+                          seed=video.seed, fmt=fmt, options=video.options, cancel=cancel,
+                          setting=video.setting)
 
 
 def _ignore_interrupts() -> None:
@@ -147,22 +152,28 @@ def make_dataset(folder: str | Path, patients: int, seizures: int, *,
                  max_seconds: float | None = None, seed: int = 0, fmt: str = "mkv",
                  progress: Callable[[str], None] | None = None,
                  cancel: CancelToken | None = None, jobs: int | None = None,
-                 force: bool = False) -> Path:
+                 force: bool = False, setting: str = "v2") -> Path:
     """Write ``patients`` x ``seizures`` videos with truth files and ``manifest.csv``; returns it.
 
     Patients ``P001``.. alternate FLE, TLE (odd counts: one more FLE). Videos go to
     ``<folder>/<patient>/<patient>_s<k>.mkv``. ``jobs``: processes rendering at once (default
     :func:`default_jobs`); the dataset is the same for any number. A non-empty ``folder``
     needs ``force``, and no file synth did not write is replaced (core/synth/stamp.py).
+    ``setting``: the data setting (core/synth/motion.py ``SETTINGS``); "hard" also puts a nurse
+    at the bedside in about half the videos.
     """
+    try:
+        check_setting(setting)
+    except ValueError as exc:
+        raise SemioscopeError("--setting", str(exc)) from None
     folder = Path(folder)
     _check(folder, patients, seizures, max_seconds)
     n_fle, n_tle = class_counts(patients)
     say = progress or (lambda _msg: None)
     say(f"{patients} patients: {n_fle} FLE and {n_tle} TLE"
         + (" (odd count: FLE gets the extra patient)" if patients % 2 else "")
-        + f", {seizures} seizures each")
-    videos = _plan(patients, seizures, max_seconds, seed, fmt)
+        + f", {seizures} seizures each" + ("" if setting == "v2" else f", setting {setting}"))
+    videos = _plan(patients, seizures, max_seconds, seed, fmt, setting)
     files = {v.rel: (v.rel.as_posix(), truth_path(v.rel).as_posix()) for v in videos}
     stamp.check_folder(folder, [*(f for pair in files.values() for f in pair), "manifest.csv"],
                        force=force)

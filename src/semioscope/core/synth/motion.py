@@ -19,6 +19,13 @@ Version 2 of the FLE program (bursts never below 60 %, vigour 1.0-1.3 instead of
 shifts about 1.7x larger) was made for the learnability benchmark (bench/RESULTS.md): with
 version 1 the pixel motion energy of the cropped input separated the classes at window AUC 0.99,
 but the features of the untrained I3D carried it only at linear-probe seizure AUC 0.80.
+
+Settings (:data:`SETTINGS`, ``semioscope synth --setting``): ``v2`` (the default, above), ``v1``
+(version 1's FLE program, for comparison) and ``hard``, made once a pretrained backbone made v2
+trivial (#25): FLE smaller than v1 (vigour 0.35-0.8, trunk rocking about half of v1's) with a
+wider range of frequencies and limbs that may stay still, TLE with larger, sometimes bilateral
+automatisms and restless legs, so that the classes' motion energies overlap; and a nurse at the
+bedside (render.py) in about half the videos of either class.
 """
 
 
@@ -44,6 +51,22 @@ LABELS = ("FLE", "TLE")
 SYNTH_VERSION = 2
 
 Pose = dict[str, np.ndarray]
+
+#: the data settings (module docstring); "v2" is what every default draws
+SETTINGS = ("v2", "v1", "hard")
+#: per setting, the FLE program's (burst level, burst swing, burst floor), vigour range and the
+#: trunk's (x, y, rotation) amplitude ranges
+_FLE = {
+    "v2": ((0.8, 0.25, 0.6), (1.0, 1.3), ((14, 32), (20, 45), (0.18, 0.4))),
+    "v1": ((0.65, 0.35, 0.3), (0.7, 1.0), ((8, 20), (12, 30), (0.12, 0.3))),
+    "hard": ((0.65, 0.35, 0.3), (0.35, 0.8), ((4, 10), (6, 15), (0.06, 0.15))),
+}
+
+
+def check_setting(setting: str) -> str:
+    if setting not in SETTINGS:
+        raise ValueError(f"unknown synthetic setting {setting!r}; choose {', '.join(SETTINGS)}")
+    return setting
 
 
 def rest_pose(frames: int) -> Pose:
@@ -85,22 +108,26 @@ def _calm(rng: np.random.Generator, t: np.ndarray, pose: Pose) -> None:
 
 
 def fle_program(rng: np.random.Generator, t: np.ndarray, onset: float, offset: float,
-                side: int) -> Pose:
+                side: int, setting: str = "v2") -> Pose:
     """Hypermotor: thrashing arms, kicking/bicycling legs, rocking trunk, in bursts."""
+    (level, swing, floor), vigour_range, (tx, ty, tr) = _FLE[check_setting(setting)]
     pose = rest_pose(len(t))
     _calm(rng, t, pose)
     env = envelope(t, onset, offset, rise=rng.uniform(0.3, 1.2), fall=rng.uniform(0.5, 2.0))
     # bursts: the vigour waxes and wanes every few seconds but never stops for long
-    bursts = 0.8 + 0.25 * band_noise(rng, t, 0.08, 0.3, 3)
-    env = env * np.clip(bursts, 0.6, 1.0)
-    vigour = rng.uniform(1.0, 1.3)
+    bursts = level + swing * band_noise(rng, t, 0.08, 0.3, 3)
+    env = env * np.clip(bursts, floor, 1.0)
+    vigour = rng.uniform(*vigour_range)
     lo, hi = rng.uniform(0.8, 1.3), rng.uniform(1.8, 3.0)
     e = env * vigour
     asym = 1.0 + 0.25 * side  # one side a little stronger
-    pose["trunk_x"] += e * rng.uniform(14, 32) * band_noise(rng, t, lo, hi)
-    pose["trunk_y"] += e * rng.uniform(20, 45) * band_noise(rng, t, lo, hi)
-    pose["trunk_rot"] += e * rng.uniform(0.18, 0.4) * band_noise(rng, t, lo * 0.7, hi * 0.7)
+    pose["trunk_x"] += e * rng.uniform(*tx) * band_noise(rng, t, lo, hi)
+    pose["trunk_y"] += e * rng.uniform(*ty) * band_noise(rng, t, lo, hi)
+    pose["trunk_rot"] += e * rng.uniform(*tr) * band_noise(rng, t, lo * 0.7, hi * 0.7)
     pose["head_turn"] += e * rng.uniform(0.4, 0.9) * band_noise(rng, t, lo, hi)
+    if setting == "hard":   # within-class variety, drawn after v1's draws (same stream order)
+        _vary_fle(rng, t, pose, e)
+        return pose
     for s, gain in (("l", asym), ("r", 2.0 - asym)):
         pose[f"{s}_sh"] += e * gain * (rng.uniform(0.5, 0.9)
                                        + rng.uniform(0.6, 1.1) * band_noise(rng, t, lo, hi))
@@ -113,8 +140,43 @@ def fle_program(rng: np.random.Generator, t: np.ndarray, onset: float, offset: f
     return pose
 
 
+def _vary_fle(rng: np.random.Generator, t: np.ndarray, pose: Pose, e: np.ndarray) -> None:
+    """The hard setting's limbs: each arm and leg active with its own gain (0.2-1.0), the legs
+    still altogether in a third of the seizures, frequencies from 0.5 to 3.5 Hz."""
+    legs = rng.random() >= 1 / 3
+    for s in ("l", "r"):
+        lo, hi = rng.uniform(0.5, 1.5), rng.uniform(1.5, 3.5)
+        g = rng.uniform(0.2, 1.0)
+        pose[f"{s}_sh"] += e * g * (rng.uniform(0.3, 0.8)
+                                    + rng.uniform(0.4, 1.0) * band_noise(rng, t, lo, hi))
+        pose[f"{s}_el"] += e * g * rng.uniform(0.4, 1.0) * (1 + band_noise(rng, t, lo, hi))
+        pose[f"{s}_lift"] += e * g * np.clip(0.4 + 0.5 * band_noise(rng, t, lo, hi), 0, 1)
+        g = rng.uniform(0.2, 1.0) if legs else 0.0
+        pose[f"{s}_knee"] += e * g * np.clip(0.35 + 0.5 * band_noise(rng, t, lo, hi), 0, 1)
+        pose[f"{s}_hip"] += e * g * rng.uniform(0.1, 0.3) * (1 + band_noise(rng, t, lo, hi))
+
+
+def _vary_tle(rng: np.random.Generator, t: np.ndarray, pose: Pose, env: np.ndarray,
+              side: int) -> None:
+    """The hard setting's TLE: larger hand automatisms (4-12 body px), on both hands in 40 % of
+    seizures, restless legs in half, trunk shifts up to 6 px: TLE that moves."""
+    hand = "l" if side > 0 else "r"
+    hands = (hand, "r" if hand == "l" else "l") if rng.random() < 0.4 else (hand,)
+    for h in hands:
+        amp = rng.uniform(4.0, 12.0)
+        lo, hi = rng.uniform(0.4, 1.0), rng.uniform(1.2, 2.5)
+        pose[f"{h}_hand_x"] += env * amp * band_noise(rng, t, lo, hi)
+        pose[f"{h}_hand_y"] += env * amp * band_noise(rng, t, lo, hi)
+        pose[f"{h}_el"] += env * rng.uniform(0.1, 0.4) * band_noise(rng, t, lo, hi)
+    if rng.random() < 0.5:
+        for s in ("l", "r"):
+            pose[f"{s}_knee"] += env * rng.uniform(0.1, 0.35) * np.clip(
+                0.5 + 0.5 * band_noise(rng, t, 0.3, 1.5), 0, 1)
+    pose["trunk_y"] += env * rng.uniform(2.0, 6.0) * band_noise(rng, t, 0.1, 0.6)
+
+
 def tle_program(rng: np.random.Generator, t: np.ndarray, onset: float, offset: float,
-                side: int) -> Pose:
+                side: int, setting: str = "v2") -> Pose:
     """Arrest, oral and hand automatisms, slow head turn, dystonic posture of one arm."""
     pose = rest_pose(len(t))
     _calm(rng, t, pose)
@@ -147,6 +209,8 @@ def tle_program(rng: np.random.Generator, t: np.ndarray, onset: float, offset: f
     pose[f"{other}_el"] += dys * 0.03 * np.sin(2 * math.pi * rng.uniform(3, 5) * t)
     # occasional small trunk shifts
     pose["trunk_y"] += env * rng.uniform(1.0, 3.0) * band_noise(rng, t, 0.05, 0.3)
+    if check_setting(setting) == "hard":
+        _vary_tle(rng, t, pose, env, side)
     return pose
 
 
@@ -175,14 +239,16 @@ def one_limb_program(rng: np.random.Generator, t: np.ndarray, onset: float, offs
 
 
 def plan_seizure(label: str, seed: int | np.random.SeedSequence, fps: float,
-                 seconds: float | None, side: int = 0,
-                 limb: str | None = None) -> tuple[Pose, float, float, float, int]:
+                 seconds: float | None, side: int = 0, limb: str | None = None,
+                 setting: str = "v2") -> tuple[Pose, float, float, float, int]:
     """Draw timing and pose channels; returns ``(pose, seconds, onset_s, offset_s, side)``.
 
     ``seconds`` is the total length (lead-in included); ``None`` draws the ictal length from the
     class's typical range. ``side`` (+1/-1) fixes the dominant side; 0 draws it. ``limb``
     replaces the class's program by :func:`one_limb_program` (the timing stays the class's).
+    ``setting``: one of :data:`SETTINGS`.
     """
+    check_setting(setting)
     rng = np.random.default_rng(seed)
     lead = float(rng.uniform(*LEAD_IN_RANGE_S))
     ictal = float(rng.uniform(*ICTAL_RANGE_S[label]))
@@ -199,5 +265,6 @@ def plan_seizure(label: str, seed: int | np.random.SeedSequence, fps: float,
     if limb is not None:
         pose = one_limb_program(rng, t, onset, offset, limb)
     else:
-        pose = (fle_program if label == "FLE" else tle_program)(rng, t, onset, offset, side)
+        pose = (fle_program if label == "FLE" else tle_program)(rng, t, onset, offset, side,
+                                                                 setting)
     return pose, frames / fps, onset, offset, side

@@ -23,13 +23,22 @@ from semioscope.core import atomic
 from semioscope.core.cancel import CancelToken
 from semioscope.core.geometry import Box
 from semioscope.core.synth.body import Painter, Patient, draw_nurse
-from semioscope.core.synth.motion import CHANNELS, LABELS, SYNTH_VERSION, plan_seizure
+from semioscope.core.synth.motion import (
+    CHANNELS,
+    LABELS,
+    SYNTH_VERSION,
+    check_setting,
+    plan_seizure,
+)
 from semioscope.core.synth.scene import BED_WIDTH, FPS, HEIGHT, WIDTH, Scene, SceneOptions
 from semioscope.errors import SemioscopeError
 
 MIN_SECONDS, MAX_SECONDS = 1.0, 600.0
 FORMATS = ("mkv", "png")
 NURSE_WALK_S = 5.0
+#: the hard setting's nurse tends the patient: stands at the bed's edge, leans over it and
+#: works with both arms (about 1 Hz) the whole video, drifting along the bed
+NURSE_BEDSIDE_GAP = 18.0
 #: sensor noise std = floor + gain x signal (16-bit units); about 1 kinect 8-bit level in the dark
 NOISE_FLOOR, NOISE_GAIN = 12.0, 0.006
 
@@ -89,30 +98,43 @@ class Seizure:
 
     def __init__(self, label: str, *, seconds: float | None, seed: int,
                  options: SceneOptions | None = None, fps: float = FPS,
-                 limb: str | None = None) -> None:
+                 limb: str | None = None, setting: str = "v2") -> None:
         self.label = check_request(label, seconds)
+        self.setting = check_setting(setting)
         self.limb = limb   # only this limb moves (saliency checks), see motion.one_limb_program
         self.seed = int(seed)
         self.fps = float(fps)
         self.options = options or SceneOptions()
         motion_seq, self._noise_seq, nurse_seq = np.random.SeedSequence(self.seed).spawn(3)
         pose, self.seconds, self.onset_s, self.offset_s, self.side = plan_seizure(
-            self.label, motion_seq, self.fps, seconds, self.options.side, limb)
+            self.label, motion_seq, self.fps, seconds, self.options.side, limb, self.setting)
         self.n_frames = len(pose[CHANNELS[0]])
         self._pose = np.stack([pose[c] for c in CHANNELS], axis=1)
         nurse_rng = np.random.default_rng(nurse_seq)
         self.nurse_start = float(nurse_rng.uniform(0.0, max(0.0, self.seconds - NURSE_WALK_S)))
         self.nurse_side = float(nurse_rng.choice((-1.0, 1.0)))
+        if self.setting == "hard":   # drawn after the walk's draws: v1/v2 nurses unchanged
+            self.nurse_x = float(nurse_rng.uniform(-120.0, 120.0))
+            self.nurse_rate = float(nurse_rng.uniform(0.6, 1.4))
+            self.nurse_drift = float(nurse_rng.uniform(-12.0, 12.0))
         self.scene = Scene(self.options)
 
     def truth(self) -> GroundTruth:
         options = {**self.options.to_dict(), "side": self.side}
         if self.limb is not None:
             options["only_moving"] = self.limb
+        if self.setting != "v2":
+            options["setting"] = self.setting
         return GroundTruth(self.label, self.seed, self.fps, self.n_frames, self.seconds,
                            self.onset_s, self.offset_s, options)
 
     def _nurse(self, paint: Painter, t: float) -> bool:
+        if self.options.nurse and self.setting == "hard":
+            x = self.nurse_x + self.nurse_drift * t + 10.0 * math.sin(0.7 * t)
+            y = self.nurse_side * (BED_WIDTH / 2 + NURSE_BEDSIDE_GAP)
+            heading = -self.nurse_side * math.pi / 2   # facing the bed
+            draw_nurse(paint, np.array([x, y]), heading, t * 2 * math.pi * self.nurse_rate)
+            return True
         u = (t - self.nurse_start) / NURSE_WALK_S
         if not self.options.nurse or not 0.0 <= u <= 1.0:
             return False
@@ -205,15 +227,17 @@ def render_seizure(out: str | os.PathLike[str], label: str, *, seconds: float | 
                    seed: int = 0, fmt: str = "mkv", options: SceneOptions | None = None,
                    cancel: CancelToken | None = None,
                    progress: Callable[[int, int], None] | None = None,
-                   limb: str | None = None) -> GroundTruth:
+                   limb: str | None = None, setting: str = "v2") -> GroundTruth:
     """Write a synthetic seizure video (FFV1 ``.mkv`` or a PNG folder) and its truth JSON.
 
     ``limb``: not a seizure but a calm patient moving only that limb (saliency checks).
+    ``setting``: the data setting (core/synth/motion.py ``SETTINGS``).
     """
     out = Path(out)
     check_request(label, seconds, fmt)
     _prepare_folder(out)
-    seizure = Seizure(label, seconds=seconds, seed=seed, options=options, limb=limb)
+    seizure = Seizure(label, seconds=seconds, seed=seed, options=options, limb=limb,
+                      setting=setting)
     truth = seizure.truth()
 
     def images() -> Iterator[np.ndarray]:
