@@ -1,11 +1,12 @@
 """#18's limb check on the learned model, per backbone layer: does the evidence lie on the limb
 that moves?
 
-    python bench/bench_limb_evidence.py WORK [--clips 3] [--reference 8] [--out FILE]
+    python bench/bench_limb_evidence.py WORK [--model M] [--clips 3] [--reference 8] [--out FILE]
 
-WORK is a ``bench_learnability.py`` work folder (its ``model.semio``, ``cropped.csv`` and its
-one-limb clips ``limbs/<limb>.mkv``); ``--clips K`` makes sure there are K clips per limb (the
-four of bench_learnability plus ``<limb>-<j>.mkv`` rendered as bench_saliency ``--extra`` does:
+WORK is a ``bench_learnability.py`` work folder (its ``cropped.csv``, its model, by default
+``WORK/model.semio``, and its one-limb clips ``limbs/<limb>.mkv``, rendered here as
+bench_learnability renders them when missing); ``--clips K`` makes sure there are K clips per
+limb (those four plus ``<limb>-<j>.mkv`` rendered as bench_saliency ``--extra`` does:
 a calm patient in a scene never trained on, only that limb moving as in a hypermotor seizure),
 so 4 x K clips in all. Each clip is cropped with the ground truth and every 2-s window of its
 span goes through the backbone found by the CLI (the imported pretrained I3D when there is one).
@@ -38,12 +39,20 @@ PASS = 0.5
 
 def clips(work: Path, per_limb: int) -> list[Path]:
     """bench_learnability's one-limb clips plus ``per_limb - 1`` more per limb, each cropped."""
-    from bench.bench_learnability import LIMBS
-    from bench.bench_saliency import extra_clips
+    import numpy as np
 
-    missing = [limb for limb in LIMBS if not (work / "limbs" / f"{limb}.crop.json").exists()]
-    if missing:
-        raise SystemExit(f"{work}: run bench_learnability.py first (no limbs/{missing[0]}.crop.json)")
+    from bench.bench_learnability import LIMBS, cli
+    from bench.bench_saliency import extra_clips
+    from semioscope.core.synth import SceneOptions, render_seizure
+
+    for k, limb in enumerate(LIMBS):        # bench_learnability's limb_evidence clips
+        video = work / "limbs" / f"{limb}.mkv"
+        if not video.exists():
+            render_seizure(video, "FLE", seconds=8.0, seed=500 + k, limb=limb,
+                           options=SceneOptions.random(np.random.default_rng([77, k])))
+        if not video.with_suffix(".crop.json").exists():
+            cli(["crop", str(video), "--detector", "truth", "--out",
+                 str(video.with_suffix(".crop.json"))])
     if per_limb > 1:
         extra_clips(work, per_limb - 1)
     return [work / "limbs" / (f"{limb}.mkv" if j == 0 else f"{limb}-{j}.mkv")
@@ -91,6 +100,7 @@ def references(backbone, work: Path, count: int):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("work", type=Path)
+    ap.add_argument("--model", type=Path, help="the learned model (default WORK/model.semio)")
     ap.add_argument("--clips", type=int, default=3, help="clips per limb (4 limbs)")
     ap.add_argument("--reference", type=int, default=8, help="training windows for the "
                     "per-layer reference")
@@ -108,7 +118,8 @@ def main() -> int:
     t0 = time.perf_counter()
     torch.set_num_threads(2)
     videos = clips(a.work, a.clips)
-    classifier, _ = load_classifier(a.work / "model.semio")
+    model = a.model or a.work / "model.semio"
+    classifier, _ = load_classifier(model)
     backbone = load_backbone("i3d", allow_untrained=True, threads=2, device="cpu")
     refs, ref_labels = references(backbone, a.work, a.reference)
     variants = [(layer, "layer mean") for layer in LAYERS] + [("Mixed_5c", "classifier's")]
@@ -181,7 +192,7 @@ def main() -> int:
     text = "\n".join([
         f"Machine: {machine()}; torch {torch.__version__}, 2 threads; backbone "
         f"{'pretrained ' + (backbone.weights_sha256 or '')[:12] if backbone.pretrained else 'RANDOM'}"
-        f"; model {a.work / 'model.semio'}; {len(videos)} one-limb clips; per-layer reference "
+        f"; model {model}; {len(videos)} one-limb clips; per-layer reference "
         f"over {len(ref_labels)} training windows ({', '.join(ref_labels)}); "
         f"{time.perf_counter() - t0:.0f} s.", "", *head, *rows, *summary])
     emit(text, a.out)

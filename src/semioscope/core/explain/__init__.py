@@ -15,7 +15,10 @@ Two things a reader of the maps must know (measured in bench/RESULTS.md, #18):
   normalised, and its share is stored (``in_crop``): the review window marks such windows.
   The demo model's net evidence still lies mostly on the top padding row (its untrained
   backbone's responses to the crop's edge); and the untrained backbone's 7x7 map does not
-  localise a single moving limb.
+  localise a single moving limb. Nor does the pretrained one's, on the model learned on
+  synthetic v2 (#25): that model scores a calm patient moving one limb as TLE, so the map shows
+  TLE evidence, off the limb; explaining P(FLE) instead puts 0.31 of it on the limb at Mixed_5c
+  (chance 0.05-0.17) and 0.36 at Mixed_4f (``gradcam.grad_cam_at``), short of 0.5.
 """
 
 from typing import Any
