@@ -74,3 +74,16 @@ def test_png_format_and_scene_flags(tmp_path: Path):
     assert len(list((tmp_path / "seq").glob("frame*.png"))) == 30
     options = json.loads((tmp_path / "seq.truth.json").read_text())["options"]
     assert options["blanket"] and options["nurse"] and options["rotation_deg"] != 0
+
+
+def test_dataset_setting_hard_reaches_every_truth_file(tmp_path: Path, capsys):
+    out = tmp_path / "d"
+    assert main(["synth", "--dataset", str(out), "--patients", "2", "--seizures", "1",
+                 "--max-seconds", "1", "--setting", "hard", "--jobs", "1"]) == 0
+    assert "setting hard" in capsys.readouterr().out
+    truths = sorted(out.glob("P*/*.truth.json"))
+    assert len(truths) == 2
+    assert {json.loads(t.read_text())["options"]["setting"] for t in truths} == {"hard"}
+    with pytest.raises(SystemExit) as stop:
+        main(["synth", "--dataset", str(tmp_path / "e"), "--setting", "v9"])
+    assert stop.value.code == 2
