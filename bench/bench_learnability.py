@@ -301,6 +301,47 @@ def side_by_side(work: Path, arms: list[str]) -> str:
     return "\n".join(lines)
 
 
+def seed_spread(work: Path, arms: list[str], seeds: int) -> str:
+    """The patient-grouped cv again with training seeds 1..seeds-1 (which also draw the folds;
+    the arms share each seed's folds) on the cached features: pooled seizure macro F1 and
+    window AUC per seed, seed 0 being the ``cv`` command's own run."""
+    import statistics
+
+    from semioscope.core.training.config import load_config
+    from semioscope.core.training.cv import run_cv
+    from semioscope.core.training.dataset import load_dataset
+    from semioscope.core.training.manifest import load_manifest
+
+    manifest = load_manifest(work / "cropped.csv")
+    got: dict[str, list[tuple[float, float]]] = {}
+    for arm in arms:
+        report = json.loads((work / arm / "cv" / "cv.json").read_text())
+        got[arm] = [(report["pooled"]["seizure"]["f1_macro"],
+                     report["pooled"]["window"]["roc_auc"])]
+        data = load_dataset(manifest, work / arm / "features")
+        config = load_config(work / arm / "train.toml")
+        for seed in range(1, seeds):
+            r = run_cv(data, config.replace(seed=seed), n_boot=1)
+            got[arm].append((r["pooled"]["seizure"]["f1_macro"], r["pooled"]["window"]["roc_auc"]))
+            print(f"seed {seed} {arm}: seizure F1 {got[arm][-1][0]:.2f}, window AUC "
+                  f"{got[arm][-1][1]:.2f}", flush=True)
+    lines = [f"Training seeds 0-{seeds - 1} (each also draws the patient-grouped folds; both arms "
+             "get the same folds per seed), pooled out-of-fold:", "",
+             "| seed | " + " | ".join(f"{arm}: seizure F1 / window AUC" for arm in arms) + " |",
+             "|---" * (1 + len(arms)) + "|"]
+    for seed in range(seeds):
+        lines.append(f"| {seed} | " + " | ".join(
+            f"{got[arm][seed][0]:.2f} / {got[arm][seed][1]:.2f}" for arm in arms) + " |")
+
+    def spread(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+    lines.append("| median (range) | " + " | ".join(
+        f"{spread([v[0] for v in got[arm]])} / {spread([v[1] for v in got[arm]])}"
+        for arm in arms) + " |")
+    return "\n".join(lines)
+
+
 def run_arm(work: Path, name: str, a: argparse.Namespace) -> str:
     """One backbone's steps and tables; the random arm gets an empty cache of its own."""
     import os
@@ -341,6 +382,8 @@ def main() -> int:
     ap.add_argument("--setting", choices=("v2", "v1", "hard"), default="v2",
                     help="the synthetic data setting (semioscope synth --setting)")
     ap.add_argument("--backbones", help="comma-separated arms: pretrained, random")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="also run the cv with training seeds 1..N-1 on the cached features")
     ap.add_argument("--no-limbs", action="store_true",
                     help="skip the one-limb saliency check")
     ap.add_argument("--out")
@@ -361,7 +404,8 @@ def main() -> int:
     head = [f"Setting {a.setting}; shared data steps: "
             + (", ".join(f"{k} {v:.0f} s" for k, v in shared.items()) or "all done before")
             + f"; whole run {time.perf_counter() - t0:.0f} s.", ""]
-    emit("\n\n".join(["\n".join(head) + side_by_side(a.dir, arms), *parts]), a.out)
+    spread = [seed_spread(a.dir, arms, a.seeds)] if a.seeds > 1 else []
+    emit("\n\n".join(["\n".join(head) + side_by_side(a.dir, arms), *spread, *parts]), a.out)
     return 0
 
 

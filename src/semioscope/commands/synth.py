@@ -1,6 +1,7 @@
 """``semioscope synth``: synthetic Kinect v2 IR seizure videos with ground truth (tests, demos).
 
     semioscope synth OUT.mkv --label FLE|TLE [--seconds S] [--seed N] [--format mkv|png]
+        [--setting v2|v1|hard]
     semioscope synth --dataset DIR --patients N --seizures M [--max-seconds S] [--seed N]
         [--setting v2|v1|hard]
 
@@ -42,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="write into a non-empty folder (files synth did not write there are "
                            "still never replaced)")
     data.add_argument("--max-seconds", type=float, help="cap on every seizure's length")
-    data.add_argument("--setting", choices=("v2", "v1", "hard"), default="v2",
+    parser.add_argument("--setting", choices=("v2", "v1", "hard"), default="v2",
                       help="v2 (default): vigorous hypermotor FLE; v1: the first, milder FLE; "
                            "hard: smaller FLE, TLE that moves more, more variety, a nurse at "
                            "the bedside in half the videos")
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {done}/{total} frames", file=sys.stderr, flush=True)
 
     truth = render_seizure(args.out, args.label, seconds=args.seconds, seed=args.seed, fmt=fmt,
-                           options=options, progress=progress)
+                           options=options, progress=progress, setting=args.setting)
     print(f"wrote {args.out} ({truth.label}-like, {truth.frames} frames, {truth.seconds:.1f} s, "
           f"onset {truth.onset_s:.1f} s) and {args.out.with_name(args.out.stem + '.truth.json')}")
     return 0
