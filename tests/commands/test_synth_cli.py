@@ -84,6 +84,11 @@ def test_dataset_setting_hard_reaches_every_truth_file(tmp_path: Path, capsys):
     truths = sorted(out.glob("P*/*.truth.json"))
     assert len(truths) == 2
     assert {json.loads(t.read_text())["options"]["setting"] for t in truths} == {"hard"}
+    one = tmp_path / "one.mkv"
+    assert main(["synth", str(one), "--label", "TLE", "--seconds", "1", "--setting", "hard",
+                 "--nurse"]) == 0
+    truth = json.loads((tmp_path / "one.truth.json").read_text())
+    assert truth["options"]["setting"] == "hard" and all("nurse" in b for b in truth["boxes"])
     with pytest.raises(SystemExit) as stop:
         main(["synth", "--dataset", str(tmp_path / "e"), "--setting", "v9"])
     assert stop.value.code == 2
