@@ -114,3 +114,35 @@ def test_changed_size_rebuilds(tmp_path: Path) -> None:
     assert not (layout.root / "stale.txt").exists()
     assert said and "rebuilding" in said[0]
     assert json.loads(layout.stamp.read_text())["size"]["patients"] == QUICK.patients
+
+
+@pytest.mark.parametrize("pretrained,setting", [(True, "hard"), (False, "v2")])
+def test_the_demo_trains_on_the_hard_setting_only_with_pretrained_features(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pretrained: bool, setting: str) -> None:
+    """Pretrained features make synthetic v2 trivial (bench/RESULTS.md, #25), random ones
+    cannot learn the hard setting: both synth calls (training data, held-out seizure) get the
+    setting that fits the backbone, and the stamp records it (another setting rebuilds)."""
+    from semioscope import demo
+
+    class Stop(Exception):
+        pass
+
+    synths: list[list[str]] = []
+
+    def fake_cli(args: list[str]) -> None:
+        if args[0] == "extract":
+            layout.features.mkdir(parents=True, exist_ok=True)
+        if args[0] == "synth":
+            synths.append(args)
+            if "--label" in args:
+                raise Stop
+
+    layout = DemoLayout(tmp_path / "demo")
+    monkeypatch.setattr(demo, "pretrained_available", lambda: pretrained)
+    monkeypatch.setattr(demo, "_cli", fake_cli)
+    with pytest.raises(Stop):
+        demo.build(layout, QUICK, say=lambda _text: None)
+    assert len(synths) == 2
+    for args in synths:
+        assert args[args.index("--setting") + 1] == setting
+    assert json.loads(layout.stamp.read_text())["setting"] == setting
