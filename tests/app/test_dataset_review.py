@@ -250,3 +250,18 @@ def test_nudges_merge_per_video_and_a_failed_write_is_shown(qtbot, project: Path
     QTest.keyClick(window.table, KEY.Key_Down, CTRL)
     assert dialogs.errors == [("semioscope: not saved",
                                f"not saved: {project / 'project.sqlite'}: database is locked")]
+
+
+def test_quitting_the_window_removes_its_lock_and_only_its_own(qtbot, project: Path):
+    """Issue #27 item 11: ``project.lock`` stayed in the folder after a clean exit (Ctrl+Q)."""
+    lock = project / "project.lock"
+    first = make(qtbot, project)
+    assert lock.is_file()
+    second = make(qtbot, project)                       # read-only: holds no lock
+    second.close()
+    assert lock.is_file() and not make(qtbot, project).store.lock   # still held by the first
+    first.activateWindow()
+    qtbot.waitUntil(first.isActiveWindow, timeout=5000)
+    QTest.keyClick(first.table, KEY.Key_Q, CTRL)
+    assert not first.isVisible()
+    assert not lock.exists()

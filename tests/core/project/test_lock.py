@@ -99,3 +99,68 @@ def test_the_windows_path_locks_the_same_byte_whatever_the_file_holds(
     assert second.acquire()
     second.release()
     assert fake.locked == set()
+
+
+def test_a_clean_release_removes_the_lock_file(tmp_path: Path) -> None:
+    """Issue #27: an empty ``project.lock`` stayed in the folder after every clean exit."""
+    lock = ProjectLock(tmp_path)
+    assert lock.acquire() and (tmp_path / "project.lock").is_file()
+    lock.release()
+    assert not (tmp_path / "project.lock").exists()
+    again = ProjectLock(tmp_path)                  # and the next one takes it as usual
+    assert again.acquire()
+    assert not ProjectLock(tmp_path).acquire()     # same process, but flock is per open file
+    again.release()
+
+
+def test_a_lock_file_removed_under_a_waiting_locker_is_not_trusted(tmp_path: Path) -> None:
+    """The last holder removes the file as it releases: one who locked the removed file must
+    lock the new one, or two writers would each hold "the" lock."""
+    first = ProjectLock(tmp_path)
+    assert first.acquire()
+    stale = open(tmp_path / "project.lock", "r+b")  # noqa: SIM115 - opened before the removal
+    first.release()
+    second = ProjectLock(tmp_path)
+    assert second.acquire()
+    assert not second._still_the_file(stale)
+    stale.close()
+    assert not ProjectLock(tmp_path).acquire()
+    second.release()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=30)
+    return child.pid
+
+
+def test_without_os_locks_a_dead_holders_file_is_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A share that answers ENOLCK to flock: the PID in the file decides, so a crashed
+    holder's file does not keep the project read-only forever."""
+    import errno
+    import fcntl
+    import json
+    import socket
+
+    def no_locks(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    path = tmp_path / "project.lock"
+    path.write_text(json.dumps({"user": "x", "host": socket.gethostname(), "pid": _dead_pid()}))
+    mine = ProjectLock(tmp_path)
+    assert mine.acquire()
+    assert json.loads(path.read_text())["pid"] == os.getpid()
+    mine.release()
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                             stdin=subprocess.PIPE)
+    try:                                          # a live holder keeps it
+        path.write_text(json.dumps({"user": "x", "host": socket.gethostname(), "pid": child.pid}))
+        refused = ProjectLock(tmp_path)
+        assert not refused.acquire()
+        assert f"process {child.pid}" in refused.describe_holder()
+    finally:
+        child.communicate(b"", timeout=30)
+    path.write_text(json.dumps({"user": "x", "host": "elsewhere", "pid": 1}))
+    assert not ProjectLock(tmp_path).acquire()    # another host's process cannot be asked
