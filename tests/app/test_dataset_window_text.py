@@ -110,3 +110,25 @@ def test_a_seizure_two_reviewers_marked_shows_their_agreement(qtbot, project: Pa
     assert "semiology: bo agrees with al: F1 0.67 over 2 terms" in window.details.text()
     window.select(2)
     assert "semiology:" not in window.details.text()
+
+
+def test_enter_on_a_crop_already_corrected_says_nothing_changed(qtbot, project: Path):
+    """Issue #27 item 11: a second Enter on the project window's corrected crop was silent."""
+    from PySide6.QtTest import QTest
+
+    window = make(qtbot, project)
+    window.select(1)
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.store.row(1).status == "corrected"
+    edits = window.undo_stack.count()
+    window.statusBar().clearMessage()
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    assert "nothing to change" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == edits          # and no empty edit to undo
+
+
+def test_the_f1_tip_names_the_shortcuts_not_this_list(qtbot, project: Path, make_window):
+    """The status tip of Help > Keyboard shortcuts said "This list" (of what?)."""
+    for window in (make(qtbot, project), make_window()):
+        tip = window.qactions["shortcuts"].statusTip()
+        assert "this list" not in tip.lower() and "shortcut" in tip.lower()
