@@ -132,3 +132,56 @@ def test_the_f1_tip_names_the_shortcuts_not_this_list(qtbot, project: Path, make
     for window in (make(qtbot, project), make_window()):
         tip = window.qactions["shortcuts"].statusTip()
         assert "this list" not in tip.lower() and "shortcut" in tip.lower()
+
+
+def _shown(window) -> dict[str, int]:
+    from semioscope.app.dataset.table import COLUMNS
+
+    return {name: window.table.columnWidth(c) for c, name in enumerate(COLUMNS)
+            if not window.table.isColumnHidden(c)}
+
+
+def _text_px(window, text: str) -> int:
+    return window.table.fontMetrics().horizontalAdvance(text)
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_the_key_columns_fit_without_a_horizontal_scroll_bar(qtbot, project: Path, size):
+    """Issue #27: at 1024x700 four columns showed behind a horizontal scroll bar, and at
+    1600x1000 the Video column was cut."""
+    from semioscope.app.dataset.columns import KEY
+    from semioscope.app.dataset.table import COLUMNS
+
+    window = make(qtbot, project)
+    window.resize(*size)
+    qtbot.wait(100)
+    table = window.table
+    assert not table.horizontalScrollBar().isVisible()
+    shown = _shown(window)
+    assert set(KEY) <= set(shown)
+    assert sum(shown.values()) <= table.viewport().width()
+    video = COLUMNS.index("Video")
+    for row in range(window.proxy.rowCount()):             # every file name whole, not cut
+        text = window.proxy.data(window.proxy.index(row, video))
+        assert shown["Video"] >= _text_px(window, text) + 6, (text, shown)
+    if size[0] >= 1600:                                     # room for the details' columns too
+        assert "Last edit" in shown
+
+
+def test_a_narrow_table_elides_names_and_the_tooltip_has_the_whole_file(qtbot, project: Path):
+    from semioscope.app.dataset.columns import KEY
+    from semioscope.app.dataset.table import COLUMNS
+
+    window = make(qtbot, project)
+    window.resize(1024, 700)
+    window.splitter.setSizes([420, 604])                    # the user drags the table narrower
+    qtbot.wait(100)
+    assert not window.table.horizontalScrollBar().isVisible()
+    shown = _shown(window)
+    assert set(shown) == set(KEY)                            # the optional ones went first
+    video = COLUMNS.index("Video")
+    index = window.proxy.index(0, video)
+    name = window.proxy.data(index)
+    assert shown["Video"] < _text_px(window, name)           # elided, so ...
+    tip = window.proxy.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith(name) and tip == window.model.video(0).path   # ... the tip says all

@@ -23,9 +23,12 @@ from semioscope.core.crop.editing import STATUS_COLOURS
 from semioscope.core.project import VideoRow
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Seizure", "Patient", "Label", "Crop status", "Reasons", "Box", "Last edit", "Agreement",
-           "Video")
-STATUS_COLUMN = 3
+#: the key columns first (they always show, see ``columns.py``), then those the details under the
+#: video repeat, which a narrow window hides
+COLUMNS = ("Seizure", "Video", "Patient", "Label", "Crop status", "Agreement", "Reasons",
+           "Last edit", "Box")
+STATUS_COLUMN = COLUMNS.index("Crop status")
+VIDEO_COLUMN = COLUMNS.index("Video")
 AGREEMENT_COLUMN = COLUMNS.index("Agreement")   # two reviewers' semiology of the seizure
 #: filter name -> statuses shown (None: all)
 FILTERS: dict[str, tuple[str, ...] | None] = {
@@ -45,8 +48,8 @@ def _cells(row: VideoRow, agreed: agreement.Found | None = None) -> tuple[str, .
     # an automatic crop was made by the detector, not by whoever's login ran it
     who = row.user if row.status in ("corrected", "unusable") else "automatic"
     edit = f"{row.updated[:19].replace('T', ' ')} {who}" if row.updated else ""
-    return (row.seizure_id, row.patient_id, row.label, row.status.replace("_", " "), reasons,
-            str(row.box) if row.box else "", edit, agreement.cell(agreed), row.name)
+    return (row.seizure_id, row.name, row.patient_id, row.label, row.status.replace("_", " "),
+            agreement.cell(agreed), reasons, edit, str(row.box) if row.box else "")
 
 
 class DatasetModel(QAbstractTableModel):
@@ -95,6 +98,8 @@ class DatasetModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == AGREEMENT_COLUMN:
             return agreement.tooltip(self.agreements.get(self._rows[index.row()].id))
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == VIDEO_COLUMN:
+            return self._rows[index.row()].path   # the whole file, whatever the cell shows
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:
