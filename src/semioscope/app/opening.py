@@ -21,7 +21,8 @@ from semioscope.app import dialogs
 from semioscope.app.dialogs import ErrorSink
 from semioscope.app.settings import AppSettings
 from semioscope.app.state import VideoSession
-from semioscope.app.video_facts import read_video_facts_responsively
+from semioscope.app.status import show_status
+from semioscope.app.video_facts import OpenCancelled, read_video_facts_responsively
 from semioscope.app.worker_pool import WorkerPool
 from semioscope.app.workers import CropWorker, DetectorFactory, HashWorker, default_detector_factory
 from semioscope.core.crop import sidecar
@@ -71,6 +72,7 @@ class Opening(QObject):
         self.session: VideoSession | None = None
         self.video_path: Path | None = None
         self.cropping: VideoSession | None = None   # the session whose auto-crop runs
+        self.reading: Path | None = None            # the video being read, until it opens
         self._file_menu, self._before = file_menu, before
         self.recent_menu: QMenu | None = None
         self.rebuild_recent()
@@ -81,10 +83,20 @@ class Opening(QObject):
             self.open_video(name)
 
     def open_video(self, path: str | Path) -> bool:
-        """Open a video; any problem becomes an error dialog and the previous video stays open."""
+        """Open a video; any problem becomes an error dialog and the previous video stays open,
+        as it does when the person cancels a slow open (False then too)."""
         path = Path(path)
+        if self.reading is not None:   # a second open while the first still reads: refused
+            return False
+        self.reading = path
         try:
-            facts = read_video_facts_responsively(path, self.window)
+            facts = read_video_facts_responsively(path, self.window, keep=self.workers.adopt)
+        except OpenCancelled:
+            bar = getattr(self.window, "statusBar", None)
+            if bar is not None:
+                show_status(bar(), f"Opening {path.name} cancelled"
+                            + ("; the previous video stays open" if self.session else ""), 10000)
+            return False
         except SemioscopeError as exc:
             self.show_error("Cannot open video", str(exc))
             return False
@@ -92,6 +104,8 @@ class Opening(QObject):
             self.show_error("Cannot open video",
                                f"{path.name}: {type(exc).__name__}: {exc}")
             return False
+        finally:
+            self.reading = None
         self.close_session()
         session = VideoSession(facts.properties, facts.mapping, facts.times)
         self.session, self.video_path = session, path

@@ -3,17 +3,22 @@
 Most files open in milliseconds, but the first open of a long AVI with B-frames decodes the whole
 file once to learn its frame order (``core/video/frame_index.py``), which takes tens of seconds.
 The reading runs on a thread; the window keeps painting and, when the reading takes longer than
-a moment, shows a busy dialog naming the file. User input is held back meanwhile, so a second
-Open cannot start half-way through the first.
+a moment, shows a busy dialog naming the file, counting the seconds, with a Cancel button. User
+input to everything but that dialog is held back meanwhile, so a second Open cannot start
+half-way through the first. Cancel returns at once (the previous video stays open); the reading
+cannot be interrupted inside FFmpeg, so it finishes on its thread, handed to ``keep`` (the
+window's worker pool), and the frame index it builds is cached: the next open is quick.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from semioscope.core.video import IntensityMapping, VideoProperties
@@ -39,6 +44,35 @@ def read_video_facts(path: Path) -> VideoFacts:
         return VideoFacts(reader.properties, mapping_for(reader, "kinect"), reader.frame_times())
 
 
+class OpenCancelled(Exception):
+    """The person pressed Cancel while the video was being read."""
+
+
+#: what a person does with mouse or keyboard (held back from all but the busy dialog)
+USER_INPUT = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+    QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut, QEvent.Type.ContextMenu,
+    QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd})
+
+
+class _InputGate(QObject):
+    """Installed on the application: drops user input meant for anything but ``dialog``."""
+
+    def __init__(self, dialog: QProgressDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() not in USER_INPUT:
+            return False
+        if isinstance(watched, QWidget):
+            return watched.window() is not self.dialog
+        handle = self.dialog.windowHandle()
+        return handle is None or watched != handle
+
+
 class _Reader(QThread):
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -53,33 +87,62 @@ class _Reader(QThread):
             self.error = exc
 
 
-def read_video_facts_responsively(path: Path, parent: QWidget | None,
-                                  dialog_delay_ms: int = DIALOG_DELAY_MS) -> VideoFacts:
-    """:func:`read_video_facts` on a thread while the GUI thread keeps painting.
+def busy_text(path: Path, seconds: float) -> str:
+    return (f"Reading {path.name}… {seconds:.0f} s\n(the first open of a long AVI indexes "
+            "every frame; later opens are quick)")
 
-    Returns when the reading is done; its exception, if any, is raised here.
+
+def read_video_facts_responsively(path: Path, parent: QWidget | None,
+                                  dialog_delay_ms: int = DIALOG_DELAY_MS,
+                                  keep: Callable[[QThread], None] | None = None) -> VideoFacts:
+    """:func:`read_video_facts` on a thread while the GUI thread keeps running.
+
+    Returns when the reading is done; its exception, if any, is raised here. Cancel raises
+    :class:`OpenCancelled` at once and hands the still-running thread to ``keep`` (without
+    one, it is waited for: a running QThread must not be destroyed).
     """
     reader = _Reader(path)
     loop = QEventLoop()
     reader.finished.connect(loop.quit)
-    dialog = QProgressDialog(f"Reading {path.name}…\n(the first open of a long AVI indexes "
-                             "every frame; later opens are quick)", "", 0, 0, parent)
+    started = time.monotonic()
+    dialog = QProgressDialog(busy_text(path, 0), "Cancel", 0, 0, parent)
     dialog.setWindowTitle("Opening video")
-    dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
     dialog.reset()    # a QProgressDialog shows itself after minimumDuration unless reset
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(dialog.show)
+    cancelled: list[bool] = []
+    dialog.canceled.connect(lambda: (cancelled.append(True), loop.quit()))
+    show = QTimer()
+    show.setSingleShot(True)
+    show.timeout.connect(dialog.show)
+    clock = QTimer()   # the seconds, so a long read visibly goes on
+    clock.timeout.connect(lambda: dialog.setLabelText(busy_text(path, time.monotonic() - started)))
+    gate = _InputGate(dialog)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.installEventFilter(gate)
     reader.start()
-    timer.start(dialog_delay_ms)
-    if not reader.wait(0):
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    show.start(dialog_delay_ms)
+    clock.start(1000)
+    try:
+        if not reader.wait(0):
+            loop.exec()
+    finally:
+        if app is not None:
+            app.removeEventFilter(gate)
+        show.stop()
+        clock.stop()
+        dialog.canceled.disconnect()
+        dialog.close()
+        dialog.deleteLater()
+    if cancelled and reader.isRunning():
+        if keep is not None:
+            keep(reader)
+        else:
+            reader.wait()
+        raise OpenCancelled(path)
     reader.wait()
-    timer.stop()
-    dialog.close()
-    dialog.deleteLater()
     if reader.error is not None:
         raise reader.error
     assert reader.facts is not None

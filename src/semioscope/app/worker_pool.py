@@ -23,6 +23,13 @@ class WorkerPool(QObject):
         worker.finished.connect(lambda w=worker: self.running.discard(w))
         worker.start()
 
+    def adopt(self, worker: QThread) -> None:
+        """Hold a thread someone else started (an open the person cancelled) until it ends."""
+        self.running.add(worker)
+        worker.finished.connect(lambda w=worker: self.running.discard(w))
+        if worker.isFinished():
+            self.running.discard(worker)
+
     def shutdown(self, wait_ms: int = 30000) -> None:
         for worker in list(self.running):
             if isinstance(worker, CropWorker):
