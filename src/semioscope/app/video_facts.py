@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer
+from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from semioscope.core.video import IntensityMapping, VideoProperties
@@ -68,9 +69,14 @@ class _InputGate(QObject):
         if event.type() not in USER_INPUT:
             return False
         if isinstance(watched, QWidget):
-            return watched.window() is not self.dialog
-        handle = self.dialog.windowHandle()
-        return handle is None or watched != handle
+            if watched.window() is not self.dialog:
+                return True
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()   # the key is the dialog's (Escape cancels), no shortcut's
+            return False
+        # the native window passes each event on to its widget, which is judged above; what
+        # goes to neither (a shortcut to an action) is dropped
+        return not isinstance(watched, QWindow)
 
 
 class _Reader(QThread):
@@ -112,7 +118,12 @@ def read_video_facts_responsively(path: Path, parent: QWidget | None,
     dialog.setAutoClose(False)
     dialog.reset()    # a QProgressDialog shows itself after minimumDuration unless reset
     cancelled: list[bool] = []
-    dialog.canceled.connect(lambda: (cancelled.append(True), loop.quit()))
+    def cancel() -> None:
+        cancelled.append(True)
+        loop.quit()
+
+    dialog.canceled.connect(cancel)   # the button
+    dialog.rejected.connect(cancel)   # Escape (QDialog rejects; no canceled() then)
     show = QTimer()
     show.setSingleShot(True)
     show.timeout.connect(dialog.show)
@@ -134,6 +145,7 @@ def read_video_facts_responsively(path: Path, parent: QWidget | None,
         show.stop()
         clock.stop()
         dialog.canceled.disconnect()
+        dialog.rejected.disconnect()
         dialog.close()
         dialog.deleteLater()
     if cancelled and reader.isRunning():
