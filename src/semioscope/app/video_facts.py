@@ -98,6 +98,35 @@ def busy_text(path: Path, seconds: float) -> str:
             "every frame; later opens are quick)")
 
 
+class _BusyDialog(QProgressDialog):
+    """"Reading NAME… N s" with Cancel; shown only once the reading takes ``delay_ms``."""
+
+    def __init__(self, path: Path, parent: QWidget | None, delay_ms: int) -> None:
+        super().__init__(busy_text(path, 0), "Cancel", 0, 0, parent)
+        self.setWindowTitle("Opening video")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.reset()    # a QProgressDialog shows itself after minimumDuration unless reset
+        started = time.monotonic()
+        self.show_timer = QTimer(self)
+        self.show_timer.setSingleShot(True)
+        self.show_timer.timeout.connect(self.show)
+        self.show_timer.start(delay_ms)
+        self.clock = QTimer(self)   # the seconds, so a long read visibly goes on
+        self.clock.timeout.connect(
+            lambda: self.setLabelText(busy_text(path, time.monotonic() - started)))
+        self.clock.start(1000)
+
+    def finish(self) -> None:
+        self.show_timer.stop()
+        self.clock.stop()
+        self.canceled.disconnect()
+        self.rejected.disconnect()
+        self.close()
+        self.deleteLater()
+
+
 def read_video_facts_responsively(path: Path, parent: QWidget | None,
                                   dialog_delay_ms: int = DIALOG_DELAY_MS,
                                   keep: Callable[[QThread], None] | None = None) -> VideoFacts:
@@ -110,44 +139,27 @@ def read_video_facts_responsively(path: Path, parent: QWidget | None,
     reader = _Reader(path)
     loop = QEventLoop()
     reader.finished.connect(loop.quit)
-    started = time.monotonic()
-    dialog = QProgressDialog(busy_text(path, 0), "Cancel", 0, 0, parent)
-    dialog.setWindowTitle("Opening video")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.reset()    # a QProgressDialog shows itself after minimumDuration unless reset
+    dialog = _BusyDialog(path, parent, dialog_delay_ms)
     cancelled: list[bool] = []
+
     def cancel() -> None:
         cancelled.append(True)
         loop.quit()
 
     dialog.canceled.connect(cancel)   # the button
     dialog.rejected.connect(cancel)   # Escape (QDialog rejects; no canceled() then)
-    show = QTimer()
-    show.setSingleShot(True)
-    show.timeout.connect(dialog.show)
-    clock = QTimer()   # the seconds, so a long read visibly goes on
-    clock.timeout.connect(lambda: dialog.setLabelText(busy_text(path, time.monotonic() - started)))
     gate = _InputGate(dialog)
     app = QCoreApplication.instance()
     if app is not None:
         app.installEventFilter(gate)
     reader.start()
-    show.start(dialog_delay_ms)
-    clock.start(1000)
     try:
         if not reader.wait(0):
             loop.exec()
     finally:
         if app is not None:
             app.removeEventFilter(gate)
-        show.stop()
-        clock.stop()
-        dialog.canceled.disconnect()
-        dialog.rejected.disconnect()
-        dialog.close()
-        dialog.deleteLater()
+        dialog.finish()
     if cancelled and reader.isRunning():
         if keep is not None:
             keep(reader)
