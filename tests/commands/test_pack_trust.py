@@ -2,7 +2,8 @@
 
 The session's pack is untrained (random I3D, untrained classifier). Each case copies it, edits
 what a careless or hostile person could edit, and checks ``verify-pack`` and ``analyze --pack``
-refuse it in one line: trust claims the hash-checked classifier does not back, a file taken off
+refuse it in one line: trust claims the hash-checked classifier does not back (a passed bf16 or
+int8 agreement check among them: `--precision auto` would leave f32 on it), a file taken off
 the manifest's list, a file added to the folder, a missing key, a key of the wrong type.
 """
 
@@ -61,6 +62,32 @@ def _checks_as_text(m: dict[str, Any]) -> None:
     m["precision_checks"] = {"bf16": "passed"}
 
 
+def _passed(m: dict[str, Any], precision: str) -> dict[str, Any]:
+    """An agreement record as `models export` writes it, claiming the gate passed."""
+    return {"precision": precision, "passed": True, "reason": "", "max_abs_dp": 0.001,
+            "p99_abs_dp": 0.0005, "limit_abs_dp": 0.02, "windows": 400, "seizures": 9,
+            "seizure_verdicts_agree": 9, "flipped": [],
+            "backbone_weights_sha256": m["backbone"]["weights_sha256"],
+            "cpu": {"model": "any", "instruction_set": "avx512_bf16"},
+            "check_set": {"seizures": 9, "windows": 400, "training_seizures": 0,
+                          "kind": "held_out"}}
+
+
+def _claim_bf16_check(m: dict[str, Any]) -> None:
+    m["precision_checks"] = {"bf16": _passed(m, "bf16")}
+
+
+def _claim_int8_check(m: dict[str, Any]) -> None:
+    m["precision_checks"] = {"int8": _passed(m, "int8")}
+
+
+def _claim_check_in_metadata(m: dict[str, Any]) -> None:   # the manifest's copy of the metadata
+    m["classifier"]["metadata"]["training"]["precision_checks"] = {"bf16": _passed(m, "bf16")}
+
+
+CLAIMED_CHECK = "manifest.json: the manifest's precision_checks differs from what the " \
+    "hash-checked classifier.semio says"
+
 EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "claims official pretrained weights": (_claim_official, "hash-checked classifier.semio"),
     "claims a trained classifier": (_claim_trained_only, "hash-checked classifier.semio"),
@@ -71,6 +98,11 @@ EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "an object as text": (_converter_as_text, "converter has the wrong type"),
     "an int8 backbone off the list": (_int8_unlisted, "does not list i3d.int8.xml"),
     "an agreement record as text": (_checks_as_text, "precision_checks is not a record"),
+    "claims a passed bf16 check": (_claim_bf16_check, CLAIMED_CHECK),
+    "claims a passed int8 check": (_claim_int8_check, CLAIMED_CHECK),
+    "claims a check in the classifier metadata": (_claim_check_in_metadata,
+                                                  "manifest.json: the manifest's classifier."
+                                                  "metadata differs from what the hash-checked"),
 }
 
 

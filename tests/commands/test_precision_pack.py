@@ -8,6 +8,7 @@ copies (the export converts into the machine's cache, issue #30 item 4).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import numpy as np
 import pytest
 
 from semioscope.cli import main
+from semioscope.core.hashing import file_sha256
+from semioscope.core.models.classifier import read_metadata
 from semioscope.core.results import load_results
 from semioscope.core.runtime.cpu_features import detect_cpu
 from semioscope.core.runtime.pack import ModelPack
@@ -31,6 +34,8 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Four one-window seizures (two per class), their manifest and a classifier whose dense
     layers are doubled: a random classifier's P(TLE) barely moves with its input (a flat 0.5),
     this one moves by 0.2 when its features are bent, as a trained one would."""
+    import dataclasses
+
     import torch
 
     from semioscope.core.models.classifier import random_classifier, save_classifier
@@ -46,6 +51,9 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         for name, param in model.named_parameters():
             if name.startswith(("fc", "out")):
                 param.mul_(2.0)
+    # as `train` records them: the check set below is then this classifier's training data
+    meta = dataclasses.replace(meta, training={**meta.training,
+                                               "seizure_ids": ["S0", "S1", "S2", "S3"]})
     save_classifier(base / "model.semio", model, meta)
     return {"base": base, "manifest": base / "manifest.csv", "semio": base / "model.semio",
             "cache": base / "cache"}
@@ -63,7 +71,8 @@ def export(team: dict[str, Path], out: Path, *extra: str) -> int:
 
 @pytest.mark.skipif(not NATIVE_BF16, reason="bf16 is not native here (refusal tested below)")
 def test_a_bf16_pack_records_its_check_and_auto_uses_it(
-        team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     pack = tmp_path / "pack"
     assert export(team, pack, "--precision", "bf16", "--check-manifest",
                   str(team["manifest"])) == 0
@@ -75,17 +84,52 @@ def test_a_bf16_pack_records_its_check_and_auto_uses_it(
     assert "avx512_bf16" in check["cpu"]["flags"] or "amx_bf16" in check["cpu"]["flags"]
     assert [s["seizure_id"] for s in check["per_seizure"]] == ["S0", "S1", "S2", "S3"]
     assert 0 < check["max_feature_rel_diff"] < 0.02
+    assert check["check_set"] == {"seizures": 4, "windows": 4, "training_seizures": 4,
+                                  "kind": "training"}
+    # the record sits in the pack's own classifier.semio, which the manifest's hash covers
+    manifest = json.loads((pack / "manifest.json").read_text())
+    semio = read_metadata(pack / "classifier.semio")
+    assert semio.training["precision_checks"]["bf16"] == check == manifest["precision_checks"][
+        "bf16"]
+    assert manifest["classifier"]["sha256"] == file_sha256(pack / "classifier.semio")
+    assert manifest["classifier"]["trained_file_sha256"] == file_sha256(team["semio"])
+    assert "precision_checks" not in read_metadata(team["semio"]).training  # source untouched
+    capsys.readouterr()
+    assert main(["models", "verify-pack", str(pack)]) == 0
+    said = capsys.readouterr().out
+    assert "bf16: agreement check passed" in said
+    assert ("bf16 was checked on 4 seizures (4 windows), all of them the classifier's own "
+            "TRAINING seizures: agreement on unseen videos was not measured") in said
 
     clip = team["base"] / "s0.mkv"
     out = tmp_path / "auto.json"
     assert main(["analyze", str(clip), "--pack", str(pack), "--allow-untrained",
                  "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert ("precision: bf16, its agreement check against f32 ran on 4 seizures (4 windows), "
+            "all of them the classifier's own TRAINING seizures") in said
     results = load_results(out)
     assert results.model.precision == "bf16"
     assert results.model.precision_check is not None
     assert results.model.precision_check["max_abs_dp"] == check["max_abs_dp"]
     assert "unchecked_precision" not in assess(results).codes
-    assert "bf16 (agreement checked)" in results.model.computed_by()
+    assert "bf16 (agreement checked on training seizures only)" in results.model.computed_by()
+
+    # the manifest edited to claim a better check than the hash-checked file holds: refused
+    edited = tmp_path / "edited"
+    shutil.copytree(pack, edited)
+    manifest["precision_checks"]["bf16"]["check_set"]["kind"] = "held_out"
+    (edited / "manifest.json").write_text(json.dumps(manifest))
+    for argv in (["models", "verify-pack", str(edited)],
+                 ["analyze", str(clip), "--pack", str(edited), "--allow-untrained",
+                  "--out", str(tmp_path / "no.json")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"semioscope: error: {edited / 'manifest.json'}: the manifest's "
+                       "precision_checks differs from what the hash-checked classifier.semio "
+                       "says; refusing the pack (edited manifest, or a pack exported before "
+                       "its agreement checks were kept in that file: export it again)"]
+    assert not (tmp_path / "no.json").exists()
     # the same pack where the CPU lacks bf16: auto is fp32, never emulated bf16
     monkeypatch.setenv("SEMIOSCOPE_HIDE_CPU_FLAGS", "avx512_bf16,amx_bf16")
     assert main(["analyze", str(clip), "--pack", str(pack), "--allow-untrained",
@@ -154,6 +198,8 @@ def test_an_int8_pack_is_calibrated_apart_from_its_check(team: dict[str, Path],
     assert opened.has_int8 and check["calibration"]["seizures"] == ["S0"]
     assert 0 < check["max_feature_rel_diff"] < 0.1
     assert [s["seizure_id"] for s in check["per_seizure"]] == ["S1", "S2", "S3"]
+    assert check["check_set"]["seizures"] == 3 and check["check_set"]["kind"] == "training"
+    assert read_metadata(pack / "classifier.semio").training["precision_checks"]["int8"] == check
     manifest = json.loads((pack / "manifest.json").read_text())
     assert manifest["backbone"]["int8_ir"] in manifest["files"]
     out = tmp_path / "r.json"

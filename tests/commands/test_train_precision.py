@@ -53,6 +53,11 @@ def test_a_passed_check_is_recorded_and_auto_runs_bf16_on_it(
     assert said.startswith("bf16: agreement check ") and str(model) in said
     record = read_metadata(model).training["precision_checks"]["bf16"]
     assert record["seizures"] == 4 and record["windows"] == 4
+    # checked on the very seizures it learnt from, and the record says so
+    trained_on = read_metadata(model).training["seizure_ids"]
+    assert len(trained_on) == 4
+    assert record["check_set"] == {"seizures": 4, "windows": 4, "training_seizures": 4,
+                                   "kind": "training"}
     assert record["cpu"]["instruction_set"] == detect_cpu().instruction_set()
     assert record["max_abs_dp"] >= record["p99_abs_dp"] >= 0
     assert record["passed"] == (not record["flipped"] and record["max_abs_dp"] <= 0.02)
@@ -61,6 +66,8 @@ def test_a_passed_check_is_recorded_and_auto_runs_bf16_on_it(
     out = d / "r.json"
     assert main(["analyze", str(d / "v1.mkv"), "--classifier", str(model), "--allow-untrained",
                  "--runtime", "openvino", "--threads", "2", "--out", str(out)]) == 0
+    assert ("precision: bf16, its agreement check against f32 ran on 4 seizures (4 windows), "
+            "all of them the classifier's own TRAINING seizures") in capsys.readouterr().out
     results = load_results(out)
     assert results.model.precision == "bf16"      # auto, on the record
     assert results.model.precision_check is not None

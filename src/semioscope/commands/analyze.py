@@ -177,6 +177,12 @@ def _tell(args: argparse.Namespace, results: Results, sidecar: Path | None) -> N
           f"{s.n_tle} TLE, {s.n_uncertain} uncertain")
     print(f"decision rule: {rule_text(s.threshold, s.uncertain_band)}")
     print(f"results written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    check = results.model.precision_check
+    if results.model.precision not in (None, "f32") and check is not None:
+        from semioscope.core.runtime.precision import check_set_text
+
+        print(f"precision: {results.model.precision}, its agreement check against f32 ran on "
+              f"{check_set_text(check)}")
     if sidecar is not None and results.saliency is not None:
         marked = len(results.saliency.outside_subject)
         padded = len(results.saliency.on_padding)

@@ -34,7 +34,8 @@ def add_parsers(sub: Any) -> None:
                         "seizures of --check-manifest (int8: quantised with NNCF, calibrated on "
                         "some of them that are then not checked) and refused when any seizure "
                         "verdict flips or a window's P(TLE) moves by more than 0.02; the record "
-                        "goes in the manifest and `analyze --precision auto` may then use it")
+                        "goes in the pack's hash-checked classifier.semio and "
+                        "`analyze --precision auto` may then use it")
     export.add_argument("--check-manifest", type=Path, metavar="CSV",
                         help="the team's seizures (manifest.csv, e.g. the training manifest) "
                         "the --precision check runs on")
@@ -76,11 +77,8 @@ def run_export(args: argparse.Namespace) -> int:
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())
     print(f"model pack written to {args.out} ({len(manifest['files'])} files, "
           f"{size / 2**20:.1f} MiB), converter OpenVINO {manifest['converter']['openvino']}")
-    for name, check in pack.precision_checks.items():
-        print(f"{name}: agreement check passed on {check['cpu']['model']} "
-              f"({check['cpu']['instruction_set']}): max |dP(TLE)| {check['max_abs_dp']:.4f}, "
-              f"p99 {check['p99_abs_dp']:.4f}, {check['seizure_verdicts_agree']}/"
-              f"{check['seizures']} seizure verdicts equal")
+    for line in _check_lines(pack.precision_checks):
+        print(line)
     print(f"manifest sha256 {pack.manifest_sha256} (send this number with the pack)")
     return 0
 
@@ -114,13 +112,25 @@ def run_verify(args: argparse.Namespace) -> int:
     source = official_source(pack.backbone_name, meta.get("backbone_weights_sha256"))
     if source:   # from the hash-checked classifier's record, not the editable manifest field
         print(f"  backbone weights: {source}")
-    for name, check in pack.precision_checks.items():
-        cpu = check.get("cpu") or {}
-        print(f"  {name}: agreement {'passed' if check.get('passed') else 'FAILED'} on "
-              f"{cpu.get('model')} ({cpu.get('instruction_set')}): max |dP(TLE)| "
-              f"{check.get('max_abs_dp')}, p99 {check.get('p99_abs_dp')}, "
-              f"{check.get('seizure_verdicts_agree')}/{check.get('seizures')} seizure verdicts")
+    for line in _check_lines(pack.precision_checks):
+        print(f"  {line}")
     return 0
+
+
+def _check_lines(checks: dict[str, Any]) -> list[str]:
+    """Each agreement record (from the hash-checked classifier.semio) and what it ran on."""
+    from semioscope.core.runtime.precision import check_set_text
+
+    lines = []
+    for name, check in checks.items():
+        cpu = check.get("cpu") or {}
+        lines.append(f"{name}: agreement check {'passed' if check.get('passed') else 'FAILED'} "
+                     f"on {cpu.get('model')} ({cpu.get('instruction_set')}): max |dP(TLE)| "
+                     f"{check.get('max_abs_dp')}, p99 {check.get('p99_abs_dp')}, "
+                     f"{check.get('seizure_verdicts_agree')}/{check.get('seizures')} seizure "
+                     "verdicts equal")
+        lines.append(f"  {name} was checked on {check_set_text(check)}")
+    return lines
 
 
 def _detector_text(entry: dict[str, Any]) -> str:

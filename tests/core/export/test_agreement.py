@@ -68,3 +68,35 @@ def test_calibration_seizures_are_never_checked() -> None:
     assert split_rows(rows[:2]) == ([rows[0]], [rows[1]])
     with pytest.raises(SemioscopeError, match="at least two seizures"):
         split_rows(rows[:1])
+
+
+def test_the_record_says_whether_it_was_checked_on_the_training_seizures() -> None:
+    from semioscope.core.export.agreement import check_set
+    from semioscope.core.runtime.precision import check_set_text, on_training_data
+
+    rows = [ManifestRow(Path(f"{s}.mkv"), s, "P1", "TLE") for s in ("s1", "s2", "s3")]
+    cases = {
+        "training": {"seizure_ids": ["s0", "s1", "s2", "s3"]},
+        "partly_training": {"seizure_ids": ["s1", "s9"]},
+        "held_out": {"seizure_ids": ["s7", "s8"]},
+        "unknown": {"note": "trained before the ids were recorded"},
+    }
+    texts = {}
+    for kind, training in cases.items():
+        record = {"check_set": check_set(rows, 120, training), "seizures": 3, "windows": 120}
+        assert record["check_set"]["kind"] == kind
+        assert record["check_set"]["seizures"] == 3 and record["check_set"]["windows"] == 120
+        assert on_training_data(record) == (kind in ("training", "partly_training"))
+        texts[kind] = check_set_text(record)
+    assert check_set(rows, 120, cases["partly_training"])["training_seizures"] == 1
+    assert check_set(rows, 120, cases["unknown"])["training_seizures"] is None
+    assert texts["training"] == ("3 seizures (120 windows), all of them the classifier's own "
+                                 "TRAINING seizures: agreement on unseen videos was not "
+                                 "measured and may be worse")
+    assert "1 of them the classifier's own TRAINING seizures" in texts["partly_training"]
+    assert texts["held_out"] == "3 seizures (120 windows), none of them the classifier's " \
+        "training seizures"
+    assert "not recorded" in texts["unknown"]
+    # a record made before check_set existed says it does not know, in words
+    assert "not recorded" in check_set_text({"seizures": 9, "windows": 412})
+    assert not on_training_data({"seizures": 9})

@@ -177,26 +177,24 @@ def _precision_checks(model: ModelChoice) -> tuple[dict[str, Any] | None, bool]:
 
     if model.pack is not None:             # the pack's one manifest reader, as _pack_model
         from semioscope.core.runtime.pack import read_manifest
+        from semioscope.core.runtime.pack_trust import checked_precision_records
         from semioscope.errors import SemioscopeError
 
-        try:
-            _, _, manifest = read_manifest(model.pack)
-        except SemioscopeError:
+        try:                               # the records of the hash-checked classifier.semio
+            folder, where, manifest = read_manifest(model.pack)
+            checks = checked_precision_records(folder, manifest, where)
+        except (SemioscopeError, OSError):
             return None, False
-        checks = manifest.get("precision_checks") or {}
-        return (dict(checks) if isinstance(checks, dict) else None,
-                manifest["backbone"].get("int8_ir") is not None)
+        return checks, manifest["backbone"].get("int8_ir") is not None
     if model.classifier is None:
         return {}, False                   # a random classifier carries no check
-    from semioscope.core.runtime.pack_trust import semio_metadata
+    from semioscope.core.runtime.pack_trust import precision_records, semio_metadata
     from semioscope.errors import SemioscopeError
 
     try:                                   # its safetensors header, no torch
-        training = semio_metadata(model.classifier).get("training")
+        return precision_records(semio_metadata(model.classifier)), False
     except (SemioscopeError, OSError):     # unreadable, or no semioscope file: unknown
         return None, False
-    checks = training.get("precision_checks") if isinstance(training, dict) else None
-    return (dict(checks) if isinstance(checks, dict) else {}), False
 
 
 def _sha(path: Path) -> str | None:

@@ -93,7 +93,12 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
                                                          backbone_entry, model, meta, say)
         say("converting the classifier")
         export_classifier(model, tmp / "classifier.xml")
-        shutil.copyfile(request.classifier, tmp / "classifier.semio")
+        semio = _pack_classifier(request.classifier, tmp / "classifier.semio", model, meta,
+                                 checks)
+        from semioscope.core.runtime.pack_trust import precision_records, semio_metadata
+
+        semio_meta = semio_metadata(semio)   # what checked_facts will compare the manifest with
+        checks = precision_records(semio_meta)
         detector_entry = None
         if request.detector is not None:
             from semioscope.core.export.detector import export_detector
@@ -110,8 +115,9 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
             "preprocessing_version": PREPROCESSING_VERSION,
             "backbone": backbone_entry,
             "classifier": {"ir": "classifier.xml", "source": "classifier.semio",
-                           "sha256": file_sha256(request.classifier),
-                           "steps": model.config.steps, "metadata": meta.to_dict()},
+                           "sha256": file_sha256(semio), "steps": model.config.steps,
+                           "metadata": semio_meta,
+                           "trained_file_sha256": file_sha256(request.classifier)},
             "detector": detector_entry,
             **({"precision_checks": checks} if checks else {}),
             "files": {p.name: file_sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()},
@@ -123,6 +129,24 @@ def export_pack(request: PackRequest, progress: StepSink | None = None) -> dict[
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _pack_classifier(source: Path, target: Path, model: Any, meta: Any,
+                     checks: dict[str, Any]) -> Path:
+    """The pack's ``classifier.semio``: the trained file itself, or, with new agreement records,
+    the same weights with the records in its ``training.precision_checks`` (beside any that
+    ``train --precision-check`` wrote), so the manifest's hash of it covers them."""
+    if not checks:
+        shutil.copyfile(source, target)
+        return target
+    import dataclasses
+
+    from semioscope.core.models.classifier import save_classifier
+
+    training = dict(meta.training)
+    training["precision_checks"] = {**dict(training.get("precision_checks") or {}), **checks}
+    save_classifier(target, model, dataclasses.replace(meta, training=training))
+    return target
 
 
 def _backbone_ir(backbone: Any, folder: Path) -> dict[str, Any]:

@@ -160,13 +160,24 @@ class Provenance:
         if self.precision is not None:
             text += f", {self.precision}"
             if self.precision != "f32":
-                text += (" (agreement checked)" if self.precision_check is not None
-                         else " (NO agreement check)")
+                text += _check_words(self.precision_check)
         if self.batch_size is not None:
             text += f", batch {self.batch_size}"
         if self.pack is not None:
             text += ", from a model pack"
         return text
+
+
+def _check_words(check: dict[str, Any] | None) -> str:
+    """The agreement check behind a lower precision, in a few words (its check set too when
+    that was the classifier's own training data)."""
+    if check is None:
+        return " (NO agreement check)"
+    check_set = check.get("check_set")
+    kind = check_set.get("kind") if isinstance(check_set, dict) else None
+    return {"training": " (agreement checked on training seizures only)",
+            "partly_training": " (agreement checked, partly on training seizures)"
+            }.get(str(kind), " (agreement checked)")
 
 
 @dataclass(frozen=True)

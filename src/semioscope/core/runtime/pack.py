@@ -20,9 +20,12 @@ manifest is not signed: a hash check proves the files are the ones the manifest 
 wrote the manifest. Hospitals compare the manifest's SHA-256 (``semioscope models verify-pack``
 prints it, ``--expect`` checks it) with the one the research team reports.
 
-``precision_checks`` (only with ``models export --precision bf16|int8``) holds the agreement
-record per lower precision (:mod:`semioscope.core.export.agreement`): measured on the team's
-windows, fp32 against that precision, on a named CPU. ``--precision auto`` uses a lower
+The agreement record per lower precision (:mod:`semioscope.core.export.agreement`; ``models
+export --precision bf16|int8``, or ``train --precision-check`` before): measured on the team's
+windows, fp32 against that precision, on a named CPU, and saying which seizures it ran on and
+whether they were the classifier's training seizures. It lives in the pack's own copy of
+``classifier.semio`` (``training.precision_checks``), so the manifest's classifier hash covers
+it; the manifest's ``precision_checks`` is a duplicate that must equal it. ``--precision auto`` uses a lower
 precision only with such a passed record (:mod:`semioscope.core.runtime.precision`).
 """
 
@@ -129,9 +132,11 @@ class ModelPack:
 
     @property
     def precision_checks(self) -> dict[str, Any]:
-        """precision -> the agreement record the export measured (empty: fp32 only)."""
-        checks = self.manifest.get("precision_checks")
-        return dict(checks) if isinstance(checks, dict) else {}
+        """precision -> the agreement record the export measured (empty: fp32 only), read from
+        the hash-checked classifier.semio, never from the manifest's editable duplicate."""
+        from semioscope.core.runtime.pack_trust import precision_records
+
+        return precision_records(self.facts)
 
     @property
     def has_int8(self) -> bool:

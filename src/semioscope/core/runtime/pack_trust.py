@@ -4,8 +4,11 @@
 ones it names. So: every file in the pack folder must be listed and match (no unlisted ``.bin``
 runs unchecked); the manifest must have every key with the right type; and the trust facts
 (trained, demo, pretrained backbone, backbone weights hash) are read from ``classifier.semio``,
-whose hash the manifest records and which ``export`` made from the trained classifier. A
-manifest that claims more than that file says is refused, not believed. Who wrote the manifest
+whose hash the manifest records and which ``export`` made from the trained classifier. The
+precision agreement records (``bf16``/``int8``, which let ``--precision auto`` leave f32) are
+trust facts too: ``export`` writes them into that copy's ``training.precision_checks``, and
+the manifest's ``precision_checks`` is only a readable duplicate. A manifest that claims more
+than that file says is refused, not believed. Who wrote the manifest
 is proved only by its SHA-256 matching the one the research team sent (``verify-pack --expect``).
 """
 
@@ -131,8 +134,32 @@ def checked_facts(folder: Path, manifest: dict[str, Any], where: Path) -> dict[s
         claims["backbone.weights_source"] = (
             manifest["backbone"]["weights_source"],
             official_source(str(meta.get("backbone")), meta.get("backbone_weights_sha256")))
+    if "precision_checks" in manifest:   # a duplicate for readers; the file's copy counts
+        claims["precision_checks"] = (manifest["precision_checks"], precision_records(meta))
     for key, (claimed, checked) in claims.items():
         if claimed != checked:
+            why = ("edited manifest, or a pack exported before its agreement checks were kept "
+                   "in that file: export it again") if key == "precision_checks" \
+                else "edited manifest?"
             raise WeightsError(where, f"the manifest's {key} differs from what the hash-checked "
-                               f"{source.name} says; refusing the pack (edited manifest?)")
+                               f"{source.name} says; refusing the pack ({why})")
     return meta
+
+
+def precision_records(meta: dict[str, Any]) -> dict[str, Any]:
+    """precision -> agreement record, from a classifier file's metadata (``training.
+    precision_checks``: ``train --precision-check`` or, in a pack's copy, ``models export
+    --precision``); empty when it has none or they are not records."""
+    training = meta.get("training")
+    checks = training.get("precision_checks") if isinstance(training, dict) else None
+    if not isinstance(checks, dict):
+        return {}
+    return {k: v for k, v in checks.items() if isinstance(v, dict)}
+
+
+def checked_precision_records(folder: Path, manifest: dict[str, Any],
+                              where: Path) -> dict[str, Any]:
+    """The pack's agreement records from its hash-checked ``classifier.semio`` (the manifest's
+    duplicate must equal them); WeightsError otherwise. Hashes only that file, not the whole
+    pack: for what-would-a-run-record questions (the review window's staleness check)."""
+    return precision_records(checked_facts(folder, manifest, where))

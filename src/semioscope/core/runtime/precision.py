@@ -23,8 +23,8 @@ from typing import Any
 from semioscope.core.runtime.cpu_features import CpuFeatures
 from semioscope.errors import SemioscopeError
 
-__all__ = ["LOWER", "MAX_DELTA", "PRECISIONS", "PrecisionChoice", "choose_precision",
-           "passed_check"]
+__all__ = ["LOWER", "MAX_DELTA", "PRECISIONS", "PrecisionChoice", "check_set_text",
+           "choose_precision", "on_training_data", "passed_check"]
 
 PRECISIONS = ("auto", "f32", "bf16", "int8")
 #: lower precisions, in the order ``auto`` prefers them (bf16 keeps more of the numbers)
@@ -117,3 +117,33 @@ def _on_gpu(requested: str, cuda_bf16: bool) -> PrecisionChoice:
     if not cuda_bf16:
         raise _refuse("this GPU has no native bf16: use --precision f32")
     return PrecisionChoice("bf16", requested, None, "bf16: asked for (GPU autocast)")
+
+
+
+def on_training_data(record: Mapping[str, Any] | None) -> bool:
+    """True when the agreement check ran (wholly or partly) on the classifier's own training
+    seizures: weaker evidence for unseen videos than it looks."""
+    check_set = (record or {}).get("check_set")
+    return isinstance(check_set, dict) and check_set.get("kind") in ("training",
+                                                                      "partly_training")
+
+
+def check_set_text(record: Mapping[str, Any]) -> str:
+    """What an agreement check ran on, in words: "9 seizures (412 windows), all of them the
+    classifier's training seizures: not checked on unseen videos" and the like."""
+    check_set = record.get("check_set")
+    if not isinstance(check_set, dict):   # a record made before it said
+        return (f"{record.get('seizures')} seizures ({record.get('windows')} windows); whether "
+                "they were the classifier's training seizures is not recorded")
+    sizes = f"{check_set.get('seizures')} seizures ({check_set.get('windows')} windows)"
+    kind, overlap = check_set.get("kind"), check_set.get("training_seizures")
+    if kind == "training":
+        return (f"{sizes}, all of them the classifier's own TRAINING seizures: agreement on "
+                "unseen videos was not measured and may be worse")
+    if kind == "partly_training":
+        return (f"{sizes}, {overlap} of them the classifier's own TRAINING seizures: agreement "
+                "on unseen videos may be worse")
+    if kind == "held_out":
+        return f"{sizes}, none of them the classifier's training seizures"
+    return (f"{sizes}; whether they were the classifier's training seizures is not recorded "
+            "(a classifier trained before semioscope recorded them)")

@@ -65,6 +65,9 @@ def classifier_metadata(data: FeatureSet, config: TrainConfig, model: Any,
         "config": dataclasses.asdict(model_config) if dataclasses.is_dataclass(model_config)
         and not isinstance(model_config, type) else dict(config.model),
         "training": {"config": config.to_dict(), "data": data.summary(), "fit": fit_info,
+                     # which seizures it learnt from: an agreement check says whether it ran on
+                     # them (core/export/agreement.py) or on seizures the model never saw
+                     "seizure_ids": sorted({str(s) for s in data.seizure}),
                      "decision": decision,
                      "validation": "CV report given" if cv else "no CV: threshold 0.5, "
                      "no uncertain band"},
