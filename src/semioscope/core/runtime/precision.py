@@ -119,7 +119,6 @@ def _on_gpu(requested: str, cuda_bf16: bool) -> PrecisionChoice:
     return PrecisionChoice("bf16", requested, None, "bf16: asked for (GPU autocast)")
 
 
-
 def on_training_data(record: Mapping[str, Any] | None) -> bool:
     """True when the agreement check ran (wholly or partly) on the classifier's own training
     seizures: weaker evidence for unseen videos than it looks."""
