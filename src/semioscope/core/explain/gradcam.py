@@ -39,6 +39,7 @@ features_and_maps`), equal to torch's within 1e-4 relative (tests/core/runtime/)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,33 +146,7 @@ def grad_cam(classifier: Any, maps: torch.Tensor, threshold: float = 0.5,
              steps: int | None = None) -> WindowCam:
     """Grad-CAM of one window's map ``(F, t, h, w)`` (or ``(1, F, t, h, w)``); the features
     are padded to ``steps``, by default the classifier's input steps (its backbone's)."""
-    from semioscope.core.models.classifier import pad_features
-
-    if maps.ndim == 4:
-        maps = maps[None]
-    with torch.inference_mode(False), torch.enable_grad():
-        a = maps.detach().clone().float().requires_grad_(True)   # a normal (non-inference) leaf
-        feats = pool_maps(a)[0]
-        x = pad_features(feats, steps or classifier.config.steps)[None]
-        classifier.eval()
-        p = classifier(x).reshape(-1)[0]
-        target = "TLE" if float(p.detach()) >= threshold else "FLE"
-        score = p if target == "TLE" else 1.0 - p
-        (grad,) = torch.autograd.grad(score, a)
-    weights = grad[0].mean(dim=(2, 3))                            # (C, t): per time slice
-    acts = a.detach()[0]
-    ref = reference_features(classifier)
-    if ref is not None:
-        acts = acts - ref.to(acts)[:, None, None, None]
-    evidence = torch.einsum("ct,cthw->hw", weights, acts)         # net over the window
-    cam = torch.relu(evidence).numpy().astype(np.float32)
-    peak = float(cam.max()) if cam.size else 0.0
-    if peak > 0 and np.isfinite(peak):
-        cam = cam / peak
-    else:
-        cam = np.zeros_like(cam)
-        peak = 0.0
-    return WindowCam(cam, peak, float(p.detach()), target, float(evidence.sum()))
+    return _cam(maps, pool_maps, classifier, reference_features(classifier), threshold, steps)
 
 
 def _i3d_stages(backbone: Any) -> list[tuple[str, Any]]:
@@ -225,32 +200,45 @@ def grad_cam_at(backbone: Any, classifier: Any, maps: torch.Tensor, layer: str,
     fields cover most of the input, too coarse to say which limb moved; Mixed_4f has 16-pixel
     cells. Costs the tail of the backbone forward and backward (about a second on a CPU).
     """
-    from semioscope.core.models.classifier import pad_features
-
     stages = _i3d_stages(backbone)
     names = [n for n, _ in stages]
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}; choose from {', '.join(LAYERS)}")
     tail = [m for _, m in stages[names.index(layer) + 1:]]
-    if maps.ndim == 4:
-        maps = maps[None]
-    with torch.inference_mode(False), torch.enable_grad():
-        a = maps.detach().clone().float().requires_grad_(True)
+
+    def rest_of_trunk(a: torch.Tensor) -> torch.Tensor:
         y = a.contiguous(memory_format=backbone.memory_format)
         for module in tail:
             y = module(y)
-        feats = pool_maps(y)[0]
+        return pool_maps(y)
+
+    return _cam(maps, rest_of_trunk, classifier, reference, threshold, steps)
+
+
+def _cam(maps: torch.Tensor, to_features: Callable[[torch.Tensor], torch.Tensor],
+         classifier: Any, reference: torch.Tensor | None, threshold: float,
+         steps: int | None) -> WindowCam:
+    """The one Grad-CAM computation: ``to_features`` turns the layer's map into the pooled
+    features the classifier scores; the map is channel weights per time slice times the
+    activations relative to ``reference`` (None: zero), rectified and normalised."""
+    from semioscope.core.models.classifier import pad_features
+
+    if maps.ndim == 4:
+        maps = maps[None]
+    with torch.inference_mode(False), torch.enable_grad():
+        a = maps.detach().clone().float().requires_grad_(True)   # a normal (non-inference) leaf
+        feats = to_features(a)[0]
         x = pad_features(feats, steps or classifier.config.steps)[None]
         classifier.eval()
         p = classifier(x).reshape(-1)[0]
         target = "TLE" if float(p.detach()) >= threshold else "FLE"
         score = p if target == "TLE" else 1.0 - p
         (grad,) = torch.autograd.grad(score, a)
-    weights = grad[0].mean(dim=(2, 3))
+    weights = grad[0].mean(dim=(2, 3))                            # (C, t): per time slice
     acts = a.detach()[0]
     if reference is not None:
         acts = acts - reference.to(acts)[:, None, None, None]
-    evidence = torch.einsum("ct,cthw->hw", weights, acts)
+    evidence = torch.einsum("ct,cthw->hw", weights, acts)         # net over the window
     cam = torch.relu(evidence).numpy().astype(np.float32)
     peak = float(cam.max()) if cam.size else 0.0
     if peak > 0 and np.isfinite(peak):
