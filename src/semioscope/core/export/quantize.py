@@ -19,6 +19,7 @@ import numpy as np
 
 from semioscope.core.manifest import ManifestRow
 from semioscope.core.runtime.ov import import_openvino
+from semioscope.errors import SemioscopeError
 
 __all__ = ["calibration_clips", "import_nncf", "quantize_ir"]
 
@@ -60,8 +61,13 @@ def calibration_clips(rows: Sequence[ManifestRow], backbone: Any, *, mapping: st
 def import_nncf() -> Any:
     """``nncf``, with telemetry off (see the module docstring)."""
     import_openvino()
-    import nncf
-    from nncf.telemetry import wrapper
+    try:
+        import nncf
+        from nncf.telemetry import wrapper
+    except ImportError as exc:
+        raise SemioscopeError("nncf", f"int8 export needs NNCF, which is not installed ({exc}): "
+                              "pip install 'semioscope[quantize]' (bf16 and f32 need no "
+                              "extra)") from exc
 
     if isinstance(wrapper.telemetry, wrapper.NNCFTelemetry):   # the real client: refuse
         raise RuntimeError("NNCF telemetry could not be disabled")
