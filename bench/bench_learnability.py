@@ -29,7 +29,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -278,26 +280,26 @@ def side_by_side(work: Path, arms: list[str]) -> str:
         f"{arm}: seizure F1 | {arm}: window F1 / AUC" for arm in arms) + " |"
     lines = ["Side by side (same data, crops and patient-grouped folds):", "", head,
              "|---" * (2 + 2 * len(arms)) + "|"]
+    def row(label: str, cells_of: Callable[[str], list[str]]) -> str:
+        """One table row: the label cells, then each arm's cells side by side."""
+        return f"| {label} | " + " | ".join(c for arm in arms for c in cells_of(arm)) + " |"
+
+    def spread(m: dict[str, Any]) -> str:
+        return f"{m['f1_macro']['mean']:.2f} ± {m['f1_macro']['std']:.2f}"
+
     for k, fold in enumerate(first["folds"]):
-        cells = []
-        for arm in arms:
+        def fold_cells(arm: str, k: int = k) -> list[str]:
             m = reports[arm]["folds"][k]["metrics"]
-            cells += [f"{m['seizure']['f1_macro']:.2f}",
-                      f"{m['window']['f1_macro']:.2f} / {auc(m['window'])}"]
-        lines.append(f"| {fold['fold']} | {', '.join(fold['val_patients'])} | "
-                     + " | ".join(cells) + " |")
-    cells = []
-    for arm in arms:
-        sm = reports[arm]["summary"]
-        cells += [f"{sm['seizure']['f1_macro']['mean']:.2f} ± {sm['seizure']['f1_macro']['std']:.2f}",
-                  f"{sm['window']['f1_macro']['mean']:.2f} ± {sm['window']['f1_macro']['std']:.2f}"]
-    lines.append("| mean ± sd | | " + " | ".join(cells) + " |")
-    cells = []
-    for arm in arms:
-        pooled = reports[arm]["pooled"]
-        cells += [f"{pooled['seizure']['f1_macro']:.2f} (AUC {auc(pooled['seizure'])})",
-                  f"{pooled['window']['f1_macro']:.2f} / {auc(pooled['window'])}"]
-    lines.append("| pooled | | " + " | ".join(cells) + " |")
+            return [f"{m['seizure']['f1_macro']:.2f}",
+                    f"{m['window']['f1_macro']:.2f} / {auc(m['window'])}"]
+        lines.append(row(f"{fold['fold']} | {', '.join(fold['val_patients'])}", fold_cells))
+    lines.append(row("mean ± sd |", lambda arm: [spread(reports[arm]["summary"]["seizure"]),
+                                                  spread(reports[arm]["summary"]["window"])]))
+    lines.append(row("pooled |", lambda arm: [
+        f"{reports[arm]['pooled']['seizure']['f1_macro']:.2f} "
+        f"(AUC {auc(reports[arm]['pooled']['seizure'])})",
+        f"{reports[arm]['pooled']['window']['f1_macro']:.2f} / "
+        f"{auc(reports[arm]['pooled']['window'])}"]))
     return "\n".join(lines)
 
 
