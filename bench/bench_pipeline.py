@@ -163,7 +163,7 @@ def reference_child(video: Path, device: str) -> None:
     from semioscope.core.models.classifier import pad_features, random_classifier
     from semioscope.core.models.device import resolve_device
     from semioscope.core.models.weights import I3D_WEIGHTS
-    from semioscope.core.video.mapping import KINECT
+    from semioscope.core.video.mapping import IDENTITY, KINECT
 
     target = resolve_device(device)
     torch.backends.cudnn.allow_tf32 = False
@@ -183,7 +183,9 @@ def reference_child(video: Path, device: str) -> None:
     frames: list[Any] = []
     with av.open(str(video)) as container:
         for frame in container.decode(video=0):
-            frames.append(_reference_frame(frame.to_ndarray(), KINECT))
+            deep = frame.format.name.startswith("gray16")   # the recording, or an 8-bit export
+            image = frame.to_ndarray() if deep else frame.to_ndarray(format="gray")
+            frames.append(_reference_frame(image, KINECT if deep else IDENTITY))
             if len(frames) == 60:
                 score(frames)
                 frames = []
@@ -264,6 +266,11 @@ def main() -> None:
                     "to pack (default: a random one)")
     ap.add_argument("--check-manifest", type=Path, help="with --precision: the seizures the "
                     "export's agreement gate checks (default: a small synthetic set)")
+    ap.add_argument("--videos", default="ffv1-16,h264-8", metavar="LIST",
+                    help="with --precision: the files timed (ffv1-16: the 16-bit recording; "
+                    "h264-8: an 8-bit H.264 export of the same frames)")
+    ap.add_argument("--no-reference", action="store_true", help="with --precision: leave the "
+                    "reference-style pipeline out of the rotation")
     ap.add_argument("--child-reference", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.precision:
@@ -277,7 +284,8 @@ def main() -> None:
         md = precision_runs.run(video, seconds, work, args.precision.split(","), args.reps,
                                 _measured, f"load average {' '.join(load)} at the start",
                                 args.classifier, args.check_manifest,
-                                make_video(work / "bench_precision_4s.mkv", 4.0, (512, 424)))
+                                make_video(work / "bench_precision_4s.mkv", 4.0, (512, 424)),
+                                tuple(args.videos.split(",")), not args.no_reference)
         end = open("/proc/loadavg").read().split()[:3]
         emit(md + f"\n\nLoad average at the end: {' '.join(end)}", args.out)
         return
