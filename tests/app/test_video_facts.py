@@ -25,10 +25,10 @@ def test_the_gui_thread_keeps_running_while_a_slow_file_is_read(qtbot, video, mo
     real = opening.read_video_facts
     reading_thread: list[threading.Thread] = []
 
-    def slow(path: Path) -> opening.VideoFacts:
+    def slow(path: Path, cancel=None) -> opening.VideoFacts:
         reading_thread.append(threading.current_thread())
         time.sleep(1.5)
-        return real(path)
+        return real(path, cancel)
 
     monkeypatch.setattr(opening, "read_video_facts", slow)
     parent = QWidget()

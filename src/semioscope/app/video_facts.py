@@ -5,9 +5,10 @@ file once to learn its frame order (``core/video/frame_index.py``), which takes 
 The reading runs on a thread; the window keeps painting and, when the reading takes longer than
 a moment, shows a busy dialog naming the file, counting the seconds, with a Cancel button. User
 input to everything but that dialog is held back meanwhile, so a second Open cannot start
-half-way through the first. Cancel returns at once (the previous video stays open); the reading
-cannot be interrupted inside FFmpeg, so it finishes on its thread, handed to ``keep`` (the
-window's worker pool), and the frame index it builds is cached: the next open is quick.
+half-way through the first. Cancel returns at once (the previous video stays open) and stops
+the reading too: the index build polls a cancel token between packets, so the thread ends within
+a packet's decode (handed meanwhile to ``keep``, the window's worker pool) and nothing half-read
+is cached. A reading that completes caches its frame index: the next open is quick.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QT
 from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from semioscope.core.cancel import CancelToken
 from semioscope.core.video import IntensityMapping, VideoProperties
 
 #: below this, no dialog flashes up
@@ -37,11 +39,12 @@ class VideoFacts:
     times: np.ndarray
 
 
-def read_video_facts(path: Path) -> VideoFacts:
-    """Properties, the intensity mapping and the frame times (raises ``VideoError``)."""
+def read_video_facts(path: Path, cancel: CancelToken | None = None) -> VideoFacts:
+    """Properties, the intensity mapping and the frame times (raises ``VideoError``, or
+    ``CancelledError`` once ``cancel`` is set during a slow first open)."""
     from semioscope.core.video import mapping_for, open_video
 
-    with open_video(path, allow_truncated=True) as reader:
+    with open_video(path, allow_truncated=True, cancel=cancel) as reader:
         return VideoFacts(reader.properties, mapping_for(reader, "kinect"), reader.frame_times())
 
 
@@ -83,12 +86,13 @@ class _Reader(QThread):
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
+        self.token = CancelToken()
         self.facts: VideoFacts | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.facts = read_video_facts(self.path)
+            self.facts = read_video_facts(self.path, self.token)
         except BaseException as exc:  # noqa: BLE001 - re-raised on the GUI thread
             self.error = exc
 
@@ -132,9 +136,10 @@ def read_video_facts_responsively(path: Path, parent: QWidget | None,
                                   keep: Callable[[QThread], None] | None = None) -> VideoFacts:
     """:func:`read_video_facts` on a thread while the GUI thread keeps running.
 
-    Returns when the reading is done; its exception, if any, is raised here. Cancel raises
-    :class:`OpenCancelled` at once and hands the still-running thread to ``keep`` (without
-    one, it is waited for: a running QThread must not be destroyed).
+    Returns when the reading is done; its exception, if any, is raised here. Cancel stops the
+    reading and raises :class:`OpenCancelled` at once, handing the thread (ending within a
+    packet's decode) to ``keep``; without one, it is waited for: a running QThread must not be
+    destroyed.
     """
     reader = _Reader(path)
     loop = QEventLoop()
@@ -144,6 +149,7 @@ def read_video_facts_responsively(path: Path, parent: QWidget | None,
 
     def cancel() -> None:
         cancelled.append(True)
+        reader.token.cancel()   # the reading stops too, not only the wait
         loop.quit()
 
     dialog.canceled.connect(cancel)   # the button

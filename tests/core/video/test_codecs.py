@@ -83,6 +83,37 @@ def test_avi_with_b_frames_is_indexed_once_and_cached(tmp_path: Path, monkeypatc
     _check_every_frame(path, 40, seed=3)
 
 
+def test_a_cancelled_first_open_stops_indexing_and_caches_nothing(tmp_path: Path, monkeypatch):
+    """Cancel during the one slow step of opening (decoding a B-frame AVI to index it) stops at
+    the next packet, not at the end of the file, and leaves no half-built index cached."""
+    from semioscope.core.cancel import CancelToken
+    from semioscope.core.video import frame_index
+    from semioscope.errors import CancelledError
+
+    path = write_clip(tmp_path / "x.avi", CLIP_SPECS["mpeg4-avi"], frames=40)
+    token = CancelToken()
+    fed: list[object] = []
+    real = frame_index._data_and_flush
+
+    def cancel_after_five(container, stream):   # the real packets; the person cancels at 5
+        for packet in real(container, stream):
+            fed.append(packet)
+            if len(fed) == 5:
+                token.cancel()
+            yield packet
+
+    monkeypatch.setattr(frame_index, "_data_and_flush", cancel_after_five)
+    with pytest.raises(CancelledError):
+        open_video(path, cancel=token)
+    assert len(fed) == 5       # polled before each packet: the one fed after Cancel was not decoded
+    assert not frame_index._cache_path(frame_index.content_key(path)).exists()
+    monkeypatch.undo()
+    with open_video(path, cancel=CancelToken()) as video:   # a token never set changes nothing
+        assert video.properties.index_method == "decoded"
+    assert frame_index._cache_path(frame_index.content_key(path)).exists()
+    _check_every_frame(path, 40, seed=1)
+
+
 def test_containers_with_timestamps_are_not_decoded_to_open(tmp_path: Path, monkeypatch):
     def no_decoding(*args, **kwargs):
         raise AssertionError("an MP4 needs no decoding pass")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from semioscope.core.cancel import CancelToken
 from semioscope.core.video.base import NOMINAL_FPS, VideoProperties, VideoReader
 from semioscope.core.video.mapping import (
     IDENTITY,
@@ -29,13 +30,13 @@ __all__ = [
 
 
 def open_video(path: str | os.PathLike[str], fps: float | None = None, *,
-               allow_truncated: bool = False) -> VideoReader:
+               allow_truncated: bool = False, cancel: CancelToken | None = None) -> VideoReader:
     """Open a video for reading without loading it; ``fps`` overrides the file's frame rate.
 
     A recording cut short (its frames cover less time than its header declares) is refused
     unless ``allow_truncated``; then ``properties.truncated`` is set and only the present
     part is read. Raises :class:`VideoError` naming the file and the problem for anything we
-    cannot read.
+    cannot read. ``cancel`` stops a slow first open (indexing a long AVI) with ``CancelledError``.
     """
     from semioscope.core.inputs import check_regular
     from semioscope.core.plans import check_fps
@@ -64,4 +65,4 @@ def open_video(path: str | os.PathLike[str], fps: float | None = None, *,
         return NpyReader(path, fps)
     from semioscope.core.video.pyav_reader import PyAVReader
 
-    return PyAVReader(path, fps, allow_truncated=allow_truncated)
+    return PyAVReader(path, fps, allow_truncated=allow_truncated, cancel=cancel)

@@ -20,6 +20,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from semioscope.core.cancel import CancelToken
 from semioscope.core.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,11 @@ def index_without_decoding(table: PacketTable, format_name: str) -> FrameIndex |
 
 
 def decode_index(container: av.container.InputContainer, stream: av.VideoStream,
-                 table: PacketTable) -> FrameIndex:
-    """Decode the whole stream once and note which packet gave each frame, in output order."""
+                 table: PacketTable, cancel: CancelToken | None = None) -> FrameIndex:
+    """Decode the whole stream once and note which packet gave each frame, in output order.
+
+    ``cancel`` is polled between packets (tens of seconds for a long AVI: a person who opened
+    the wrong file stops the work, not only the wait); a cancelled index is never cached."""
     lookup = {key: i for i, key in enumerate(table.keys)}
     packet_of: list[int] = []
     occurrence: list[int] = []
@@ -167,6 +171,8 @@ def decode_index(container: av.container.InputContainer, stream: av.VideoStream,
     container.seek(0, stream=stream, backward=True)
     stream.codec_context.flush_buffers()
     for order, packet in enumerate(_data_and_flush(container, stream)):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         if packet.size:
             key = key_of(packet, table.key_kind) if table.key_kind != "order" else order
             packet.opaque = tag(lookup.get(key, -1) if key is not None else -1)

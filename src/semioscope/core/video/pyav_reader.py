@@ -23,6 +23,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from semioscope.core.cancel import CancelToken
 from semioscope.core.video.base import NOMINAL_FPS, VideoProperties, VideoReader
 from semioscope.core.video.frame_index import (
     FrameIndex,
@@ -49,7 +50,7 @@ from semioscope.core.video.pyav_facts import (
 )
 from semioscope.core.video.pyav_timing import declared_seconds, timed_properties
 from semioscope.core.video.structure import ResyncWatch, diagnose
-from semioscope.errors import VideoError
+from semioscope.errors import CancelledError, VideoError
 
 #: decoding forward this many frames is cheaper than a seek (FFV1 decodes ~50 frames/s)
 FORWARD_DECODE_LIMIT = 12
@@ -61,8 +62,9 @@ MAX_REORDER = 16
 
 class PyAVReader(VideoReader):
     def __init__(self, path: Path, fps: float | None = None, *,
-                 allow_truncated: bool = False) -> None:
+                 allow_truncated: bool = False, cancel: CancelToken | None = None) -> None:
         self._path = path
+        self._cancel = cancel   # polled only by the one slow step: building a frame index
         self._gen: Iterator[tuple[int, av.VideoFrame]] | None = None
         self._cut_inside_frame = False
         self._container = self._open()
@@ -155,7 +157,10 @@ class PyAVReader(VideoReader):
         if cached is not None:
             return without_leading_frames(cached, self._table)
         try:
-            index = decode_index(self._container, self._stream, self._table)
+            index = decode_index(self._container, self._stream, self._table, self._cancel)
+        except CancelledError:
+            self.close()
+            raise
         except av.FFmpegError as exc:
             self.close()
             if self._stamps_unusable():
