@@ -187,9 +187,46 @@ def test_refusals_before_anything_is_converted(
     assert not (tmp_path / "p").exists()
 
 
+class Stretched:
+    """A conversion whose features are 8 % larger than f32's: the feature bound's case."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def features(self, clips: Any) -> np.ndarray:
+        return 1.08 * np.asarray(self.inner.features(clips))
+
+
+@pytest.mark.skipif(not NATIVE_BF16, reason="bf16 is not native here")
+def test_the_gate_refuses_features_that_stray_from_f32(
+        team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from semioscope.core.export import pack as pack_module
+
+    real = pack_module.lower_backbone
+    monkeypatch.setattr(pack_module, "lower_backbone", lambda folder, entry, precision, threads:
+                        real(folder, entry, precision, threads) if precision == "f32"
+                        else Stretched(real(folder, entry, precision, threads)))
+    out = tmp_path / "pack"
+    assert export(team, out, "--precision", "bf16", "--check-manifest",
+                  str(team["manifest"])) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"semioscope: error: {team['manifest']}: bf16 refused by the "
+                          "agreement gate against f32: ")
+    assert "its features differ from f32 by up to 8." in err and "> 5%" in err
+    assert not out.exists()
+
+
 @pytest.mark.skipif(not NATIVE_INT8, reason="int8 is not native here")
-def test_an_int8_pack_is_calibrated_apart_from_its_check(team: dict[str, Path],
-                                                          tmp_path: Path) -> None:
+def test_an_int8_pack_is_calibrated_apart_from_its_check(team: dict[str, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The int8 path end to end. Random weights' int8 features stray about 6 % from f32's, past
+    the gate's 5 % (tested above on its own), so this test raises that one bound to pass."""
+    monkeypatch.setattr("semioscope.core.export.agreement.MAX_FEATURE_REL", 0.5)
+    monkeypatch.setattr("semioscope.core.runtime.precision.MAX_FEATURE_REL", 0.5)
     pack = tmp_path / "pack"
     assert export(team, pack, "--precision", "int8", "--check-manifest",
                   str(team["manifest"])) == 0

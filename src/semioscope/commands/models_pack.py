@@ -119,12 +119,13 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _check_lines(checks: dict[str, Any]) -> list[str]:
     """Each agreement record (from the hash-checked classifier.semio) and what it ran on."""
-    from semioscope.core.runtime.precision import check_set_text
+    from semioscope.core.runtime.precision import check_set_text, judge_record
 
     lines = []
     for name, check in checks.items():
         cpu = check.get("cpu") or {}
-        lines.append(f"{name}: agreement check {'passed' if check.get('passed') else 'FAILED'} "
+        passed, why = judge_record(check)
+        lines.append(f"{name}: agreement check {'passed' if passed else f'FAILED ({why})'} "
                      f"on {cpu.get('model')} ({cpu.get('instruction_set')}): max |dP(TLE)| "
                      f"{check.get('max_abs_dp')}, p99 {check.get('p99_abs_dp')}, "
                      f"{check.get('seizure_verdicts_agree')}/{check.get('seizures')} seizure "

@@ -45,6 +45,20 @@ def test_auto_takes_a_passed_check_only_for_the_same_weights_and_a_native_cpu() 
     assert pick("auto", bf16_less, checks=PASSED, int8_available=True) == "int8"
 
 
+def test_a_record_whose_features_strayed_is_no_pass() -> None:
+    """Judged by today's feature bound, whatever the record says: a pack checked before the
+    bound existed (int8 at 16 %, "passed") is neither taken by auto nor run on request."""
+    strayed = {"int8": {**PASSED["int8"], "max_feature_rel_diff": 0.16},
+               "bf16": {**PASSED["bf16"], "max_feature_rel_diff": 0.02}}
+    assert pick("auto", checks=strayed, int8_available=True) == "bf16"
+    assert pick("auto", checks={"int8": strayed["int8"]}, int8_available=True) == "f32"
+    with pytest.raises(SemioscopeError, match=r"int8 failed its agreement check for this model: "
+                                              r"its features differ from f32 by up to 16\.0% "
+                                              r"\(the gate allows 5%\): use f32"):
+        pick("int8", checks=strayed, int8_available=True)
+    assert pick("bf16", checks=strayed) == "bf16"
+
+
 def test_the_record_auto_rests_on_is_returned() -> None:
     choice = choose_precision("auto", runtime="openvino", device_kind="cpu", cpu=NATIVE,
                               weights_sha256=SHA, checks=PASSED)

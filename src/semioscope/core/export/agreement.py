@@ -4,8 +4,10 @@ The team's own windows (a manifest of their seizures) run through the fp32 backb
 lower-precision one side by side (each clip decoded once, fed to both), then through the same
 fp32 classifier. The record keeps, over all windows, the largest and the 99th-percentile
 |ΔP(TLE)|, every seizure's verdict both ways (the mean-P(TLE) rule of ``analyze``), and the CPU
-it was measured on. It passes only when no seizure verdict flips and max |ΔP(TLE)| <= 0.02
-(:data:`~semioscope.core.runtime.precision.MAX_DELTA`); otherwise the export is refused.
+it was measured on. It passes only when no seizure verdict flips, max |ΔP(TLE)| <= 0.02
+(:data:`~semioscope.core.runtime.precision.MAX_DELTA`) and the backbone's features stay within
+5 % of f32's (:data:`~semioscope.core.runtime.precision.MAX_FEATURE_REL`: a trained classifier's
+P(TLE) near 0 or 1 on its check windows hides feature error); otherwise the export is refused.
 
 int8 is calibrated (NNCF post-training quantisation, :mod:`.quantize`) on clips of seizures
 that are *not* in the check: :func:`split_rows` sets some seizures apart for calibration, and the
@@ -15,7 +17,8 @@ The record also says what the check ran on (:func:`check_set`): how many seizure
 and how many of those seizures the classifier was trained on. A check on the training seizures
 themselves is weaker evidence than it looks (the benchmark's int8 moved one unseen video's
 P(TLE) by 0.044 after passing on nine training seizures at 0.0052), so ``verify-pack`` and
-``analyze`` say so in words; the gate itself is unchanged.
+``analyze`` say so in words. The feature bound is what catches that case: that int8's features
+differed from f32 by 16 %.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from semioscope.core.manifest import ManifestRow
-from semioscope.core.runtime.precision import MAX_DELTA
+from semioscope.core.runtime.precision import MAX_DELTA, MAX_FEATURE_REL
 from semioscope.errors import SemioscopeError
 
 __all__ = ["Agreement", "SeizureAgreement", "check_set", "gate", "measure", "split_rows"]
@@ -98,6 +101,11 @@ class Agreement:
                             f"({', '.join(self.flipped[:5])})")
         if self.max_abs_dp > MAX_DELTA:
             problems.append(f"max |dP(TLE)| {self.max_abs_dp:.4f} > {MAX_DELTA}")
+        feature_rel = float(self.extra.get("max_feature_rel_diff", 0.0))
+        if feature_rel > MAX_FEATURE_REL:
+            problems.append(f"its features differ from f32 by up to {feature_rel:.1%} of their "
+                            f"largest value > {MAX_FEATURE_REL:.0%} (P(TLE) on check windows "
+                            "near 0 or 1 hides this; on unseen videos it shows)")
         if not self.seizures:
             problems.append("no windows to check")
         return "; ".join(problems)
@@ -112,7 +120,8 @@ class Agreement:
         return {
             "precision": self.precision, "passed": self.passed, "reason": self.reason,
             "max_abs_dp": round(self.max_abs_dp, 6), "p99_abs_dp": round(self.p99_abs_dp, 6),
-            "limit_abs_dp": MAX_DELTA, "windows": int(self.deltas.size),
+            "limit_abs_dp": MAX_DELTA, "limit_feature_rel_diff": MAX_FEATURE_REL,
+            "windows": int(self.deltas.size),
             "seizures": len(self.seizures),
             "seizure_verdicts_agree": len(self.seizures) - len(self.flipped),
             "window_labels_changed": self.window_labels_changed(),
