@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,6 +35,18 @@ def write_video(path: Path, seconds: float, fps: float = FPS) -> Path:
 
     write_ffv1(path, video_frames(int(round(seconds * fps))), fps=fps)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests(qtbot) -> Iterator[None]:
+    """Free each test's windows and threads between tests, after their deferred deletes, so
+    the collector does not run into them in the middle of the next test while its workers run
+    (twice on a fresh clone's CI a collection in a qtbot wait ended in a segfault)."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture

@@ -180,6 +180,8 @@ class ReportDialog(QDialog):
         self.worker.start()
 
     def _finished(self) -> None:
+        if self.worker is not None:
+            self.worker.wait()     # finished() comes just before the thread exits
         self.worker = None
         self.export_button.setEnabled(True)
 

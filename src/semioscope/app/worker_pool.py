@@ -1,7 +1,9 @@
 """The review window's running threads: kept referenced until they end, stopped on close.
 
 A running QThread must not be destroyed, so every part hands its workers here rather than
-keeping its own list.
+keeping its own list. ``finished`` is emitted from the thread just *before* it exits, so a worker
+is let go only after ``wait()`` (which then returns at once), and without a reference cycle, so
+it is freed right there, on the GUI thread, never later by the garbage collector.
 """
 
 from __future__ import annotations
@@ -20,14 +22,20 @@ class WorkerPool(QObject):
 
     def run(self, worker: QThread) -> None:
         self.running.add(worker)
-        worker.finished.connect(lambda w=worker: self.running.discard(w))
+        worker.finished.connect(self._ended)
         worker.start()
 
     def adopt(self, worker: QThread) -> None:
         """Hold a thread someone else started (an open the person cancelled) until it ends."""
         self.running.add(worker)
-        worker.finished.connect(lambda w=worker: self.running.discard(w))
+        worker.finished.connect(self._ended)
         if worker.isFinished():
+            self.running.discard(worker)
+
+    def _ended(self) -> None:
+        worker = self.sender()
+        if isinstance(worker, QThread):
+            worker.wait()          # finished() comes just before the thread exits
             self.running.discard(worker)
 
     def shutdown(self, wait_ms: int = 30000) -> None:
