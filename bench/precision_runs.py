@@ -82,17 +82,34 @@ def prepare(work: Path, env: dict[str, str], precisions: list[str],
             meta = dataclasses.replace(meta, backbone_weights_sha256=file_sha256(weights),
                                        backbone_pretrained=True)
         save_classifier(semio, model, meta)
+    from semioscope.core.runtime.pack import ModelPack
+    from semioscope.core.runtime.precision import judge_record
+
     packs: dict[str, Path] = {}
     for precision in [p for p in precisions if p != "f32"] or ["bf16"]:
         pack = work / f"pack_{precision}{'_pre' if pretrained else ''}{tag}"
-        if not pack.is_dir():
-            _cli("models", "export", str(semio), "--out", str(pack), "--threads", "2",
-                 "--precision", precision, "--check-manifest",
-                 str(check_manifest or check / "manifest.csv"),
-                 *([] if pretrained else ["--allow-untrained"]), env=env)
+        try:
+            if not pack.is_dir():
+                _cli("models", "export", str(semio), "--out", str(pack), "--threads", "2",
+                     "--precision", precision, "--check-manifest",
+                     str(check_manifest or check / "manifest.csv"),
+                     *([] if pretrained else ["--allow-untrained"]), env=env)
+        except RuntimeError as exc:   # the agreement gate refused it: nothing to time
+            REFUSED[precision] = str(exc).strip().splitlines()[-1]
+            continue
+        passed, why = judge_record(ModelPack.open(pack).precision_checks.get(precision, {}))
+        if not passed:                # a pack made before today's gate: judged by it
+            REFUSED[precision] = why
+            continue
         packs[precision] = pack
+    if not packs:
+        raise RuntimeError(f"no lower precision passed the agreement gate: {REFUSED}")
     packs.setdefault("f32", packs.get("bf16") or next(iter(packs.values())))
     return packs, pretrained
+
+
+#: precision -> why its pack was refused (filled by :func:`prepare`; the table says so)
+REFUSED: dict[str, str] = {}
 
 
 def h264_copy(source: Path, path: Path) -> Path:
@@ -197,6 +214,9 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
     os.environ["SEMIOSCOPE_CACHE_DIR"] = env["SEMIOSCOPE_CACHE_DIR"]
     videos = {kind: video if kind == "ffv1-16" else h264_copy(video, video.with_suffix(".mp4"))
               for kind in kinds}
+    for precision, why in REFUSED.items():
+        print(f"{precision} not timed: {why}", file=sys.stderr)
+    precisions = [p for p in precisions if p in packs]
     names = precisions + (["reference"] if reference else [])
     runs = _alternate(videos, names, packs, reps, measured, work, warmup)
     cpu = detect_cpu()
@@ -209,6 +229,8 @@ def run(video: Path, seconds: float, work: Path, precisions: list[str], reps: in
           + ("classifier: random (untrained), so its P(TLE) moves little with the features: "
              "the feature difference is the telling figure.\n" if classifier is None else
              f"classifier: {classifier.name} (trained), checked on {check_manifest}.\n")]
+    md += [f"**{p} not timed**: the agreement gate refused its pack ({why}).\n"
+           for p, why in REFUSED.items()]
     for kind, path in videos.items():
         md += _table(kind, path, seconds, precisions, runs, packs)
         md += stage_section(path, seconds, packs, precisions,
