@@ -54,7 +54,9 @@ def write_dataset(folder: Path, lengths: list[int], patients: int | None = None)
 
 
 def ray_task_pids(title: str) -> list[int]:
-    """Processes whose title Ray set to ``ray::<title>`` (a worker running that task)."""
+    """Processes of *this* test process's Ray instance whose title Ray set to ``ray::<title>``
+    (a worker running that task). Only descendants count: another test run on the same machine
+    has workers with the same title, and killing one of those broke both runs."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -63,6 +65,21 @@ def ray_task_pids(title: str) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if cmdline.startswith(f"ray::{title}".encode()) and int(entry.name) != os.getpid():
-            pids.append(int(entry.name))
+        pid = int(entry.name)
+        if cmdline.startswith(f"ray::{title}".encode()) and pid != os.getpid() \
+                and _descends_from(pid, os.getpid()):
+            pids.append(pid)
     return pids
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """Whether ``ancestor`` is on ``pid``'s parent chain (read from /proc)."""
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])   # the field after the state: ppid
+        if pid == ancestor:
+            return True
+    return False
