@@ -137,32 +137,38 @@ def test_a_bf16_pack_records_its_check_and_auto_uses_it(
     assert load_results(tmp_path / "hidden.json").model.precision == "f32"
 
 
-class Perturbed:
-    """The lower-precision backbone with its features deliberately bent (a broken conversion)."""
+class Bent:
+    """The lower-precision backbone with its features deliberately bent: ``scale * f + shift``
+    (a broken conversion)."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
+    def __init__(self, inner: Any, scale: float, shift: float) -> None:
+        self.inner, self.scale, self.shift = inner, scale, shift
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     def features(self, clips: Any) -> np.ndarray:
-        return -3.0 * np.asarray(self.inner.features(clips)) + 1.0
+        return self.scale * np.asarray(self.inner.features(clips)) + self.shift
 
 
-@pytest.mark.skipif(not NATIVE_BF16, reason="bf16 is not native here")
-def test_the_gate_refuses_a_perturbed_conversion(
-        team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+def bend_lower_precision(monkeypatch: pytest.MonkeyPatch, scale: float, shift: float) -> None:
+    """Every lower-precision backbone the export builds is :class:`Bent`; f32 stays true."""
     from semioscope.core.export import pack as pack_module
 
     real = pack_module.lower_backbone
 
     def bent(folder: Path, entry: dict[str, Any], precision: str, threads: int | None) -> Any:
         backbone = real(folder, entry, precision, threads)
-        return backbone if precision == "f32" else Perturbed(backbone)
+        return backbone if precision == "f32" else Bent(backbone, scale, shift)
 
     monkeypatch.setattr(pack_module, "lower_backbone", bent)
+
+
+@pytest.mark.skipif(not NATIVE_BF16, reason="bf16 is not native here")
+def test_the_gate_refuses_a_perturbed_conversion(
+        team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bend_lower_precision(monkeypatch, -3.0, 1.0)
     out = tmp_path / "pack"
     assert export(team, out, "--precision", "bf16", "--check-manifest",
                   str(team["manifest"])) == 2
@@ -187,29 +193,11 @@ def test_refusals_before_anything_is_converted(
     assert not (tmp_path / "p").exists()
 
 
-class Stretched:
-    """A conversion whose features are 8 % larger than f32's: the feature bound's case."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def features(self, clips: Any) -> np.ndarray:
-        return 1.08 * np.asarray(self.inner.features(clips))
-
-
 @pytest.mark.skipif(not NATIVE_BF16, reason="bf16 is not native here")
 def test_the_gate_refuses_features_that_stray_from_f32(
         team: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from semioscope.core.export import pack as pack_module
-
-    real = pack_module.lower_backbone
-    monkeypatch.setattr(pack_module, "lower_backbone", lambda folder, entry, precision, threads:
-                        real(folder, entry, precision, threads) if precision == "f32"
-                        else Stretched(real(folder, entry, precision, threads)))
+    bend_lower_precision(monkeypatch, 1.08, 0.0)      # features 8 % larger than f32's
     out = tmp_path / "pack"
     assert export(team, out, "--precision", "bf16", "--check-manifest",
                   str(team["manifest"])) == 2
